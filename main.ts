@@ -1,0 +1,19 @@
+/**
+ * `osml-load`: a load tester for OSML Model Runner.
+ *
+ * This entry only builds the command line; each command's implementation is
+ * loaded lazily by its registration in `mod/cli/`.
+ *
+ * @example
+ * ```sh
+ * deno task osml-load --help
+ * deno task demo
+ * ```
+ * @module
+ */
+import { buildProgram } from "./mod/cli/program.ts";
+import { runCli } from "./mod/cli/run_cli.ts";
+
+if (import.meta.main) {
+  Deno.exitCode = await runCli(buildProgram(), Deno.args);
+}

@@ -1,0 +1,32 @@
+import { Command } from "commander";
+import denoJson from "../../deno.json" with { type: "json" };
+
+/**
+ * Build the `osml-load` command line: the program, its version, and every
+ * registered subcommand. Each subcommand lives in its own `*_command.ts` file
+ * in this folder and imports its implementation only when it runs.
+ *
+ * @example
+ * ```ts
+ * import { buildProgram } from "./program.ts";
+ * buildProgram().outputHelp();
+ * ```
+ */
+export function buildProgram(): Command {
+  const program = new Command("osml-load")
+    .description(
+      "Load tester for OSML Model Runner: submits image jobs to its request queue,\n" +
+        "follows their status, and reports capacity, latency, failures and cost.",
+    )
+    .version(denoJson.version, "-V, --version", "print the version")
+    .showSuggestionAfterError(true)
+    .configureHelp({ showGlobalOptions: true });
+  for (const register of REGISTRARS) register(program);
+  return program;
+}
+
+/** A function that adds one subcommand to the program. */
+export type CommandRegistrar = (program: Command) => void;
+
+// One line per working command; keep the list sorted by command name.
+const REGISTRARS: CommandRegistrar[] = [];

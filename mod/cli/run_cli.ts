@@ -1,0 +1,35 @@
+import { type Command, CommanderError } from "commander";
+import { ExitCode } from "../exit_codes.ts";
+import { UsageError } from "../usage_error.ts";
+
+/**
+ * Parse `args` with `program` and run the chosen command, turning errors into
+ * one-line messages and exit codes. Command actions report their exit code by
+ * setting `Deno.exitCode`; this returns it.
+ *
+ * @example
+ * ```ts
+ * import { buildProgram } from "./program.ts";
+ * import { runCli } from "./run_cli.ts";
+ * const code = await runCli(buildProgram(), ["--version"]);
+ * ```
+ */
+export async function runCli(program: Command, args: string[]): Promise<number> {
+  program.exitOverride();
+  try {
+    await program.parseAsync(args, { from: "user" });
+    return Deno.exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander already printed the message (or the help/version text).
+      return error.exitCode === 0 ? ExitCode.Ok : ExitCode.UsageError;
+    }
+    if (error instanceof UsageError) {
+      console.error(`error: ${error.message}`);
+      return error.exitCode;
+    }
+    console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
+    if (Deno.env.get("OSML_LOAD_DEBUG")) console.error(error);
+    return ExitCode.RunFailed;
+  }
+}

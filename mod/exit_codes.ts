@@ -1,0 +1,27 @@
+/**
+ * Process exit codes of `osml-load`, as named constants.
+ *
+ * @example
+ * ```ts
+ * import { ExitCode } from "./exit_codes.ts";
+ * Deno.exitCode = ExitCode.UsageError;
+ * ```
+ * @module
+ */
+
+/** Every exit code the tool uses. */
+export const ExitCode = {
+  /** The command did what it was asked and nothing failed. */
+  Ok: 0,
+  /** The run completed but recorded failures or exceptions (Locust's rule). */
+  RunFailed: 1,
+  /** Bad command line, bad input file, or a configuration that cannot work. */
+  UsageError: 2,
+  /** One or more `--threshold` expressions did not hold. */
+  ThresholdsFailed: 3,
+  /** Stopped by Ctrl-C or SIGTERM (outputs were still written). */
+  Interrupted: 130,
+} as const;
+
+/** One of the values of {@linkcode ExitCode}. */
+export type ExitCode = typeof ExitCode[keyof typeof ExitCode];

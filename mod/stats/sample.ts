@@ -1,0 +1,46 @@
+/**
+ * What a virtual user emits: one sample per request it made (Locust's request
+ * event), and exception reports for errors raised outside a request.
+ * Users never aggregate; workers batch samples into deltas (see `delta.ts`).
+ *
+ * @example
+ * ```ts
+ * import type { Sample } from "./sample.ts";
+ * const sample: Sample = {
+ *   type: "Submit Image",
+ *   name: "small.tif:centerpoint",
+ *   responseTimeMs: 12.5,
+ *   length: 1048576,
+ *   at: Date.now(),
+ * };
+ * ```
+ * @module
+ */
+
+/** One request outcome, as Locust's `request` event carries it. */
+export interface Sample {
+  /** Locust's request_type / method, e.g. `Submit Image`, `Process Image`, `Job Complete`. */
+  type: string;
+  /** Entry name, e.g. `small.tif:centerpoint`. */
+  name: string;
+  /** Response time in milliseconds (a float). */
+  responseTimeMs: number;
+  /** Response length (for `Submit Image`, the image size in bytes). */
+  length: number;
+  /** Present when the request failed: the error text as it goes into `_failures.csv`. */
+  error?: string;
+  /** When the request ended, in ms since the Unix epoch. */
+  at: number;
+}
+
+/** An error raised outside a request (Locust's `user_error`): goes to `_exceptions.csv`. */
+export interface ExceptionReport {
+  /** The error message (`str(exception)`). */
+  message: string;
+  /** The formatted stack trace. */
+  traceback: string;
+  /** Node id; `local` in a single-process run. */
+  node: string;
+  /** When it happened, in ms since the Unix epoch. */
+  at: number;
+}
