@@ -1,5 +1,7 @@
 import { Command } from "commander";
 import denoJson from "../../deno.json" with { type: "json" };
+import { registerDemoCommand } from "./demo_command.ts";
+import { registerRunCommand } from "./run_command.ts";
 
 /**
  * Build the `osml-load` command line: the program, its version, and every
@@ -29,4 +31,7 @@ export function buildProgram(): Command {
 export type CommandRegistrar = (program: Command) => void;
 
 // One line per working command; keep the list sorted by command name.
-const REGISTRARS: CommandRegistrar[] = [];
+const REGISTRARS: CommandRegistrar[] = [
+  registerDemoCommand,
+  registerRunCommand,
+];

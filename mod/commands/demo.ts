@@ -1,0 +1,92 @@
+/**
+ * `osml-load demo`: start the simulator in this process, point the AWS
+ * settings at it, run a short headless load test that waits for completion,
+ * and write every output (JSON logs, Locust CSVs, HTML report, JSON stats)
+ * into one folder.
+ *
+ * @example
+ * ```ts ignore
+ * import { demoCommand } from "./demo.ts";
+ * Deno.exitCode = await demoCommand({ out: "demo-output" }, () => undefined);
+ * ```
+ * @module
+ */
+import { join } from "node:path";
+import { ExitCode } from "../exit_codes.ts";
+import { parseCount, parsePositiveNumber } from "../config/duration.ts";
+import { resolveRunSettings, type RunFlags } from "../config/run_settings.ts";
+import { runLoadTest } from "../engine/load_test.ts";
+import { startSimulator } from "../sim/simulator.ts";
+
+/** Where an option value came from (commander's `getOptionValueSource`). */
+type SourceOf = (name: string) => string | undefined;
+
+/** Run the demo; returns the exit code (0 when the tool worked). */
+export async function demoCommand(flags: RunFlags, sourceOf: SourceOf): Promise<number> {
+  const out = typeof flags.out === "string" ? flags.out : "demo-output";
+  const workers = parseCount(String(flags.simWorkers ?? "4"), "--sim-workers", 1);
+  const msPerMegapixel = parsePositiveNumber(
+    String(flags.msPerMegapixel ?? "5"),
+    "--ms-per-megapixel",
+    true,
+  );
+  const sim = await startSimulator({ modelRunner: { workers, msPerMegapixel } });
+  const saved = new Map<string, string | undefined>();
+  try {
+    for (const [name, value] of Object.entries(sim.env)) {
+      saved.set(name, Deno.env.get(name));
+      Deno.env.set(name, value);
+    }
+    // Demo defaults, unless the user gave the option.
+    const given = (name: string) => sourceOf(name) === "cli";
+    const demoFlags: RunFlags = {
+      ...flags,
+      headless: true,
+      sourceBucket: flags.sourceBucket ?? `s3://osml-test-images-${sim.account}`,
+      resultBucket: flags.resultBucket ?? `s3://mr-bucket-sink-${sim.account}`,
+      users: given("users") ? flags.users : "5",
+      spawnRate: given("spawnRate") ? flags.spawnRate : "5",
+      runTime: flags.runTime ?? (flags.processingWindowMin ? undefined : "45s"),
+      waitForCompletion: true,
+      completionTimeout: given("completionTimeout") ? flags.completionTimeout : "2m",
+      statsInterval: given("statsInterval") ? flags.statsInterval : "10",
+      consoleInterval: given("consoleInterval") ? flags.consoleInterval : "5",
+      logDir: given("logDir") ? flags.logDir : out,
+      output: flags.output ?? join(out, "osml-load"),
+      html: flags.html ?? join(out, "report.html"),
+      json: flags.json ?? join(out, "stats.json"),
+    };
+    const env = { ...Deno.env.toObject() };
+    for (
+      const name of [
+        "S3_LOAD_TEST_SOURCE_IMAGE_BUCKET",
+        "S3_SOURCE_IMAGE_BUCKET",
+        "S3_LOAD_TEST_RESULT_BUCKET",
+        "S3_RESULT_BUCKET",
+        "TASK_DEFINITION_PATTERN",
+      ]
+    ) delete env[name];
+    const settings = resolveRunSettings(demoFlags, env);
+    console.error(
+      `Simulator listening at ${sim.endpoint} (region ${sim.region}, account ${sim.account})`,
+    );
+    const result = await runLoadTest(settings);
+    if (result.reason === "dry-run") return ExitCode.Ok;
+    console.log("");
+    console.log(`Demo finished (${result.reason}). Outputs in ${out}/:`);
+    const names: string[] = [];
+    for await (const entry of Deno.readDir(out)) if (entry.isFile) names.push(entry.name);
+    for (const name of names.sort()) console.log(`  ${join(out, name)}`);
+    console.log(
+      `Jobs: ${result.jobs.total_image_sent} sent, ${result.jobs.total_image_succeeded} succeeded, ${result.jobs.total_image_failed} failed (the simulator fails some on purpose).`,
+    );
+    if (result.reason === "interrupted") return ExitCode.Interrupted;
+    return result.reason === "fatal" ? ExitCode.RunFailed : ExitCode.Ok;
+  } finally {
+    for (const [name, value] of saved) {
+      if (value === undefined) Deno.env.delete(name);
+      else Deno.env.set(name, value);
+    }
+    await sim.close();
+  }
+}

@@ -1,0 +1,22 @@
+/**
+ * `osml-load run`: resolve the settings, run the load test, return the exit code.
+ *
+ * @example
+ * ```ts ignore
+ * import { runCommand } from "./run.ts";
+ * Deno.exitCode = await runCommand({ headless: true, sourceBucket: "s3://images", resultBucket: "s3://results" });
+ * ```
+ * @module
+ */
+import { resolveRunSettings, type RunFlags } from "../config/run_settings.ts";
+import { runLoadTest } from "../engine/load_test.ts";
+
+/** Run the `run` command with commander's parsed options; returns the exit code. */
+export async function runCommand(flags: RunFlags): Promise<number> {
+  const settings = resolveRunSettings(flags, Deno.env.toObject());
+  const result = await runLoadTest(settings);
+  if (result.reason !== "dry-run") {
+    console.error(`Outputs: ${result.files.join(", ")}`);
+  }
+  return result.exitCode;
+}

@@ -1,0 +1,149 @@
+/**
+ * Discover the deployed Model Runner once per run (upstream-behaviour.md §3):
+ * region, the ECS task definition's container environment, queue names,
+ * account. `--aws-region`, `--aws-account` and `--mr-input-queue` apply
+ * everywhere (upstream ignored them in places: defect §13.8/§13.9).
+ *
+ * @example
+ * ```ts ignore
+ * import { discoverDeployment } from "./deployment.ts";
+ * const deployment = await discoverDeployment({ taskDefinitionPattern: "ModelRunnerDataplane" }, log);
+ * console.log(deployment.imageQueueName);
+ * ```
+ * @module
+ */
+import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
+import { awsErrorCode, ecsClient, stsClient } from "../aws/clients.ts";
+import { UsageError } from "../usage_error.ts";
+import type { RunLog } from "../log/run_log.ts";
+import { resolveRegion } from "./region.ts";
+import { accountFromArn, findTaskDefinition } from "./task_definition.ts";
+import { deriveStatusQueueName, queueNameFromUrl } from "./queue_names.ts";
+
+/** What the run talks to. */
+export interface Deployment {
+  region: string;
+  regionSource: string;
+  account: string;
+  accountSource: "--aws-account" | "task definition" | "ACCOUNT" | "STS";
+  /** The matched task definition, `family:revision`, if one was found. */
+  taskDefinition: string | undefined;
+  imageQueueName: string;
+  imageQueueSource: "--mr-input-queue" | "task definition";
+  statusQueueName: string;
+  statusQueueSource:
+    | "--mr-status-queue"
+    | "SQS_IMAGE_STATUS_QUEUE"
+    | "IMAGE_STATUS_QUEUE"
+    | "derived";
+  /** `KINESIS_RESULTS_STREAM_PREFIX` from the container, else `mr-stream-sink`. */
+  kinesisPrefix: string;
+}
+
+/** Inputs of {@linkcode discoverDeployment}. */
+export interface DiscoveryInput {
+  awsRegion?: string | undefined;
+  awsAccount?: string | undefined;
+  inputQueue?: string | undefined;
+  statusQueue?: string | undefined;
+  taskDefinitionPattern: string;
+}
+
+const LOGGER = "osml_load.discovery";
+
+/** Discover the deployment; throws UsageError when it cannot work. */
+export async function discoverDeployment(input: DiscoveryInput, log: RunLog): Promise<Deployment> {
+  const { region, source: regionSource } = await resolveRegion(input.awsRegion);
+  log.info(LOGGER, `Searching for task definition: ${input.taskDefinitionPattern} in ${region}`);
+  let found: Awaited<ReturnType<typeof findTaskDefinition>>;
+  const ecs = ecsClient({ region });
+  try {
+    found = await findTaskDefinition(ecs, input.taskDefinitionPattern);
+  } catch (error) {
+    if (!input.inputQueue) {
+      throw new UsageError(
+        `could not read ECS task definitions in ${region} (${awsErrorCode(error)}: ${
+          error instanceof Error ? error.message : String(error)
+        }): grant ecs:ListTaskDefinitions and ecs:DescribeTaskDefinition, or pass --mr-input-queue`,
+      );
+    }
+    log.warn(LOGGER, `ECS discovery failed (${awsErrorCode(error)}); using --mr-input-queue`);
+  } finally {
+    ecs.destroy();
+  }
+  if (found) {
+    log.info(LOGGER, `Found ${found.matches} matching task definition(s)`);
+    log.info(LOGGER, `Found task definition: ${found.familyRevision}`);
+    log.info(
+      LOGGER,
+      `Imported ${
+        Object.keys(found.environment).length
+      } environment variables from container ${found.containerName}`,
+    );
+  }
+  const env = found?.environment ?? {};
+  const containerQueue = env.IMAGE_QUEUE ? queueNameFromUrl(env.IMAGE_QUEUE) : undefined;
+  const imageQueueName = input.inputQueue ?? containerQueue;
+  if (!imageQueueName) {
+    throw new UsageError(
+      found
+        ? `task definition ${found.familyRevision} has no IMAGE_QUEUE variable: pass --mr-input-queue`
+        : `no ECS task definition matches "${input.taskDefinitionPattern}" in ${region} and --mr-input-queue was not given: deploy Model Runner, set TASK_DEFINITION_PATTERN, or pass --mr-input-queue`,
+    );
+  }
+  let statusQueueName: string;
+  let statusQueueSource: Deployment["statusQueueSource"];
+  if (input.statusQueue) {
+    statusQueueName = input.statusQueue;
+    statusQueueSource = "--mr-status-queue";
+  } else if (env.SQS_IMAGE_STATUS_QUEUE) {
+    statusQueueName = queueNameFromUrl(env.SQS_IMAGE_STATUS_QUEUE);
+    statusQueueSource = "SQS_IMAGE_STATUS_QUEUE";
+  } else if (env.IMAGE_STATUS_QUEUE) {
+    statusQueueName = queueNameFromUrl(env.IMAGE_STATUS_QUEUE);
+    statusQueueSource = "IMAGE_STATUS_QUEUE";
+  } else {
+    statusQueueName = deriveStatusQueueName(imageQueueName);
+    statusQueueSource = "derived";
+  }
+  let account: string | undefined = input.awsAccount;
+  let accountSource: Deployment["accountSource"] = "--aws-account";
+  if (!account && found) {
+    account = accountFromArn(found.arn);
+    accountSource = "task definition";
+  }
+  if (!account && Deno.env.get("ACCOUNT")) {
+    account = Deno.env.get("ACCOUNT");
+    accountSource = "ACCOUNT";
+  }
+  if (!account) {
+    const sts = stsClient({ region });
+    try {
+      account = (await sts.send(new GetCallerIdentityCommand({}))).Account;
+      accountSource = "STS";
+    } catch (error) {
+      throw new UsageError(
+        `could not determine the AWS account (STS ${
+          awsErrorCode(error)
+        }): check your credentials or pass --aws-account`,
+      );
+    } finally {
+      sts.destroy();
+    }
+  }
+  if (!account) {
+    throw new UsageError("could not determine the AWS account: pass --aws-account");
+  }
+  return {
+    region,
+    regionSource,
+    account,
+    accountSource,
+    taskDefinition: found?.familyRevision,
+    imageQueueName,
+    imageQueueSource: input.inputQueue ? "--mr-input-queue" : "task definition",
+    statusQueueName,
+    statusQueueSource,
+    kinesisPrefix: env.KINESIS_RESULTS_STREAM_PREFIX ?? "mr-stream-sink",
+  };
+}

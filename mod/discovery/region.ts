@@ -1,0 +1,42 @@
+import { SQSClient } from "@aws-sdk/client-sqs";
+
+/** Where the region came from, for the resolved-configuration printout. */
+export type RegionSource =
+  | "--aws-region"
+  | "REGION"
+  | "AWS_DEFAULT_REGION"
+  | "AWS_REGION"
+  | "profile"
+  | "default";
+
+/**
+ * Resolve the AWS region: `--aws-region`, then the environment variables
+ * `REGION`, `AWS_DEFAULT_REGION`, `AWS_REGION` (upstream's order), then the
+ * shared config profile, then `us-west-2`. Upstream also asked EC2 instance
+ * metadata; this tool does not call endpoints it was not configured for
+ * (on ECS/Fargate `AWS_REGION` is set by the platform).
+ *
+ * @example
+ * ```ts
+ * import { resolveRegion } from "./region.ts";
+ * const { region } = await resolveRegion("eu-west-1"); // "eu-west-1"
+ * ```
+ */
+export async function resolveRegion(
+  flag: string | undefined,
+): Promise<{ region: string; source: RegionSource }> {
+  if (flag) return { region: flag, source: "--aws-region" };
+  for (const name of ["REGION", "AWS_DEFAULT_REGION", "AWS_REGION"] as const) {
+    const value = Deno.env.get(name);
+    if (value) return { region: value, source: name };
+  }
+  try {
+    const client = new SQSClient({});
+    const region = await client.config.region();
+    client.destroy();
+    if (region) return { region, source: "profile" };
+  } catch {
+    // No region in the shared config either.
+  }
+  return { region: "us-west-2", source: "default" };
+}

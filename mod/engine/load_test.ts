@@ -1,0 +1,409 @@
+/**
+ * Run one load test: prepare (discovery, validation, images, plan), start the
+ * status monitor and the user workers, follow the load shape, keep the
+ * tracker, statistics and timeline, then stop, optionally wait for the jobs,
+ * and write every output. Ctrl-C / SIGTERM stop the run cleanly.
+ *
+ * @example
+ * ```ts ignore
+ * import { runLoadTest } from "./load_test.ts";
+ * const result = await runLoadTest(settings);
+ * Deno.exitCode = result.exitCode;
+ * ```
+ * @module
+ */
+import { join } from "node:path";
+import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
+import { sqsClient } from "../aws/clients.ts";
+import { ExitCode } from "../exit_codes.ts";
+import type { RunSettings } from "../config/run_settings.ts";
+import { RunLog } from "../log/run_log.ts";
+import { progressBar } from "../log/progress.ts";
+import { StatsAggregator } from "../stats/aggregator.ts";
+import type { Output, OutputContext } from "../output/output.ts";
+import type { JobStatistics, TimelinePoint } from "../output/run_report.ts";
+import { JobTracker, type JobTransition } from "../tracker/job_tracker.ts";
+import {
+  jobSummary,
+  statisticsBlock,
+  writeJobStatus,
+  writeJobSummary,
+} from "../tracker/job_files.ts";
+import { isoLocalWithOffset } from "../tracker/local_time.ts";
+import { formatPlan, type PreparedRun, prepareRun } from "./prepare_run.ts";
+import { StatusMonitor } from "./status_monitor.ts";
+import { UserPool } from "./user_pool.ts";
+import { Interrupt } from "./interrupt.ts";
+import { buildOutputs } from "./run_outputs.ts";
+import { evaluateRunThresholds } from "./run_thresholds.ts";
+
+/** How a run ended. */
+export interface LoadTestResult {
+  exitCode: number;
+  /** Why the load phase ended. */
+  reason: "window" | "interrupted" | "dry-run" | "fatal";
+  stats: StatsAggregator;
+  jobs: JobStatistics;
+  /** Files written (logs, CSV, reports). */
+  files: string[];
+  prepared: PreparedRun;
+}
+
+/** Options of {@linkcode runLoadTest}. */
+export interface LoadTestOptions {
+  /** The run log; one is made from the settings when absent. */
+  log?: RunLog;
+  /** Where plain console output (tables, plan) goes; default `console.log`. */
+  write?: (line: string) => void;
+  /** Outputs added to the ones the settings ask for (the web UI, tests). */
+  extraOutputs?: Output[];
+  /** Listen for Ctrl-C / SIGTERM (default true). */
+  handleSignals?: boolean;
+  /** Stop the load phase when this aborts (like a signal). */
+  signal?: AbortSignal;
+}
+
+const LOGGER = "osml_load.engine";
+const TRACKER_LOGGER = "osml_load.job_tracker";
+const BACKLOG_EVERY_MS = 5_000;
+
+/** Run a load test to the end and return its result (never calls `Deno.exit`). */
+export async function runLoadTest(
+  settings: RunSettings,
+  options: LoadTestOptions = {},
+): Promise<LoadTestResult> {
+  const startedAt = Date.now();
+  const write = options.write ?? ((line: string) => console.log(line));
+  const log = options.log ?? new RunLog({ verbose: settings.verbose });
+  const prepared = await prepareRun(settings, log);
+  const stats = new StatsAggregator(startedAt);
+  if (settings.dryRun) {
+    for (const line of formatPlan(prepared)) write(line);
+    return {
+      exitCode: ExitCode.Ok,
+      reason: "dry-run",
+      stats,
+      jobs: new JobTracker().statistics(),
+      files: [],
+      prepared,
+    };
+  }
+
+  await Deno.mkdir(settings.logDir, { recursive: true });
+  const logPath = join(settings.logDir, "job_log.log");
+  log.attachFile(logPath);
+  const files = new Set<string>([logPath]);
+
+  let pool: UserPool | undefined;
+  let fatal: string | undefined;
+  const timeline: TimelinePoint[] = [];
+  let queueDepth: number | undefined;
+  let maxQueueDepth = 0;
+  let stoppedAt: number | undefined;
+
+  const onTransition = (t: JobTransition) => {
+    if (!t.completedNow) return;
+    const job = t.job;
+    const status = job.record.status;
+    stats.record({
+      type: "Job Complete",
+      name: job.name,
+      responseTimeMs: (job.completedAt ?? Date.now()) - job.submittedAt,
+      length: job.record.size,
+      ...(status === "SUCCESS" ? {} : { error: `JobFailed('Status: ${status}')` }),
+      at: job.completedAt ?? Date.now(),
+    });
+    if (job.awaited) {
+      pool?.notifyJobDone(
+        job.workerIndex,
+        `${job.record.job_id}:${job.record.image_url}`,
+        status,
+        job.record.processing_duration,
+      );
+    }
+  };
+  const tracker = new JobTracker({ onTransition });
+
+  const monitor = StatusMonitor.start({
+    region: prepared.deployment.region,
+    queueUrl: prepared.statusQueueUrl,
+    keepForeign: settings.keepForeignStatus,
+    onEvents: (events) => {
+      for (const event of events) tracker.update(event);
+    },
+    onWarning: (message) => log.warn("osml_load.status_monitor", message),
+  });
+  log.info(LOGGER, "Started background status monitor");
+
+  const summaryExtras = () => {
+    const counts = tracker.counts();
+    const monitorCounts = monitor.counts();
+    return {
+      startedAt,
+      ...(stoppedAt !== undefined ? { stoppedAt } : {}),
+      extra: {
+        aws_account: prepared.deployment.account,
+        aws_region: prepared.deployment.region,
+        mr_input_queue: prepared.deployment.imageQueueName,
+        mr_status_queue: prepared.deployment.statusQueueName,
+        model_name: settings.modelName,
+        status_messages_received: monitorCounts.received,
+        status_messages_malformed: monitorCounts.malformed,
+        status_messages_foreign: counts.foreign + monitorCounts.foreign,
+        max_queue_backlog: maxQueueDepth,
+        queue_backlog: queueDepth ?? null,
+      },
+    };
+  };
+
+  const ctx: OutputContext = {
+    stats,
+    userCount: () => pool?.userCount ?? 0,
+    jobs: () => tracker.statistics(),
+    timeline: () => timeline,
+    configuration: prepared.configuration,
+    startedAt,
+    stoppedAt: () => stoppedAt,
+  };
+  const outputs = [...buildOutputs(settings, write), ...(options.extraOutputs ?? [])];
+  for (const output of outputs) await output.start?.(ctx);
+
+  // Start banner (§7.4 step 7).
+  const expectedEnd = new Date(startedAt + settings.windowS * 1000);
+  log.info(LOGGER, `Load test start time: ${isoLocalWithOffset(new Date(startedAt))}`);
+  log.info(LOGGER, `Expected end time: ${isoLocalWithOffset(expectedEnd)}`);
+  log.info(LOGGER, `Processing window: ${settings.windowS / 60} minute(s)`);
+  log.info(LOGGER, `Input bucket: ${settings.sourceBucket?.bucket ?? "(none)"}`);
+  log.info(LOGGER, `Output bucket: ${settings.resultBucket?.bucket ?? "(none)"}`);
+  log.info(LOGGER, `Model: ${settings.modelName} (instance type ${prepared.instanceType})`);
+  log.info(
+    LOGGER,
+    `Account: ${prepared.deployment.account}, region: ${prepared.deployment.region}`,
+  );
+
+  let reason = "window" as LoadTestResult["reason"];
+  const stopLoad = new AbortController();
+  const interrupt = options.handleSignals === false ? undefined : Interrupt.listen((signal) => {
+    log.warn(LOGGER, `${signal} received: stopping users and writing outputs`);
+    reason = "interrupted";
+    stopLoad.abort();
+  });
+  options.signal?.addEventListener("abort", () => {
+    reason = "interrupted";
+    stopLoad.abort();
+  }, { once: true });
+
+  const sqs = sqsClient({ region: prepared.deployment.region });
+  let lastBacklog = 0;
+  const sampleBacklog = async () => {
+    try {
+      const attrs = await sqs.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: prepared.queueUrl,
+          AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+        }),
+      );
+      const a = attrs.Attributes ?? {};
+      queueDepth = Number(a.ApproximateNumberOfMessages ?? 0) +
+        Number(a.ApproximateNumberOfMessagesNotVisible ?? 0);
+      maxQueueDepth = Math.max(maxQueueDepth, queueDepth);
+    } catch (error) {
+      log.debug(LOGGER, `backlog sample failed: ${error instanceof Error ? error.message : error}`);
+    }
+  };
+
+  const takeTimelinePoint = (now: number) => {
+    const jobs = tracker.statistics();
+    const total = stats.total;
+    timeline.push({
+      t: now,
+      users: pool?.userCount ?? 0,
+      rps: total.currentRps,
+      fps: total.currentFailPerSec,
+      p50: total.currentPercentile(0.5, now),
+      p95: total.currentPercentile(0.95, now),
+      p99: total.currentPercentile(0.99, now),
+      jobsInFlight: jobs.total_image_in_progress,
+      jobsSucceeded: jobs.total_image_succeeded,
+      jobsFailed: jobs.total_image_failed - jobs.total_image_partial,
+      jobsPartial: jobs.total_image_partial,
+      jobsTimedOut: jobs.total_image_timed_out,
+      gbProcessed: jobs.total_gb_processed,
+      pixelsProcessed: jobs.total_pixels_processed,
+      ...(queueDepth !== undefined ? { queueDepth } : {}),
+    });
+  };
+
+  const writeJobFiles = async () => {
+    files.add(await writeJobStatus(settings.logDir, tracker));
+    files.add(await writeJobSummary(settings.logDir, tracker.statistics(), summaryExtras()));
+  };
+
+  let lastStats = Date.now();
+  const everySecond = async (now: number) => {
+    tracker.expirePending(now);
+    if (now - lastBacklog >= BACKLOG_EVERY_MS) {
+      lastBacklog = now;
+      await sampleBacklog();
+    }
+    takeTimelinePoint(now);
+    for (const output of outputs) await output.tick?.(ctx, now);
+    if (now - lastStats >= settings.statsIntervalS * 1000) {
+      lastStats = now;
+      log.block(TRACKER_LOGGER, statisticsBlock(tracker.statistics()));
+      await writeJobFiles();
+      log.info(TRACKER_LOGGER, `Wrote job status to ${join(settings.logDir, "job_status.json")}`);
+    }
+  };
+
+  try {
+    pool = await UserPool.start({
+      workerCount: prepared.workerCount,
+      images: prepared.images,
+      mix: settings.userMix,
+      settings: {
+        region: prepared.deployment.region,
+        queueUrl: prepared.queueUrl,
+        modelName: settings.modelName,
+        resultBucket: settings.resultBucket?.bucket ?? "",
+        kinesisStream: `${prepared.deployment.kinesisPrefix}-${prepared.deployment.account}`,
+        waitMinMs: settings.waitMinS * 1000,
+        waitMaxMs: settings.waitMaxS * 1000,
+        jobTimeoutMs: settings.jobTimeoutS * 1000,
+        testResultsLocation: settings.testResultsLocation ?? "",
+        endpoints: [],
+        randomImages: [],
+        predefinedRequests: [],
+        imageSizes: {},
+      },
+      onDelta: (delta) => stats.apply(delta),
+      onJobs: (jobs, workerIndex) => {
+        for (const job of jobs) tracker.register(job, workerIndex);
+        monitor.addKnownJobs(jobs.map((j) => j.jobId));
+      },
+      onFatal: (message) => {
+        fatal = message;
+        log.error(LOGGER, message);
+        reason = "fatal";
+        stopLoad.abort();
+      },
+    });
+    const loadStart = performance.now();
+    await sampleBacklog();
+    while (!stopLoad.signal.aborted) {
+      const elapsedS = (performance.now() - loadStart) / 1000;
+      const target = prepared.shape.tick(elapsedS);
+      if (target === null) break;
+      if ("spawnRate" in target) pool.setTarget(target.users, target.spawnRate);
+      await everySecond(Date.now());
+      await sleepUntil(loadStart + Math.ceil(elapsedS + 1e-9) * 1000, stopLoad.signal);
+    }
+    log.info(LOGGER, reason === "window" ? "Time window ended: stopping users" : "Stopping users");
+    await pool.stop();
+
+    if (settings.waitForCompletion && reason === "window") {
+      await waitForCompletion();
+    }
+  } finally {
+    interrupt?.dispose();
+    await monitor.stop();
+    tracker.expirePending(Number.POSITIVE_INFINITY);
+    if (settings.waitForCompletion && reason === "window") {
+      const now = Date.now();
+      for (const job of tracker.markOpenJobsTimedOut()) {
+        stats.record({
+          type: "Job Complete",
+          name: job.name,
+          responseTimeMs: now - job.submittedAt,
+          length: job.record.size,
+          error:
+            `JobTimeout('No terminal status within --completion-timeout ${settings.completionTimeoutS} s')`,
+          at: now,
+        });
+      }
+    }
+    stoppedAt = Date.now();
+    takeTimelinePoint(stoppedAt);
+    const final = tracker.statistics();
+    log.block(TRACKER_LOGGER, statisticsBlock(final));
+    await writeJobFiles();
+    for (const output of outputs) {
+      try {
+        await output.finish(ctx);
+      } catch (error) {
+        log.error(
+          LOGGER,
+          `could not write the ${output.name} output: ${
+            error instanceof Error ? error.message : error
+          }`,
+        );
+      }
+    }
+    log.info(LOGGER, `Start time: ${isoLocalWithOffset(new Date(startedAt))}`);
+    log.info(LOGGER, `Expected end time: ${isoLocalWithOffset(expectedEnd)}`);
+    log.info(LOGGER, `Actual end time: ${isoLocalWithOffset(new Date(stoppedAt))}`);
+    log.info(LOGGER, `Total elapsed time: ${(stoppedAt - startedAt) / 1000} seconds`);
+    sqs.destroy();
+    log.close();
+  }
+
+  const jobs = tracker.statistics();
+  let exitCode: number = ExitCode.Ok;
+  if (reason === "interrupted") exitCode = ExitCode.Interrupted;
+  else {
+    const thresholds = evaluateRunThresholds(settings.thresholds, stats, jobs, write);
+    if (thresholds === "failed") exitCode = ExitCode.ThresholdsFailed;
+    else if (fatal || stats.numFailures > 0 || stats.exceptions().length > 0) {
+      exitCode = settings.exitCodeOnError;
+    }
+  }
+  return {
+    exitCode,
+    reason,
+    stats,
+    jobs,
+    files: [...files],
+    prepared,
+  };
+
+  async function waitForCompletion(): Promise<void> {
+    log.info(LOGGER, "Waiting for all jobs to complete...");
+    const deadline = Date.now() + settings.completionTimeoutS * 1000;
+    const bar = progressBar("Waiting for jobs", tracker.size);
+    try {
+      while (!tracker.isComplete() && !stopLoad.signal.aborted && Date.now() < deadline) {
+        const now = Date.now();
+        await everySecond(now);
+        bar.update(tracker.statistics().total_image_processed, tracker.size);
+        await sleepUntil(now + 1000, stopLoad.signal);
+      }
+    } finally {
+      bar.stop();
+    }
+    if (tracker.isComplete()) log.info(LOGGER, "All jobs completed!");
+    else if (!stopLoad.signal.aborted) {
+      log.warn(
+        LOGGER,
+        `Completion timeout (${settings.completionTimeoutS} s): ${tracker.statistics().total_image_in_progress} job(s) still open are reported as timed out`,
+      );
+    }
+  }
+}
+
+/** Sleep until `at` (a `performance.now()` or `Date.now()` value matching the caller's clock) or abort. */
+function sleepUntil(at: number, signal: AbortSignal): Promise<void> {
+  const now = at > 1e12 ? Date.now() : performance.now();
+  const ms = Math.max(0, at - now);
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+    signal.addEventListener("abort", done, { once: true });
+  });
+}
+
+export { jobSummary };

@@ -1,0 +1,245 @@
+/**
+ * Everything a run needs before the first user starts, computed apart from
+ * running it: discovery, start-up validation (one clear line and exit 2 per
+ * problem), the image catalog, the load shape, and the worker plan. `--dry-run`
+ * prints the result and stops here.
+ *
+ * @example
+ * ```ts ignore
+ * import { prepareRun } from "./prepare_run.ts";
+ * const prepared = await prepareRun(settings, log);
+ * console.log(formatPlan(prepared));
+ * ```
+ * @module
+ */
+import { HeadBucketCommand, type S3Client } from "@aws-sdk/client-s3";
+import { GetQueueUrlCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import {
+  DescribeEndpointConfigCommand,
+  ListEndpointConfigsCommand,
+} from "@aws-sdk/client-sagemaker";
+import {
+  awsErrorCode,
+  awsHttpStatus,
+  s3Client,
+  sageMakerClient,
+  sqsClient,
+} from "../aws/clients.ts";
+import { UsageError } from "../usage_error.ts";
+import type { RunLog } from "../log/run_log.ts";
+import type { RunSettings } from "../config/run_settings.ts";
+import { formatS3Url, type S3Location } from "../config/s3_location.ts";
+import { type Deployment, discoverDeployment } from "../discovery/deployment.ts";
+import { buildImageCatalog } from "./image_catalog.ts";
+import type { ImageInfo } from "./image_info.ts";
+import { progressBar } from "../log/progress.ts";
+import type { LoadShape } from "../shapes/load_shape.ts";
+import { windowShape } from "../shapes/window_shape.ts";
+import { IMAGE_EXTENSIONS } from "../images/extensions.ts";
+
+/** A run, ready to start. */
+export interface PreparedRun {
+  settings: RunSettings;
+  deployment: Deployment;
+  queueUrl: string;
+  statusQueueUrl: string;
+  images: ImageInfo[];
+  shape: LoadShape;
+  /** User workers to start. */
+  workerCount: number;
+  /** Endpoint instance type of `--model-name`, for the log (`Unknown` if not found). */
+  instanceType: string;
+  /** Label/value pairs describing the run, for printouts and reports. */
+  configuration: Array<[string, string]>;
+}
+
+const LOGGER = "osml_load.setup";
+
+/** Check a bucket with HeadBucket; 404 and 403 become clear usage errors. */
+export async function checkBucket(s3: S3Client, location: S3Location, flag: string): Promise<void> {
+  try {
+    await s3.send(new HeadBucketCommand({ Bucket: location.bucket }));
+  } catch (error) {
+    const status = awsHttpStatus(error);
+    if (status === 404) {
+      throw new UsageError(
+        `S3 bucket '${location.bucket}' does not exist: check ${flag} (and the region)`,
+      );
+    }
+    if (status === 403) {
+      throw new UsageError(
+        `no permission to access S3 bucket '${location.bucket}' (${flag}): grant s3:ListBucket on it, or use another bucket`,
+      );
+    }
+    throw new UsageError(
+      `could not check S3 bucket '${location.bucket}' (${flag}): ${awsErrorCode(error)}: ${
+        error instanceof Error ? error.message : String(error)
+      }`,
+    );
+  }
+}
+
+/** Resolve a queue URL by name and owner account; a missing queue is a usage error. */
+export async function queueUrlOf(
+  sqs: SQSClient,
+  name: string,
+  account: string,
+  what: string,
+  hint: string,
+): Promise<string> {
+  try {
+    const response = await sqs.send(
+      new GetQueueUrlCommand({ QueueName: name, QueueOwnerAWSAccountId: account }),
+    );
+    if (!response.QueueUrl) throw new Error("GetQueueUrl returned no URL");
+    return response.QueueUrl;
+  } catch (error) {
+    const code = awsErrorCode(error);
+    if (code === "QueueDoesNotExist" || code === "AWS.SimpleQueueService.NonExistentQueue") {
+      throw new UsageError(`${what} '${name}' not found in account ${account}: ${hint}`);
+    }
+    throw new UsageError(
+      `could not resolve ${what} '${name}' (${code}: ${
+        error instanceof Error ? error.message : String(error)
+      }): check credentials and region`,
+    );
+  }
+}
+
+async function instanceTypeOf(region: string, model: string): Promise<string> {
+  const sagemaker = sageMakerClient({ region });
+  try {
+    const configs = await sagemaker.send(new ListEndpointConfigsCommand({ NameContains: model }));
+    const name = configs.EndpointConfigs?.[0]?.EndpointConfigName;
+    if (!name) return "Unknown";
+    const config = await sagemaker.send(
+      new DescribeEndpointConfigCommand({ EndpointConfigName: name }),
+    );
+    return config.ProductionVariants?.[0]?.InstanceType ?? "Unknown";
+  } catch {
+    return "Unknown";
+  } finally {
+    sagemaker.destroy();
+  }
+}
+
+/** Discover, validate, list images, and plan the run. */
+export async function prepareRun(settings: RunSettings, log: RunLog): Promise<PreparedRun> {
+  const deployment = await discoverDeployment(settings, log);
+  const { region, account } = deployment;
+  const s3 = s3Client({ region });
+  const sqs = sqsClient({ region });
+  try {
+    if (settings.sourceBucket) await checkBucket(s3, settings.sourceBucket, "--source-bucket");
+    if (settings.resultBucket) await checkBucket(s3, settings.resultBucket, "--result-bucket");
+    const queueUrl = await queueUrlOf(
+      sqs,
+      deployment.imageQueueName,
+      account,
+      "request queue",
+      "check --mr-input-queue or the task definition's IMAGE_QUEUE, and --aws-account",
+    );
+    const statusQueueUrl = await queueUrlOf(
+      sqs,
+      deployment.statusQueueName,
+      account,
+      "status queue",
+      "pass --mr-status-queue with the queue subscribed to the image status topic",
+    );
+    let images: ImageInfo[] = [];
+    if (settings.sourceBucket) {
+      const source = settings.sourceBucket;
+      let bar: ReturnType<typeof progressBar> | undefined;
+      images = await buildImageCatalog(s3, source, {
+        warn: (message) => log.warn(LOGGER, message),
+        onProgress: (done, total) => {
+          bar ??= progressBar("Reading image headers", total, 20);
+          bar.update(done);
+        },
+      });
+      bar?.stop();
+      if (images.length === 0) {
+        throw new UsageError(
+          `no images found in ${formatS3Url(source)} (looked for ${
+            IMAGE_EXTENSIONS.join(" ")
+          }): upload test images there or check --source-bucket`,
+        );
+      }
+      log.info(LOGGER, `Found ${images.length} image(s) in ${formatS3Url(source)}`);
+    }
+    const instanceType = await instanceTypeOf(region, settings.modelName);
+    const shape = windowShape({
+      users: settings.users,
+      spawnRate: settings.spawnRate,
+      windowS: settings.windowS,
+    });
+    const peakUsers = Math.max(1, ...shape.plan().map((row) => row.users ?? 0));
+    const workerCount = Math.max(1, Math.min(settings.maxWorkers, peakUsers));
+    const configuration: Array<[string, string]> = [
+      ["Region", `${region} (${deployment.regionSource})`],
+      ["Account", `${account} (${deployment.accountSource})`],
+      ["Task definition", deployment.taskDefinition ?? "(none)"],
+      ["Request queue", `${deployment.imageQueueName} (${deployment.imageQueueSource})`],
+      ["Status queue", `${deployment.statusQueueName} (${deployment.statusQueueSource})`],
+      ["Source", settings.sourceBucket ? formatS3Url(settings.sourceBucket) : "(none)"],
+      ["Results", settings.resultBucket ? formatS3Url(settings.resultBucket) : "(none)"],
+      ["Model", `${settings.modelName} (${instanceType})`],
+      ["User classes", settings.userMix.map((m) => `${m.kind}:${m.weight}`).join(",")],
+      ["Users", String(settings.users)],
+      ["Spawn rate", `${settings.spawnRate}/s`],
+      ["Window", `${settings.windowS} s`],
+      ["Images", String(images.length)],
+      ["Workers", `${workerCount} (max ${settings.maxWorkers})`],
+      [
+        "Wait for completion",
+        settings.waitForCompletion ? `yes (timeout ${settings.completionTimeoutS} s)` : "no",
+      ],
+      [
+        "Status monitor",
+        settings.keepForeignStatus
+          ? "keeps other consumers' messages"
+          : "deletes every message (upstream)",
+      ],
+    ];
+    return {
+      settings,
+      deployment,
+      queueUrl,
+      statusQueueUrl,
+      images,
+      shape,
+      workerCount,
+      instanceType,
+      configuration,
+    };
+  } finally {
+    s3.destroy();
+    sqs.destroy();
+  }
+}
+
+/** The resolved configuration and plan as printable lines (`--dry-run`). */
+export function formatPlan(prepared: PreparedRun): string[] {
+  const width = Math.max(...prepared.configuration.map(([label]) => label.length));
+  const lines = ["Resolved configuration:"];
+  for (const [label, value] of prepared.configuration) {
+    lines.push(`  ${label.padEnd(width)}  ${value}`);
+  }
+  lines.push("", `Plan (shape: ${prepared.shape.name}):`, "  time (s)  users  rate/s  note");
+  for (const row of prepared.shape.plan()) {
+    lines.push(
+      `  ${String(row.atS).padStart(8)}  ${String(row.users ?? "").padStart(5)}  ${
+        String(row.rate ?? "").padStart(6)
+      }  ${row.note ?? ""}`,
+    );
+  }
+  if (prepared.images.length) {
+    lines.push("", "Images (first 10):", "  pixels        bytes  url");
+    for (const image of prepared.images.slice(0, 10)) {
+      lines.push(
+        `  ${String(image.pixels).padStart(12)}  ${String(image.size).padStart(11)}  ${image.url}`,
+      );
+    }
+  }
+  return lines;
+}

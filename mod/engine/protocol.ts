@@ -1,0 +1,130 @@
+/**
+ * The typed messages between the main thread and the workers (a discriminated
+ * union on `type` per direction). Control (start, stop, user count) goes over a
+ * BroadcastChannel; samples, job registrations and status events go over the
+ * workers' own lossless `postMessage`, batched.
+ *
+ * @example
+ * ```ts
+ * import type { ControlMessage } from "./protocol.ts";
+ * const msg: ControlMessage = { type: "users", count: 10 };
+ * ```
+ * @module
+ */
+import type { StatsDelta } from "../stats/delta.ts";
+import type { ImageInfo } from "./image_info.ts";
+import type { ImageRequest } from "../users/image_request.ts";
+import type { UserMix } from "../users/user_mix.ts";
+
+/** Everything a user worker needs to run its users. */
+export interface UserWorkerSettings {
+  region: string;
+  /** URL of the image request queue (resolved once by the main thread). */
+  queueUrl: string;
+  /** `--model-name`. */
+  modelName: string;
+  /** Result bucket name for the default user. */
+  resultBucket: string;
+  /** `<prefix>-<account>` Kinesis output of the default user. */
+  kinesisStream: string;
+  /** Wait between tasks of fire-and-forget users, uniform in [min, max] ms. */
+  waitMinMs: number;
+  waitMaxMs: number;
+  /** How long a submit-and-wait user waits for a terminal status. */
+  jobTimeoutMs: number;
+  /** `--test-results-location` (random and predefined users). */
+  testResultsLocation: string;
+  /** Endpoints for the random user. */
+  endpoints: string[];
+  /** Images for the random user (`--test-imagery-location`). */
+  randomImages: ImageInfo[];
+  /** Rendered requests of the predefined user. */
+  predefinedRequests: ImageRequest[];
+  /** Sizes and pixel counts by image URL, for requests that name images directly. */
+  imageSizes: Record<string, { size: number; pixels: number }>;
+}
+
+/** Main → user worker. */
+export type ToUserWorker =
+  | {
+    type: "init";
+    workerIndex: number;
+    workerCount: number;
+    controlChannel: string;
+    images: ImageInfo[];
+    mix: UserMix;
+    settings: UserWorkerSettings;
+  }
+  | { type: "job-done"; imageId: string; status: string; durationS: number | null };
+
+/** Main → every worker, over the BroadcastChannel. */
+export type ControlMessage =
+  | { type: "users"; count: number }
+  | { type: "stop" };
+
+/** A job a user submitted, for the tracker. */
+export interface JobRegistration {
+  imageId: string;
+  jobId: string;
+  imageUrl: string;
+  messageId: string;
+  size: number;
+  pixels: number;
+  /** When the send completed (ms since epoch): the job's start. */
+  submittedAt: number;
+  /** Locust entry name `<file>:<model>`. */
+  name: string;
+  /** True when the user waits for this job (the main thread then reports it done). */
+  awaited: boolean;
+}
+
+/** User worker → main. */
+export type FromUserWorker =
+  | { type: "ready"; workerIndex: number }
+  | {
+    type: "batch";
+    workerIndex: number;
+    delta: StatsDelta | undefined;
+    jobs: JobRegistration[];
+    running: number;
+  }
+  | { type: "stopped"; workerIndex: number }
+  | { type: "fatal"; workerIndex: number; message: string };
+
+/** Main → status monitor worker. */
+export type ToMonitorWorker =
+  | {
+    type: "init";
+    region: string;
+    queueUrl: string;
+    keepForeign: boolean;
+    waitTimeSeconds: number;
+    visibilityTimeout: number;
+  }
+  | { type: "known"; jobIds: string[] }
+  | { type: "stop" };
+
+/** One parsed status message. */
+export interface StatusEvent {
+  imageId: string;
+  jobId: string;
+  status: string;
+  /** Seconds, or null when absent, ≤ 0 or not numeric. */
+  durationS: number | null;
+  /** When the monitor received it (ms since epoch). */
+  receivedAt: number;
+}
+
+/** Status monitor → main. */
+export type FromMonitorWorker =
+  | {
+    type: "events";
+    events: StatusEvent[];
+    received: number;
+    malformed: number;
+    foreign: number;
+    errors: number;
+  }
+  | { type: "warning"; message: string }
+  | { type: "fatal"; message: string }
+  | { type: "stopped" };

@@ -1,0 +1,121 @@
+/**
+ * The main-thread side of the status monitor worker: starts it, forwards
+ * known job ids (for `--keep-foreign-status`), and hands status events to a
+ * callback. Counts what the monitor saw.
+ *
+ * @example
+ * ```ts ignore
+ * const monitor = StatusMonitor.start({ region, queueUrl, keepForeign: false, onEvents: (e) => {} });
+ * await monitor.stop();
+ * ```
+ * @module
+ */
+import type { FromMonitorWorker, StatusEvent, ToMonitorWorker } from "./protocol.ts";
+
+/** Options of {@linkcode StatusMonitor.start}. */
+export interface StatusMonitorOptions {
+  region: string;
+  queueUrl: string;
+  keepForeign: boolean;
+  onEvents: (events: StatusEvent[]) => void;
+  onWarning: (message: string) => void;
+  /** Long-poll wait (default 5 s, as upstream). */
+  waitTimeSeconds?: number;
+  /** Visibility timeout (default 30 s, as upstream). */
+  visibilityTimeout?: number;
+}
+
+/** Counters of the status queue traffic. */
+export interface MonitorCounts {
+  received: number;
+  malformed: number;
+  /** Foreign messages counted by the monitor (keep-foreign mode only). */
+  foreign: number;
+  receiveErrors: number;
+}
+
+/** A running status monitor. */
+export class StatusMonitor {
+  #worker: Worker;
+  #keepForeign: boolean;
+  #stopped: Promise<void>;
+  #counts: MonitorCounts = { received: 0, malformed: 0, foreign: 0, receiveErrors: 0 };
+
+  private constructor(worker: Worker, keepForeign: boolean, stopped: Promise<void>) {
+    this.#worker = worker;
+    this.#keepForeign = keepForeign;
+    this.#stopped = stopped;
+  }
+
+  /** Start the monitor worker. */
+  static start(options: StatusMonitorOptions): StatusMonitor {
+    const worker = new Worker(new URL("../../workers/monitor_worker.ts", import.meta.url), {
+      type: "module",
+      name: "status-monitor",
+    });
+    let resolveStopped!: () => void;
+    const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
+    const monitor = new StatusMonitor(worker, options.keepForeign, stopped);
+    worker.onmessage = (event: MessageEvent<FromMonitorWorker>) => {
+      const message = event.data;
+      switch (message.type) {
+        case "events": {
+          const counts = monitor.#counts;
+          counts.received += message.received;
+          counts.malformed += message.malformed;
+          counts.foreign += message.foreign;
+          counts.receiveErrors += message.errors;
+          if (message.events.length) options.onEvents(message.events);
+          break;
+        }
+        case "warning":
+          options.onWarning(message.message);
+          break;
+        case "fatal":
+          options.onWarning(`status monitor stopped: ${message.message}`);
+          resolveStopped();
+          break;
+        case "stopped":
+          resolveStopped();
+          break;
+      }
+    };
+    worker.onerror = (event) => {
+      event.preventDefault();
+      options.onWarning(`status monitor failed: ${event.message}`);
+      resolveStopped();
+    };
+    const init: ToMonitorWorker = {
+      type: "init",
+      region: options.region,
+      queueUrl: options.queueUrl,
+      keepForeign: options.keepForeign,
+      waitTimeSeconds: options.waitTimeSeconds ?? 5,
+      visibilityTimeout: options.visibilityTimeout ?? 30,
+    };
+    worker.postMessage(init);
+    return monitor;
+  }
+
+  /** Tell the monitor these jobs are this run's (used with keep-foreign). */
+  addKnownJobs(jobIds: string[]): void {
+    if (!this.#keepForeign || jobIds.length === 0) return;
+    const message: ToMonitorWorker = { type: "known", jobIds };
+    this.#worker.postMessage(message);
+  }
+
+  /** What the monitor saw so far. */
+  counts(): MonitorCounts {
+    return { ...this.#counts };
+  }
+
+  /** Stop the monitor (ends its long poll) and wait up to `timeoutMs`. */
+  async stop(timeoutMs = 5_000): Promise<void> {
+    const message: ToMonitorWorker = { type: "stop" };
+    this.#worker.postMessage(message);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([this.#stopped, new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
+    clearTimeout(timer);
+    this.#worker.terminate();
+  }
+}

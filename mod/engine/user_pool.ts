@@ -1,0 +1,195 @@
+/**
+ * The pool of user workers. Up to `workerCount` workers; user `u` runs in
+ * worker `u % workerCount`, so past the cap users share workers as
+ * independent async loops. The user count moves toward its target at the
+ * spawn rate; changes and stop go over a BroadcastChannel, everything else
+ * over each worker's `postMessage`.
+ *
+ * @example
+ * ```ts ignore
+ * const pool = await UserPool.start({ workerCount: 2, ... });
+ * pool.setTarget(10, 2); // 10 users, 2 per second
+ * await pool.stop();
+ * ```
+ * @module
+ */
+import type {
+  ControlMessage,
+  FromUserWorker,
+  JobRegistration,
+  ToUserWorker,
+  UserWorkerSettings,
+} from "./protocol.ts";
+import type { StatsDelta } from "../stats/delta.ts";
+import type { ImageInfo } from "./image_info.ts";
+import type { UserMix } from "../users/user_mix.ts";
+
+/** Options of {@linkcode UserPool.start}. */
+export interface UserPoolOptions {
+  workerCount: number;
+  images: ImageInfo[];
+  mix: UserMix;
+  settings: UserWorkerSettings;
+  /** Called for every stats delta a worker sends. */
+  onDelta: (delta: StatsDelta) => void;
+  /** Called for every job a worker registered. */
+  onJobs: (jobs: JobRegistration[], workerIndex: number) => void;
+  /** Called when a worker fails. */
+  onFatal: (message: string) => void;
+}
+
+const SPAWN_TICK_MS = 100;
+
+/** User workers and the spawner. */
+export class UserPool {
+  #workers: Worker[];
+  #channel: BroadcastChannel;
+  #stopped: Promise<void>[] = [];
+  #stoppedResolvers: Array<() => void> = [];
+  #running: number[];
+  #current = 0;
+  #fractional = 0;
+  #target = 0;
+  #spawnRate = 1;
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #stopping = false;
+
+  private constructor(workers: Worker[], channel: BroadcastChannel) {
+    this.#workers = workers;
+    this.#channel = channel;
+    this.#running = workers.map(() => 0);
+  }
+
+  /** Start the workers and wait until each is ready. */
+  static async start(options: UserPoolOptions): Promise<UserPool> {
+    const channelName = `osml-load-control-${crypto.randomUUID()}`;
+    const channel = new BroadcastChannel(channelName);
+    const workers: Worker[] = [];
+    const ready: Promise<void>[] = [];
+    const pool = new UserPool(workers, channel);
+    for (let index = 0; index < options.workerCount; index++) {
+      const worker = new Worker(new URL("../../workers/user_worker.ts", import.meta.url), {
+        type: "module",
+        name: `users-${index}`,
+      });
+      workers.push(worker);
+      pool.#running.push(0);
+      let resolveReady!: () => void;
+      ready.push(new Promise((resolve) => (resolveReady = resolve)));
+      let resolveStopped!: () => void;
+      pool.#stopped.push(new Promise((resolve) => (resolveStopped = resolve)));
+      pool.#stoppedResolvers.push(resolveStopped);
+      worker.onmessage = (event: MessageEvent<FromUserWorker>) => {
+        const message = event.data;
+        switch (message.type) {
+          case "ready":
+            resolveReady();
+            break;
+          case "batch":
+            if (message.delta) options.onDelta(message.delta);
+            if (message.jobs.length) options.onJobs(message.jobs, message.workerIndex);
+            pool.#running[message.workerIndex] = message.running;
+            break;
+          case "stopped":
+            resolveStopped();
+            break;
+          case "fatal":
+            options.onFatal(`user worker ${message.workerIndex}: ${message.message}`);
+            resolveReady();
+            resolveStopped();
+            break;
+        }
+      };
+      worker.onerror = (event) => {
+        event.preventDefault();
+        options.onFatal(`user worker ${index}: ${event.message}`);
+        resolveReady();
+        resolveStopped();
+      };
+      const init: ToUserWorker = {
+        type: "init",
+        workerIndex: index,
+        workerCount: options.workerCount,
+        controlChannel: channelName,
+        images: options.images,
+        mix: options.mix,
+        settings: options.settings,
+      };
+      worker.postMessage(init);
+    }
+    await Promise.all(ready);
+    pool.#timer = setInterval(() => pool.#spawnTick(), SPAWN_TICK_MS);
+    return pool;
+  }
+
+  /** The user count the pool has asked for so far. */
+  get userCount(): number {
+    return this.#current;
+  }
+
+  /** Users actually running, as last reported by the workers. */
+  get runningUsers(): number {
+    return this.#running.reduce((a, b) => a + b, 0);
+  }
+
+  /** The target user count. */
+  get target(): number {
+    return this.#target;
+  }
+
+  /** Move toward `users` at `spawnRate` users per second (stopping users is immediate). */
+  setTarget(users: number, spawnRate: number): void {
+    this.#target = users;
+    this.#spawnRate = spawnRate;
+    if (users < this.#current) {
+      this.#current = users;
+      this.#fractional = 0;
+      this.#broadcast({ type: "users", count: users });
+    }
+  }
+
+  /** Tell the worker that submitted `imageId` that the job is done. */
+  notifyJobDone(
+    workerIndex: number,
+    imageId: string,
+    status: string,
+    durationS: number | null,
+  ): void {
+    const message: ToUserWorker = { type: "job-done", imageId, status, durationS };
+    this.#workers[workerIndex]?.postMessage(message);
+  }
+
+  /**
+   * Stop every user: in-flight sends finish, workers flush their last batch.
+   * Waits up to `timeoutMs`, then terminates the workers.
+   */
+  async stop(timeoutMs = 10_000): Promise<void> {
+    if (this.#stopping) return;
+    this.#stopping = true;
+    clearInterval(this.#timer);
+    this.#broadcast({ type: "stop" });
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      Promise.all(this.#stopped),
+      new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs))),
+    ]);
+    clearTimeout(timer);
+    for (const worker of this.#workers) worker.terminate();
+    this.#channel.close();
+    this.#current = 0;
+  }
+
+  #spawnTick(): void {
+    if (this.#current >= this.#target) return;
+    this.#fractional += (this.#spawnRate * SPAWN_TICK_MS) / 1000;
+    const add = Math.floor(this.#fractional);
+    if (add < 1) return;
+    this.#fractional -= add;
+    this.#current = Math.min(this.#target, this.#current + add);
+    this.#broadcast({ type: "users", count: this.#current });
+  }
+
+  #broadcast(message: ControlMessage): void {
+    this.#channel.postMessage(message);
+  }
+}

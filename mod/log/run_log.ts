@@ -1,0 +1,100 @@
+/**
+ * The run log: every message goes to the console (stderr) and, once a file is
+ * attached, to `<log-dir>/job_log.log` in upstream's format
+ * `%(asctime)s - %(name)s - %(levelname)s - %(message)s`.
+ *
+ * @example
+ * ```ts
+ * import { RunLog } from "./run_log.ts";
+ * const log = new RunLog({ verbose: false, console: () => {} });
+ * log.info("osml_load.engine", "Starting");
+ * log.close();
+ * ```
+ * @module
+ */
+
+/** Log levels, as Python's logging names them. */
+export type LogLevel = "DEBUG" | "INFO" | "WARNING" | "ERROR";
+
+/** Options of a {@linkcode RunLog}. */
+export interface RunLogOptions {
+  /** Log DEBUG messages too (`--verbose`). */
+  verbose: boolean;
+  /** Where console lines go; default `console.error`. */
+  console?: (line: string) => void;
+}
+
+const ORDER: Record<LogLevel, number> = { DEBUG: 10, INFO: 20, WARNING: 30, ERROR: 40 };
+
+/** Python logging's `asctime`: `YYYY-MM-DD HH:MM:SS,mmm` in local time. */
+export function asctime(date: Date = new Date()): string {
+  const p = (n: number, w = 2) => String(n).padStart(w, "0");
+  return `${date.getFullYear()}-${p(date.getMonth() + 1)}-${p(date.getDate())} ${
+    p(date.getHours())
+  }:${p(date.getMinutes())}:${p(date.getSeconds())},${p(date.getMilliseconds(), 3)}`;
+}
+
+/** Console + file logger for one run. */
+export class RunLog {
+  #verbose: boolean;
+  #console: (line: string) => void;
+  #file: Deno.FsFile | undefined;
+  #encoder = new TextEncoder();
+  /** Lines logged before a file was attached; written to it on attach. */
+  #early: string[] = [];
+
+  constructor(options: RunLogOptions) {
+    this.#verbose = options.verbose;
+    this.#console = options.console ?? ((line) => console.error(line));
+  }
+
+  /**
+   * Start writing to `path` (truncated, as upstream opens it with mode `w`).
+   * Lines logged before are written first, so the file has the whole run
+   * while nothing is created for a run that failed its start-up checks.
+   */
+  attachFile(path: string): void {
+    this.#file?.close();
+    this.#file = Deno.openSync(path, { write: true, create: true, truncate: true });
+    if (this.#early.length) this.#file.writeSync(this.#encoder.encode(this.#early.join("")));
+    this.#early = [];
+  }
+
+  /** Log at `level` from logger `name`. */
+  log(level: LogLevel, name: string, message: string): void {
+    if (ORDER[level] < ORDER[this.#verbose ? "DEBUG" : "INFO"]) return;
+    const time = asctime();
+    this.#console(`[${time}] ${level}/${name}: ${message}`);
+    const line = `${time} - ${name} - ${level} - ${message}\n`;
+    if (this.#file) this.#file.writeSync(this.#encoder.encode(line));
+    else if (this.#early.length < 10_000) this.#early.push(line);
+  }
+
+  /** Log at DEBUG. */
+  debug(name: string, message: string): void {
+    this.log("DEBUG", name, message);
+  }
+  /** Log at INFO. */
+  info(name: string, message: string): void {
+    this.log("INFO", name, message);
+  }
+  /** Log at WARNING. */
+  warn(name: string, message: string): void {
+    this.log("WARNING", name, message);
+  }
+  /** Log at ERROR. */
+  error(name: string, message: string): void {
+    this.log("ERROR", name, message);
+  }
+
+  /** Write a block of lines (e.g. the statistics block) at INFO, each line logged. */
+  block(name: string, lines: string[]): void {
+    for (const line of lines) this.info(name, line);
+  }
+
+  /** Close the log file. */
+  close(): void {
+    this.#file?.close();
+    this.#file = undefined;
+  }
+}

@@ -1,0 +1,29 @@
+import type { LoadShape } from "./load_shape.ts";
+
+/**
+ * The original suite's `TimeWindowLoadShape`, as intended (§7.1): hold the
+ * user count for the window, then stop. (Upstream's shape was never loaded,
+ * and its `tick()` would have stopped the run at once: defect §13.1.)
+ *
+ * @example
+ * ```ts
+ * import { windowShape } from "./window_shape.ts";
+ * const shape = windowShape({ users: 5, spawnRate: 1, windowS: 60 });
+ * shape.tick(30); // { users: 5, spawnRate: 1 }
+ * shape.tick(60); // null
+ * ```
+ */
+export function windowShape(
+  options: { users: number; spawnRate: number; windowS: number },
+): LoadShape {
+  const { users, spawnRate, windowS } = options;
+  return {
+    name: "window",
+    durationS: windowS,
+    tick: (elapsedS) => (elapsedS >= windowS ? null : { users, spawnRate }),
+    plan: () => [
+      { atS: 0, users, note: `spawn ${users} user(s) at ${spawnRate}/s` },
+      { atS: windowS, users: 0, note: "window ends: stop" },
+    ],
+  };
+}

@@ -1,0 +1,119 @@
+/**
+ * Image request bodies as the original suite builds them
+ * (upstream-behaviour.md §4.1 and §4.2), and fresh job ids.
+ *
+ * @example
+ * ```ts
+ * import { buildLoadTestRequest, newJobId } from "./image_request.ts";
+ * const jobId = newJobId();
+ * const body = buildLoadTestRequest({
+ *   jobId, imageUrl: "s3://images/small.tif", resultBucket: "results",
+ *   modelName: "centerpoint", kinesisStream: "mr-stream-sink-123456789012",
+ * });
+ * body.jobName; // "load-test-" + jobId
+ * ```
+ * @module
+ */
+
+/** An image request as sent to the Model Runner request queue (a JSON object). */
+export type ImageRequest = Record<string, unknown> & {
+  jobId: string;
+  jobName?: string;
+  imageUrls: string[];
+};
+
+/** A fresh job id: 16 random bytes as 32 lowercase hex characters. */
+export function newJobId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  let hex = "";
+  for (const byte of bytes) hex += byte.toString(16).padStart(2, "0");
+  return hex;
+}
+
+/** The NMS post-processing step every built request carries. */
+function postProcessing() {
+  return [{
+    step: "FEATURE_DISTILLATION",
+    algorithm: { algorithmType: "NMS", iouThreshold: 0.75 },
+  }];
+}
+
+/** Inputs of {@linkcode buildLoadTestRequest}. */
+export interface LoadTestRequestInput {
+  jobId: string;
+  imageUrl: string;
+  /** Result bucket name (no `s3://`, no trailing `/`). */
+  resultBucket: string;
+  modelName: string;
+  /** `<KINESIS_RESULTS_STREAM_PREFIX>-<account>`. */
+  kinesisStream: string;
+}
+
+/** The default user's request (§4.1), keys in upstream's order. */
+export function buildLoadTestRequest(input: LoadTestRequestInput): ImageRequest {
+  const jobName = `load-test-${input.jobId}`;
+  return {
+    jobName,
+    jobId: input.jobId,
+    imageUrls: [input.imageUrl],
+    outputs: [
+      { type: "S3", bucket: input.resultBucket, prefix: `${jobName}/` },
+      { type: "Kinesis", stream: input.kinesisStream, batchSize: 1000 },
+    ],
+    imageProcessor: { name: input.modelName, type: "SM_ENDPOINT" },
+    imageProcessorTileSize: 512,
+    imageProcessorTileOverlap: 128,
+    imageProcessorTileFormat: "GTIFF",
+    imageProcessorTileCompression: "NONE",
+    postProcessing: postProcessing(),
+  };
+}
+
+/** Inputs of {@linkcode buildModelRunnerRequest}. */
+export interface ModelRunnerRequestInput {
+  jobId: string;
+  imageUrl: string;
+  /** `--test-results-location`, e.g. `s3://bucket/prefix`. */
+  resultsLocation: string;
+  endpoint: string;
+}
+
+/**
+ * The submit-and-wait base's request (§4.2): tile 4096 / overlap 50 / NITF,
+ * S3 output only, `regionOfInterest: null`, `featureProperties: []`. The output
+ * prefix is the location's path plus `<jobName>/`. (Upstream kept the bucket
+ * in the prefix when the location had no scheme; here the bucket is always
+ * the first segment.)
+ */
+export function buildModelRunnerRequest(input: ModelRunnerRequestInput): ImageRequest {
+  const jobName = `test-${input.jobId}`;
+  const rest = input.resultsLocation.replace(/^s3:\/\//i, "");
+  const slash = rest.indexOf("/");
+  const bucket = slash < 0 ? rest : rest.slice(0, slash);
+  let prefix = slash < 0 ? "" : rest.slice(slash + 1).replace(/^\/+/, "");
+  if (prefix && !prefix.endsWith("/")) prefix += "/";
+  return {
+    jobName,
+    jobId: input.jobId,
+    imageUrls: [input.imageUrl],
+    outputs: [{ type: "S3", bucket, prefix: `${prefix}${jobName}/` }],
+    imageProcessor: { name: input.endpoint, type: "SM_ENDPOINT" },
+    imageProcessorTileSize: 4096,
+    imageProcessorTileOverlap: 50,
+    imageProcessorTileFormat: "NITF",
+    imageProcessorTileCompression: "NONE",
+    postProcessing: postProcessing(),
+    regionOfInterest: null,
+    featureProperties: [],
+  };
+}
+
+/** The tracker key of a request: `<jobId>:<imageUrls[0]>`, as Model Runner's image_id. */
+export function imageIdOf(request: { jobId: string; imageUrls: string[] }): string {
+  return `${request.jobId}:${request.imageUrls[0] ?? ""}`;
+}
+
+/** The Locust entry name: `<last URL segment>:<model>`. */
+export function entryName(imageUrl: string, model: string): string {
+  return `${imageUrl.slice(imageUrl.lastIndexOf("/") + 1)}:${model}`;
+}

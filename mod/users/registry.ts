@@ -1,0 +1,34 @@
+import { UsageError } from "../usage_error.ts";
+import type { UserKind } from "./user_kind.ts";
+import { loadTestUser } from "./load_test_user.ts";
+
+/**
+ * Every user kind, by name. Add a kind by adding its file's export here.
+ *
+ * @example
+ * ```ts
+ * import { resolveUserKindName } from "./registry.ts";
+ * resolveUserKindName("test.load.locust_user.ModelRunnerLoadTestUser"); // "load-test"
+ * ```
+ */
+export const USER_KINDS: readonly UserKind[] = [loadTestUser];
+
+/** The kind with this name or alias; throws a UsageError listing the known kinds. */
+export function resolveUserKindName(name: string): string {
+  const kind = USER_KINDS.find((k) => k.name === name || k.aliases.includes(name));
+  if (!kind) {
+    throw new UsageError(
+      `unknown user class ${JSON.stringify(name)}: use one of ${
+        USER_KINDS.map((k) => k.name).join(", ")
+      } (or name:weight,name:weight)`,
+    );
+  }
+  return kind.name;
+}
+
+/** The kind named `name` (a resolved name). */
+export function userKind(name: string): UserKind {
+  const kind = USER_KINDS.find((k) => k.name === name);
+  if (!kind) throw new Error(`user kind ${name} is not registered`);
+  return kind;
+}

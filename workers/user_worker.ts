@@ -1,0 +1,180 @@
+/// <reference no-default-lib="true" />
+/// <reference lib="deno.worker" />
+/**
+ * A user worker: runs the virtual users assigned to it (user `u` belongs to
+ * worker `u % workerCount`) as independent async loops sharing one SQS client.
+ * Control arrives over the BroadcastChannel; samples and job registrations
+ * leave in batches every 500 ms over `postMessage`.
+ * @module
+ */
+import { DeltaRecorder } from "../mod/stats/delta.ts";
+import { sqsClient } from "../mod/aws/clients.ts";
+import type {
+  ControlMessage,
+  FromUserWorker,
+  JobRegistration,
+  ToUserWorker,
+} from "../mod/engine/protocol.ts";
+import type { JobOutcome, UserContext } from "../mod/users/user_kind.ts";
+import { userKind } from "../mod/users/registry.ts";
+import { kindOfUser } from "../mod/users/user_mix.ts";
+
+type Init = Extract<ToUserWorker, { type: "init" }>;
+
+const FLUSH_MS = 500;
+const recorder = new DeltaRecorder();
+let jobs: JobRegistration[] = [];
+const users = new Map<number, { abort: AbortController; done: Promise<void> }>();
+const waiters = new Map<string, (outcome: JobOutcome) => void>();
+const early = new Map<string, JobOutcome>();
+let init: Init | undefined;
+let stopping = false;
+let flushTimer: ReturnType<typeof setInterval> | undefined;
+let lastRunning = -1;
+
+function post(message: FromUserWorker): void {
+  self.postMessage(message);
+}
+
+function flush(): void {
+  const delta = recorder.take();
+  if (!delta && jobs.length === 0 && users.size === lastRunning) return;
+  lastRunning = users.size;
+  post({ type: "batch", workerIndex: init!.workerIndex, delta, jobs, running: users.size });
+  jobs = [];
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+    signal.addEventListener("abort", done, { once: true });
+  });
+}
+
+function startUser(index: number, setup: Init, sqs: ReturnType<typeof sqsClient>): void {
+  const abort = new AbortController();
+  const signal = abort.signal;
+  const ctx: UserContext = {
+    userIndex: index,
+    images: setup.images,
+    settings: setup.settings,
+    sqs,
+    signal,
+    emit: (sample) => recorder.record(sample),
+    exception: (report) => recorder.recordException(report),
+    registerJob: (job) => jobs.push(job),
+    waitForJob(imageId, timeoutMs) {
+      const known = early.get(imageId);
+      if (known) {
+        early.delete(imageId);
+        return Promise.resolve(known);
+      }
+      return new Promise<JobOutcome>((resolve) => {
+        const finish = (outcome: JobOutcome) => {
+          clearTimeout(timer);
+          signal.removeEventListener("abort", onAbort);
+          waiters.delete(imageId);
+          resolve(outcome);
+        };
+        const onAbort = () => finish({ status: "STOPPED", durationS: null });
+        const timer = setTimeout(() => finish({ status: "TIMEOUT", durationS: null }), timeoutMs);
+        signal.addEventListener("abort", onAbort, { once: true });
+        waiters.set(imageId, finish);
+      });
+    },
+    sleep: (ms) => sleep(ms, signal),
+    random: Math.random,
+  };
+  const user = userKind(kindOfUser(setup.mix, index)).create(ctx);
+  const done = (async () => {
+    try {
+      await user.onStart?.();
+    } catch (error) {
+      reportException(ctx, error);
+      return;
+    }
+    while (!signal.aborted) {
+      try {
+        await user.task();
+      } catch (error) {
+        reportException(ctx, error);
+      }
+      if (signal.aborted) break;
+      await ctx.sleep(user.waitMs());
+    }
+  })();
+  users.set(index, { abort, done });
+  done.finally(() => {
+    if (users.get(index)?.abort === abort) users.delete(index);
+  });
+}
+
+function reportException(ctx: UserContext, error: unknown): void {
+  const err = error instanceof Error ? error : new Error(String(error));
+  ctx.exception({
+    message: err.message,
+    traceback: err.stack ?? `${err.name}: ${err.message}`,
+    node: "local",
+    at: Date.now(),
+  });
+}
+
+function setUserCount(count: number, sqs: ReturnType<typeof sqsClient>): void {
+  const setup = init!;
+  if (stopping) return;
+  for (let u = setup.workerIndex; u < count; u += setup.workerCount) {
+    if (!users.has(u)) startUser(u, setup, sqs);
+  }
+  for (const [u, user] of users) if (u >= count) user.abort.abort();
+}
+
+async function stopAll(): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  const running = [...users.values()];
+  for (const user of running) user.abort.abort();
+  await Promise.all(running.map((u) => u.done));
+  clearInterval(flushTimer);
+  flush();
+  post({ type: "stopped", workerIndex: init!.workerIndex });
+}
+
+self.onmessage = (event: MessageEvent<ToUserWorker>) => {
+  const message = event.data;
+  if (message.type === "init") {
+    init = message;
+    const sqs = sqsClient({ region: message.settings.region });
+    const channel = new BroadcastChannel(message.controlChannel);
+    channel.onmessage = (e: MessageEvent<ControlMessage>) => {
+      const control = e.data;
+      if (control.type === "users") setUserCount(control.count, sqs);
+      else if (control.type === "stop") {
+        stopAll().finally(() => {
+          channel.close();
+          sqs.destroy();
+        });
+      }
+    };
+    flushTimer = setInterval(flush, FLUSH_MS);
+    post({ type: "ready", workerIndex: message.workerIndex });
+  } else if (message.type === "job-done") {
+    const outcome = { status: message.status, durationS: message.durationS };
+    const waiter = waiters.get(message.imageId);
+    if (waiter) waiter(outcome);
+    else early.set(message.imageId, outcome);
+  }
+};
+
+self.onerror = (event) => {
+  post({
+    type: "fatal",
+    workerIndex: init?.workerIndex ?? -1,
+    message: event.message,
+  });
+};
