@@ -1,0 +1,35 @@
+/**
+ * The file-name endings the default user treats as images (upstream-behaviour.md §7.2, §12):
+ * NITF, TIFF, PNG and JPEG, matched case-insensitively against the end of the key or URL.
+ *
+ * @example
+ * ```ts
+ * import { IMAGE_EXTENSIONS } from "./extensions.ts";
+ * console.log(IMAGE_EXTENSIONS.join(" ")); // .ntf .nitf .tif .tiff .png .jpg .jpeg
+ * ```
+ */
+export const IMAGE_EXTENSIONS: readonly string[] = Object.freeze([
+  ".ntf",
+  ".nitf",
+  ".tif",
+  ".tiff",
+  ".png",
+  ".jpg",
+  ".jpeg",
+]);
+
+/**
+ * Whether an S3 key (or full `s3://` URL) names an image, by a case-insensitive suffix match
+ * against {@linkcode IMAGE_EXTENSIONS}, as upstream does.
+ *
+ * @example
+ * ```ts
+ * import { isImageKey } from "./extensions.ts";
+ * isImageKey("scenes/SMALL.TIF"); // true
+ * isImageKey("notes.txt"); // false
+ * ```
+ */
+export function isImageKey(key: string): boolean {
+  const lower = key.toLowerCase();
+  return IMAGE_EXTENSIONS.some((ext) => lower.endsWith(ext));
+}

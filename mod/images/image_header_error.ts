@@ -1,0 +1,25 @@
+/**
+ * An image header that could not be read: the file is truncated, not an image, or in a layout
+ * this reader does not understand. The message names the file and says what was wrong.
+ *
+ * @example
+ * ```ts
+ * import { ImageHeaderError } from "./image_header_error.ts";
+ * throw new ImageHeaderError("notes.txt", "not a TIFF, NITF, PNG or JPEG file (starts with 'hell')");
+ * ```
+ */
+export class ImageHeaderError extends Error {
+  /** The file (key or path) whose header could not be read. */
+  readonly file: string;
+
+  /** Make an error for `file`; `problem` says what was wrong with its header. */
+  constructor(file: string, problem: string, options?: ErrorOptions) {
+    super(
+      `cannot read the image header of ${file}: ${problem}; ` +
+        "check that the object is a complete TIFF, NITF, PNG or JPEG image",
+      options,
+    );
+    this.name = "ImageHeaderError";
+    this.file = file;
+  }
+}
