@@ -28,6 +28,8 @@ export interface UsageRecord {
   quantity: number;
   /** Start of the clock hour, in ms since the Unix epoch. */
   hour: number;
+  /** Cost-allocation tags of the resource that consumed it (Cost Explorer's `Tags` filter). */
+  tags?: Record<string, string>;
 }
 
 const HOUR_MS = 3_600_000;
@@ -42,6 +44,8 @@ export interface RunningResource {
   since: number;
   /** End of the running period, or undefined while it still runs. */
   until?: number;
+  /** Cost-allocation tags, e.g. `{ Project: "osml-model-runner" }` (Cost Explorer's `Tags` filter). */
+  tags?: Record<string, string>;
 }
 
 /**
@@ -52,13 +56,33 @@ export class UsageLedger {
   #records = new Map<string, UsageRecord>();
   #running: RunningResource[] = [];
 
-  /** Record `quantity` units of usage now (or at `at`, ms since epoch). */
-  record(service: string, usageType: string, quantity: number, at: number = Date.now()): void {
+  /**
+   * Record `quantity` units of usage now (or at `at`, ms since epoch), optionally
+   * by a resource carrying cost-allocation `tags`.
+   */
+  record(
+    service: string,
+    usageType: string,
+    quantity: number,
+    at: number = Date.now(),
+    tags?: Record<string, string>,
+  ): void {
     const hour = Math.floor(at / HOUR_MS) * HOUR_MS;
-    const key = `${service}\u0000${usageType}\u0000${hour}`;
+    const tagKey = tags ? JSON.stringify(Object.entries(tags).sort()) : "";
+    const key = `${service}\u0000${usageType}\u0000${hour}\u0000${tagKey}`;
     const existing = this.#records.get(key);
     if (existing) existing.quantity += quantity;
-    else this.#records.set(key, { service, usageType, quantity, hour });
+    else {
+      this.#records.set(
+        key,
+        tags ? { service, usageType, quantity, hour, tags: { ...tags } } : {
+          service,
+          usageType,
+          quantity,
+          hour,
+        },
+      );
+    }
   }
 
   /** Start a resource that accrues `unitsPerHour` until {@linkcode UsageLedger.stop} is called. */

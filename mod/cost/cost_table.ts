@@ -1,0 +1,79 @@
+/**
+ * The cost report as upstream prints it on the console, character for
+ * character (upstream-behaviour §9, `print_report`).
+ *
+ * @example
+ * ```ts
+ * import { formatCostTable } from "./cost_table.ts";
+ * import type { CostReport } from "./cost_report.ts";
+ * declare const report: CostReport;
+ * console.log(formatCostTable(report));
+ * ```
+ * @module
+ */
+import type { CostReport } from "./cost_report.ts";
+import { pyFixed } from "./python_round.ts";
+
+const RULE = "=".repeat(80);
+
+function row(label: string, value: string): string {
+  return `  ${label.padEnd(22)} ${value}`;
+}
+
+/**
+ * Format the report as upstream's console table. The text starts with a blank
+ * line and ends with the closing rule and a blank line (with a final newline),
+ * exactly what upstream writes to stdout. Service lines show the rounded cost
+ * and its share of the rounded total (0 when the total is 0); a service is
+ * listed only if its share is above 0 or its cost above $0.01.
+ *
+ * @example
+ * ```ts
+ * import { formatCostTable } from "./cost_table.ts";
+ * import type { CostReport } from "./cost_report.ts";
+ * declare const report: CostReport;
+ * Deno.stdout.writeSync(new TextEncoder().encode(formatCostTable(report)));
+ * ```
+ */
+export function formatCostTable(report: CostReport): string {
+  const summary = report.load_test_summary;
+  const costs = report.cost_summary;
+  const lines = [
+    "",
+    RULE,
+    "LOAD TEST COST REPORT",
+    RULE,
+    "",
+    "Test Period:",
+    `  Start Time: ${summary.start_time}`,
+    `  Stop Time:  ${summary.stop_time}`,
+    `  Duration:   ${pyFixed(summary.duration_hours, 2)} hours`,
+    "",
+    "Test Metrics:",
+    row("Images Sent:", String(summary.total_images_sent)),
+    row("Images Processed:", String(summary.total_images_processed)),
+    row("Images Succeeded:", String(summary.total_images_succeeded)),
+    row("GB Processed:", pyFixed(summary.total_gb_processed, 2)),
+    row("Gigapixels Processed:", pyFixed(summary.gigapixels_processed, 3)),
+    "",
+    "Cost Summary:",
+    row("Total Cost:", `$${pyFixed(costs.total_cost_usd, 2)}`),
+    row("Cost per Hour:", `$${pyFixed(costs.cost_per_hour, 2)}`),
+    row("Cost per Image:", `$${pyFixed(costs.cost_per_image, 4)}`),
+    row("Cost per GB:", `$${pyFixed(costs.cost_per_gb, 2)}`),
+    row("Cost per Gigapixel:", `$${pyFixed(costs.cost_per_gigapixel, 4)}`),
+    "",
+    "Costs by Service:",
+  ];
+  const total = costs.total_cost_usd;
+  for (const [service, cost] of Object.entries(report.costs_by_service)) {
+    const percentage = total > 0 ? cost / total * 100 : 0;
+    if (percentage > 0 || cost > 0.01) {
+      lines.push(
+        `  ${service.padEnd(45)} $${pyFixed(cost, 2)} (${pyFixed(percentage, 1).padStart(5)}%)`,
+      );
+    }
+  }
+  lines.push(RULE, "", "");
+  return lines.join("\n");
+}
