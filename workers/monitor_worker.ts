@@ -37,21 +37,23 @@ function post(message: FromMonitorWorker): void {
 }
 
 async function deleteMessages(sqs: SQSClient, queueUrl: string, messages: Message[]) {
-  const entries = messages.filter((m) => m.ReceiptHandle).map((m, i) => ({
-    Id: String(i),
-    ReceiptHandle: m.ReceiptHandle!,
-  }));
-  if (entries.length === 0) return;
-  const result = await sqs.send(
-    new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }),
-  );
-  if (result.Failed?.length) {
-    post({
-      type: "warning",
-      message: `could not delete ${result.Failed.length} status message(s): ${
-        result.Failed[0]?.Code ?? "unknown"
-      }`,
-    });
+  const handles = messages.flatMap((m) => (m.ReceiptHandle ? [m.ReceiptHandle] : []));
+  for (let start = 0; start < handles.length; start += 10) {
+    const entries = handles.slice(start, start + 10).map((ReceiptHandle, i) => ({
+      Id: String(i),
+      ReceiptHandle,
+    }));
+    const result = await sqs.send(
+      new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }),
+    );
+    if (result.Failed?.length) {
+      post({
+        type: "warning",
+        message: `could not delete ${result.Failed.length} status message(s): ${
+          result.Failed[0]?.Code ?? "unknown"
+        }`,
+      });
+    }
   }
 }
 

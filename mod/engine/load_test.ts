@@ -61,6 +61,18 @@ export interface LoadTestOptions {
   handleSignals?: boolean;
   /** Stop the load phase when this aborts (like a signal). */
   signal?: AbortSignal;
+  /** Called once the users start, with a handle to steer the run (the web UI uses it). */
+  onStarted?: (control: RunControl, ctx: OutputContext) => void;
+}
+
+/** A handle on a running load test. */
+export interface RunControl {
+  /** Change the user count and spawn rate; from then on they override the shape's users. */
+  setUsers(users: number, spawnRate: number): void;
+  /** Stop the load phase now (then the run winds down as at the window's end). */
+  stop(): void;
+  /** Reset the request statistics (Locust's "Reset stats"). */
+  resetStats(): void;
 }
 
 const LOGGER = "osml_load.engine";
@@ -270,11 +282,7 @@ export async function runLoadTest(
         waitMinMs: settings.waitMinS * 1000,
         waitMaxMs: settings.waitMaxS * 1000,
         jobTimeoutMs: settings.jobTimeoutS * 1000,
-        testResultsLocation: settings.testResultsLocation ?? "",
-        endpoints: [],
-        randomImages: [],
-        predefinedRequests: [],
-        imageSizes: {},
+        ...prepared.userInputs,
       },
       onDelta: (delta) => stats.apply(delta),
       onJobs: (jobs, workerIndex) => {
@@ -289,12 +297,29 @@ export async function runLoadTest(
       },
     });
     const loadStart = performance.now();
+    let manual: { users: number; spawnRate: number } | undefined;
+    options.onStarted?.({
+      setUsers(users, spawnRate) {
+        manual = { users, spawnRate };
+        pool?.setTarget(users, spawnRate);
+        log.info(LOGGER, `User count changed to ${users} (spawn rate ${spawnRate}/s)`);
+      },
+      stop() {
+        log.info(LOGGER, "Stop requested");
+        stopLoad.abort();
+      },
+      resetStats() {
+        stats.reset();
+        log.info(LOGGER, "Statistics reset");
+      },
+    }, ctx);
     await sampleBacklog();
     while (!stopLoad.signal.aborted) {
       const elapsedS = (performance.now() - loadStart) / 1000;
       const target = prepared.shape.tick(elapsedS);
       if (target === null) break;
-      if ("spawnRate" in target) pool.setTarget(target.users, target.spawnRate);
+      if (manual) pool.setTarget(manual.users, manual.spawnRate);
+      else if ("spawnRate" in target) pool.setTarget(target.users, target.spawnRate);
       await everySecond(Date.now());
       await sleepUntil(loadStart + Math.ceil(elapsedS + 1e-9) * 1000, stopLoad.signal);
     }

@@ -36,6 +36,7 @@ import { progressBar } from "../log/progress.ts";
 import type { LoadShape } from "../shapes/load_shape.ts";
 import { windowShape } from "../shapes/window_shape.ts";
 import { IMAGE_EXTENSIONS } from "../images/extensions.ts";
+import { gatherUserInputs, type UserInputs } from "../users/user_inputs.ts";
 
 /** A run, ready to start. */
 export interface PreparedRun {
@@ -49,6 +50,8 @@ export interface PreparedRun {
   workerCount: number;
   /** Endpoint instance type of `--model-name`, for the log (`Unknown` if not found). */
   instanceType: string;
+  /** Inputs of the user kinds (endpoints, request file, ...). */
+  userInputs: UserInputs;
   /** Label/value pairs describing the run, for printouts and reports. */
   configuration: Array<[string, string]>;
 }
@@ -167,6 +170,7 @@ export async function prepareRun(settings: RunSettings, log: RunLog): Promise<Pr
       }
       log.info(LOGGER, `Found ${images.length} image(s) in ${formatS3Url(source)}`);
     }
+    const userInputs = await gatherUserInputs(settings, deployment, log);
     const instanceType = await instanceTypeOf(region, settings.modelName);
     const shape = windowShape({
       users: settings.users,
@@ -210,6 +214,7 @@ export async function prepareRun(settings: RunSettings, log: RunLog): Promise<Pr
       shape,
       workerCount,
       instanceType,
+      userInputs,
       configuration,
     };
   } finally {
