@@ -17,6 +17,7 @@ import { parseCount, parsePositiveNumber } from "../config/duration.ts";
 import { resolveRunSettings, type RunFlags } from "../config/run_settings.ts";
 import { runLoadTest } from "../engine/load_test.ts";
 import { startSimulator } from "../sim/simulator.ts";
+import { runCost } from "../cost/run_cost.ts";
 
 /** Where an option value came from (commander's `getOptionValueSource`). */
 type SourceOf = (name: string) => string | undefined;
@@ -72,6 +73,16 @@ export async function demoCommand(flags: RunFlags, sourceOf: SourceOf): Promise<
     );
     const result = await runLoadTest(settings);
     if (result.reason === "dry-run") return ExitCode.Ok;
+    // The cost report over the simulator's Cost Explorer, priced from what it did.
+    try {
+      console.log("");
+      await runCost({
+        summary: join(settings.logDir, "job_summary.json"),
+        output: join(out, "cost_report.json"),
+      });
+    } catch (error) {
+      console.error(`cost report skipped: ${error instanceof Error ? error.message : error}`);
+    }
     console.log("");
     console.log(`Demo finished (${result.reason}). Outputs in ${out}/:`);
     const names: string[] = [];
