@@ -16,7 +16,7 @@ import {
   ReceiveMessageCommand,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
-import { sqsClient } from "../mod/aws/clients.ts";
+import { sqsClient } from "../mod/aws/sqs_client.ts";
 import { parseStatusMessage } from "../mod/engine/status_message.ts";
 import type { FromMonitorWorker, StatusEvent, ToMonitorWorker } from "../mod/engine/protocol.ts";
 

@@ -8,7 +8,7 @@
  * @module
  */
 import { DeltaRecorder } from "../mod/stats/delta.ts";
-import { sqsClient } from "../mod/aws/clients.ts";
+import { sqsClient } from "../mod/aws/sqs_client.ts";
 import type {
   ControlMessage,
   FromUserWorker,

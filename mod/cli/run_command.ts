@@ -45,6 +45,10 @@ export function addRunOptions(command: Command): Command {
       "127.0.0.1",
     )
     .option("--web-port <port>", "web UI port", "8089")
+    .option(
+      "--web-auth <user:pass>",
+      "ask for this user and password (HTTP basic auth) on every web UI page; use it whenever the UI is reachable from other machines [env OSML_LOAD_WEB_AUTH]",
+    )
     .option("--verbose", "log DEBUG messages")
     .option(
       "--output <prefix>",
@@ -103,7 +107,7 @@ export function addRunOptions(command: Command): Command {
       "--user-class <kinds>",
       "user kind(s): load-test (default), predefined, random; or weighted: predefined:3,random:1",
     )
-    .option("--max-workers <n>", `most user workers (default ${defaultMaxWorkers()}: two per core)`)
+    .option("--max-workers <n>", `most user workers (default ${defaultMaxWorkers()}: one per core)`)
     .option(
       "--keep-foreign-status",
       "leave status messages of other runs' jobs on the queue (upstream deletes them)",

@@ -79,9 +79,9 @@ function env(envVars: Record<string, string | undefined>, ...names: string[]): s
   return undefined;
 }
 
-/** Default cap on user workers: two per core, at least 2, at most 16. */
+/** Default cap on user workers: one per core, at least 2, at most 16 (each costs ~20 MB). */
 export function defaultMaxWorkers(): number {
-  return Math.max(2, Math.min(16, 2 * (navigator.hardwareConcurrency || 2)));
+  return Math.max(2, Math.min(16, navigator.hardwareConcurrency || 2));
 }
 
 /**

@@ -13,7 +13,9 @@
  * @module
  */
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
-import { awsErrorCode, ecsClient, stsClient } from "../aws/clients.ts";
+import { awsErrorCode } from "../aws/aws_errors.ts";
+import { ecsClient } from "../aws/ecs_client.ts";
+import { stsClient } from "../aws/sts_client.ts";
 import { UsageError } from "../usage_error.ts";
 import type { RunLog } from "../log/run_log.ts";
 import { resolveRegion } from "./region.ts";

@@ -20,7 +20,7 @@ import { isImageKey } from "../images/extensions.ts";
 import { readPixelCount } from "../images/pixels.ts";
 import type { S3Location } from "../config/s3_location.ts";
 import type { ImageInfo } from "./image_info.ts";
-import { awsHttpStatus } from "../aws/clients.ts";
+import { awsHttpStatus } from "../aws/aws_errors.ts";
 
 /** Options of {@linkcode buildImageCatalog}. */
 export interface CatalogOptions {

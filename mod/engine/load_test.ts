@@ -14,7 +14,7 @@
  */
 import { join } from "node:path";
 import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
-import { sqsClient } from "../aws/clients.ts";
+import { sqsClient } from "../aws/sqs_client.ts";
 import { ExitCode } from "../exit_codes.ts";
 import type { RunSettings } from "../config/run_settings.ts";
 import { RunLog } from "../log/run_log.ts";

@@ -18,13 +18,10 @@ import {
   DescribeEndpointConfigCommand,
   ListEndpointConfigsCommand,
 } from "@aws-sdk/client-sagemaker";
-import {
-  awsErrorCode,
-  awsHttpStatus,
-  s3Client,
-  sageMakerClient,
-  sqsClient,
-} from "../aws/clients.ts";
+import { awsErrorCode, awsHttpStatus } from "../aws/aws_errors.ts";
+import { s3Client } from "../aws/s3_client.ts";
+import { sageMakerClient } from "../aws/sagemaker_client.ts";
+import { sqsClient } from "../aws/sqs_client.ts";
 import { UsageError } from "../usage_error.ts";
 import type { RunLog } from "../log/run_log.ts";
 import type { RunSettings } from "../config/run_settings.ts";

@@ -61,3 +61,22 @@ export interface JobStatistics {
   /** Jobs still open when the completion wait timed out. */
   total_image_timed_out: number;
 }
+
+/** One step of a capacity search (`osml-load capacity`). */
+export interface CapacityStep {
+  /** 1-based step number. */
+  step: number;
+  /** Target arrival rate in jobs/s. */
+  targetRate: number;
+  /** Rate actually submitted in jobs/s. */
+  achievedRate: number;
+  /** Request-queue backlog at the start and end of the step. */
+  backlogStart: number;
+  backlogEnd: number;
+  /** End-to-end job latency p95 over the step (ms), or null when no job finished. */
+  latencyP95Ms: number | null;
+  /** Failed jobs / finished jobs over the step. */
+  failRatio: number;
+  /** Why the step passed or failed. */
+  verdict: "ok" | "backlog" | "latency" | "failures" | "confirm";
+}

@@ -1,5 +1,5 @@
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
-import { describeAwsError } from "../aws/clients.ts";
+import { describeAwsError } from "../aws/aws_errors.ts";
 import type { UserContext } from "./user_kind.ts";
 import { entryName, imageIdOf, type ImageRequest } from "./image_request.ts";
 

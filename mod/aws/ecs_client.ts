@@ -1,0 +1,17 @@
+import { ECSClient } from "@aws-sdk/client-ecs";
+import type { AwsSettings } from "./aws_settings.ts";
+
+/**
+ * An ECS client for `settings.region`. Every client honours the standard credential chain, `AWS_PROFILE`,
+ * and the endpoint settings `AWS_ENDPOINT_URL` / `AWS_ENDPOINT_URL_<SERVICE>`.
+ * One file per service, so a worker loads only the SDK it uses.
+ *
+ * @example
+ * ```ts
+ * import { ecsClient } from "./ecs_client.ts";
+ * ecsClient({ region: "us-west-2" }).destroy();
+ * ```
+ */
+export function ecsClient(settings: AwsSettings): ECSClient {
+  return new ECSClient({ region: settings.region });
+}

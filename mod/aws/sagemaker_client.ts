@@ -1,0 +1,17 @@
+import { SageMakerClient } from "@aws-sdk/client-sagemaker";
+import type { AwsSettings } from "./aws_settings.ts";
+
+/**
+ * A SageMaker client for `settings.region`. Every client honours the standard credential chain, `AWS_PROFILE`,
+ * and the endpoint settings `AWS_ENDPOINT_URL` / `AWS_ENDPOINT_URL_<SERVICE>`.
+ * One file per service, so a worker loads only the SDK it uses.
+ *
+ * @example
+ * ```ts
+ * import { sageMakerClient } from "./sagemaker_client.ts";
+ * sageMakerClient({ region: "us-west-2" }).destroy();
+ * ```
+ */
+export function sageMakerClient(settings: AwsSettings): SageMakerClient {
+  return new SageMakerClient({ region: settings.region });
+}

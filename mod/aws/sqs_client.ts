@@ -1,0 +1,17 @@
+import { SQSClient } from "@aws-sdk/client-sqs";
+import type { AwsSettings } from "./aws_settings.ts";
+
+/**
+ * An SQS client for `settings.region`. Every client honours the standard credential chain, `AWS_PROFILE`,
+ * and the endpoint settings `AWS_ENDPOINT_URL` / `AWS_ENDPOINT_URL_<SERVICE>`.
+ * One file per service, so a worker loads only the SDK it uses.
+ *
+ * @example
+ * ```ts
+ * import { sqsClient } from "./sqs_client.ts";
+ * sqsClient({ region: "us-west-2" }).destroy();
+ * ```
+ */
+export function sqsClient(settings: AwsSettings): SQSClient {
+  return new SQSClient({ region: settings.region });
+}

@@ -1,0 +1,17 @@
+import { STSClient } from "@aws-sdk/client-sts";
+import type { AwsSettings } from "./aws_settings.ts";
+
+/**
+ * An STS client for `settings.region`. Every client honours the standard credential chain, `AWS_PROFILE`,
+ * and the endpoint settings `AWS_ENDPOINT_URL` / `AWS_ENDPOINT_URL_<SERVICE>`.
+ * One file per service, so a worker loads only the SDK it uses.
+ *
+ * @example
+ * ```ts
+ * import { stsClient } from "./sts_client.ts";
+ * stsClient({ region: "us-west-2" }).destroy();
+ * ```
+ */
+export function stsClient(settings: AwsSettings): STSClient {
+  return new STSClient({ region: settings.region });
+}

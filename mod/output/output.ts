@@ -1,0 +1,50 @@
+import type { StatsAggregator } from "../stats/aggregator.ts";
+import type { JobStatusRecord } from "../tracker/job_record.ts";
+import type { CapacityStep, JobStatistics, TimelinePoint } from "./run_report.ts";
+
+/**
+ * What every output reads: the live statistics and the run's state. The engine
+ * builds one and passes it to each output's hooks.
+ *
+ * @example
+ * ```ts
+ * import type { Output, OutputContext } from "./output.ts";
+ * const silent: Output = { name: "silent", finish(_ctx: OutputContext) {} };
+ * ```
+ */
+export interface OutputContext {
+  /** Merged request statistics (per entry + Aggregated, failures, exceptions). */
+  readonly stats: StatsAggregator;
+  /** Users running now. */
+  userCount(): number;
+  /** Job statistics now (tracker totals). */
+  jobs(): JobStatistics;
+  /** The timeline so far, one point about every second. */
+  timeline(): readonly TimelinePoint[];
+  /** The run's resolved configuration, as label/value pairs for reports. */
+  readonly configuration: ReadonlyArray<readonly [string, string]>;
+  /** When the run started (ms since epoch). */
+  readonly startedAt: number;
+  /** When the run stopped (ms since epoch), once it has. */
+  stoppedAt(): number | undefined;
+  /** Capacity-search steps, when the run is a capacity search. */
+  capacity?(): readonly CapacityStep[];
+  /** The tracker's live `job_status.json` records, keyed by image id (the web UI's Jobs tab). */
+  jobRecords?(): Record<string, JobStatusRecord>;
+}
+
+/**
+ * One output of a run (console, Locust CSV files, HTML report, JSON, web UI).
+ * `tick` is called about every second while the run goes; `finish` once at the
+ * end, also after Ctrl-C, and must write everything the output promises.
+ */
+export interface Output {
+  /** Short name for messages, e.g. `csv`. */
+  readonly name: string;
+  /** Called once before the first user starts. */
+  start?(ctx: OutputContext): void | Promise<void>;
+  /** Called about every second while the run goes (`now` in ms since epoch). */
+  tick?(ctx: OutputContext, now: number): void | Promise<void>;
+  /** Called once at the end; writes the final state. */
+  finish(ctx: OutputContext): void | Promise<void>;
+}

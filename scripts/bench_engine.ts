@@ -1,0 +1,205 @@
+/**
+ * Benchmark of the load generator, with the simulator in a separate process:
+ *
+ * 1. generator RSS (peak) and CPU per submission at 50, 200 and 1000 users
+ *    with upstream's 1–3 s waits (`DURATION` seconds each, default 60);
+ * 2. the highest submission rate one process sustains with no wait;
+ * 3. the status messages per second the monitor drains.
+ *
+ * Run: `deno run -A scripts/bench_engine.ts [DURATION]` (Linux: reads /proc).
+ * @module
+ */
+import { SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { StatusMonitor } from "../mod/engine/status_monitor.ts";
+
+const DURATION = Number(Deno.args[0] ?? "60");
+const PORT = 45660 + Math.floor(Math.random() * 1000);
+const ENDPOINT = `http://127.0.0.1:${PORT}`;
+const ENV = {
+  AWS_ENDPOINT_URL: ENDPOINT,
+  AWS_REGION: "us-west-2",
+  AWS_ACCESS_KEY_ID: "test",
+  AWS_SECRET_ACCESS_KEY: "test",
+};
+const CLK_TCK = 100;
+const root = new URL("..", import.meta.url).pathname;
+
+function startSim(): Deno.ChildProcess {
+  return new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", `${root}scripts/sim_server.ts`, String(PORT), "--no-model-runner"],
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+}
+
+async function waitForSim(): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    try {
+      await fetch(ENDPOINT, { method: "HEAD" }).then((r) => r.body?.cancel());
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  throw new Error("simulator did not start");
+}
+
+function procStats(pid: number): { rssKb: number; cpuS: number } | undefined {
+  try {
+    const status = Deno.readTextFileSync(`/proc/${pid}/status`);
+    const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const cpuS = (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+    return { rssKb, cpuS };
+  } catch {
+    return undefined;
+  }
+}
+
+async function generatorRun(users: number, seconds: number, waitMin: number, waitMax: number) {
+  const dir = await Deno.makeTempDir({ prefix: "bench-engine-" });
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-net",
+      "--allow-env",
+      "--allow-read",
+      "--allow-write",
+      "--allow-sys",
+      `${root}main.ts`,
+      "run",
+      "--headless",
+      "--source-bucket",
+      "s3://osml-test-images-123456789012",
+      "--result-bucket",
+      "s3://mr-bucket-sink-123456789012",
+      "--users",
+      String(users),
+      "--spawn-rate",
+      String(Math.max(users, 1)),
+      "--run-time",
+      `${seconds}s`,
+      "--wait-min",
+      String(waitMin),
+      "--wait-max",
+      String(waitMax),
+      "--log-dir",
+      dir,
+      "--console-interval",
+      "3600",
+    ],
+    env: ENV,
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  let peakRssKb = 0;
+  let cpuS = 0;
+  const timer = setInterval(() => {
+    const s = procStats(child.pid);
+    if (s) {
+      peakRssKb = Math.max(peakRssKb, s.rssKb);
+      cpuS = s.cpuS;
+    }
+  }, 250);
+  await child.status;
+  clearInterval(timer);
+  const summary = JSON.parse(await Deno.readTextFile(`${dir}/job_summary.json`));
+  await Deno.remove(dir, { recursive: true });
+  const sent = summary.total_image_sent as number;
+  return {
+    users,
+    sent,
+    peakRssMb: peakRssKb / 1024,
+    cpuS,
+    cpuMsPerSubmission: (cpuS * 1000) / sent,
+  };
+}
+
+async function monitorDrain(messages: number) {
+  const sqs = new SQSClient({ region: "us-west-2", endpoint: ENDPOINT });
+  const queueUrl = `${ENDPOINT}/123456789012/ImageStatusQueue`;
+  const body = (i: number) =>
+    JSON.stringify({
+      Type: "Notification",
+      Message: `StatusMonitor update: RequestStatus.SUCCESS job${i}: Completed image processing`,
+      MessageAttributes: {
+        status: { Type: "String", Value: "SUCCESS" },
+        job_id: { Type: "String", Value: `job${i}` },
+        image_id: { Type: "String", Value: `job${i}:s3://b/k.tif` },
+        processing_duration: { Type: "String", Value: "3" },
+      },
+    });
+  const batches: Promise<unknown>[] = [];
+  for (let i = 0; i < messages; i += 10) {
+    const Entries = Array.from(
+      { length: 10 },
+      (_, j) => ({ Id: String(j), MessageBody: body(i + j) }),
+    );
+    batches.push(sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries })));
+    if (batches.length >= 32) await Promise.all(batches.splice(0));
+  }
+  await Promise.all(batches);
+  for (const [k, v] of Object.entries(ENV)) Deno.env.set(k, v);
+  let seen = 0;
+  let resolveDone!: () => void;
+  const done = new Promise<void>((r) => (resolveDone = r));
+  const started = performance.now();
+  const monitor = StatusMonitor.start({
+    region: "us-west-2",
+    queueUrl,
+    keepForeign: false,
+    waitTimeSeconds: 1,
+    onEvents: (events) => {
+      seen += events.length;
+      if (seen >= messages) resolveDone();
+    },
+    onWarning: (m) => console.error(m),
+  });
+  await done;
+  const seconds = (performance.now() - started) / 1000;
+  await monitor.stop();
+  sqs.destroy();
+  return { messages, seconds, perSecond: messages / seconds };
+}
+
+const load = Deno.loadavg();
+console.log(
+  `# bench_engine: ${DURATION}s runs; load average at start ${
+    load.map((l) => l.toFixed(2)).join(" ")
+  }; ${navigator.hardwareConcurrency} cores`,
+);
+const sim = startSim();
+try {
+  await waitForSim();
+  console.log("\nusers  submissions  peak RSS (MB)  CPU (s)  CPU/submission (ms)");
+  for (const users of [50, 200, 1000]) {
+    const r = await generatorRun(users, DURATION, 1, 3);
+    console.log(
+      `${String(r.users).padStart(5)}  ${String(r.sent).padStart(11)}  ${
+        r.peakRssMb.toFixed(1).padStart(13)
+      }  ${r.cpuS.toFixed(1).padStart(7)}  ${r.cpuMsPerSubmission.toFixed(3).padStart(19)}`,
+    );
+  }
+  const noWaitSeconds = Math.min(DURATION, 20);
+  const fast = await generatorRun(64, noWaitSeconds, 0, 0);
+  console.log(
+    `\nno wait, 64 users, ${noWaitSeconds}s: ${
+      (fast.sent / noWaitSeconds).toFixed(0)
+    } submissions/s, ` +
+      `${fast.cpuS.toFixed(1)} CPU s (${
+        (fast.sent / fast.cpuS).toFixed(0)
+      } submissions per CPU-second), ` +
+      `peak RSS ${fast.peakRssMb.toFixed(1)} MB`,
+  );
+  const drain = await monitorDrain(20_000);
+  console.log(
+    `monitor drain: ${drain.messages} status messages in ${drain.seconds.toFixed(2)} s = ${
+      drain.perSecond.toFixed(0)
+    }/s`,
+  );
+  console.log(`load average at end ${Deno.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+} finally {
+  sim.kill("SIGTERM");
+  await sim.status;
+}
