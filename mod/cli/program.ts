@@ -3,6 +3,7 @@ import denoJson from "../../deno.json" with { type: "json" };
 import { registerCostCommand } from "./cost_command.ts";
 import { registerDemoCommand } from "./demo_command.ts";
 import { registerRunCommand } from "./run_command.ts";
+import { registerSimCommand } from "./sim_command.ts";
 
 /**
  * Build the `osml-load` command line: the program, its version, and every
@@ -36,4 +37,5 @@ const REGISTRARS: CommandRegistrar[] = [
   registerCostCommand,
   registerDemoCommand,
   registerRunCommand,
+  registerSimCommand,
 ];
