@@ -1,6 +1,8 @@
 import { UsageError } from "../usage_error.ts";
 import type { UserKind } from "./user_kind.ts";
 import { loadTestUser } from "./load_test_user.ts";
+import { predefinedUser } from "./predefined_user.ts";
+import { randomUser } from "./random_user.ts";
 
 /**
  * Every user kind, by name. Add a kind by adding its file's export here.
@@ -9,9 +11,10 @@ import { loadTestUser } from "./load_test_user.ts";
  * ```ts
  * import { resolveUserKindName } from "./registry.ts";
  * resolveUserKindName("test.load.locust_user.ModelRunnerLoadTestUser"); // "load-test"
+ * resolveUserKindName("RandomRequestUser"); // "random"
  * ```
  */
-export const USER_KINDS: readonly UserKind[] = [loadTestUser];
+export const USER_KINDS: readonly UserKind[] = [loadTestUser, predefinedUser, randomUser];
 
 /** The kind with this name or alias; throws a UsageError listing the known kinds. */
 export function resolveUserKindName(name: string): string {

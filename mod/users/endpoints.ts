@@ -1,0 +1,73 @@
+/**
+ * The SageMaker endpoints the random user picks from (upstream-behaviour.md
+ * §8.2): every page of `ListEndpoints`, keeping only InService endpoints
+ * unless `--include-all-endpoints` asks for upstream's behaviour (every
+ * endpoint, whatever its status).
+ *
+ * @example
+ * ```ts ignore
+ * import { listEndpoints } from "./endpoints.ts";
+ * import { sageMakerClient } from "../aws/sagemaker_client.ts";
+ * const found = await listEndpoints(sageMakerClient({ region: "us-west-2" }), { includeAll: false });
+ * found.usable; // ["aircraft", "centerpoint", "flood"]
+ * ```
+ * @module
+ */
+import { paginateListEndpoints, type SageMakerClient } from "@aws-sdk/client-sagemaker";
+
+/**
+ * One endpoint as listed.
+ *
+ * @example
+ * ```ts
+ * import type { EndpointSummary } from "./endpoints.ts";
+ * const e: EndpointSummary = { name: "centerpoint", status: "InService" };
+ * ```
+ */
+export interface EndpointSummary {
+  name: string;
+  /** `InService`, `Updating`, `Creating`, `Failed`, ... */
+  status: string;
+}
+
+/**
+ * What {@linkcode listEndpoints} found.
+ *
+ * @example
+ * ```ts
+ * import type { EndpointListing } from "./endpoints.ts";
+ * const found: EndpointListing = { usable: [], all: [{ name: "m", status: "Updating" }] };
+ * ```
+ */
+export interface EndpointListing {
+  /** Names the random user may pick, in listing order. */
+  usable: string[];
+  /** Every endpoint listed, with its status. */
+  all: EndpointSummary[];
+}
+
+/**
+ * List every SageMaker endpoint (all pages) and pick the usable ones: the
+ * InService ones, or all of them with `includeAll`. AWS errors propagate.
+ *
+ * @example
+ * ```ts ignore
+ * const { usable, all } = await listEndpoints(sagemaker, { includeAll: true });
+ * ```
+ */
+export async function listEndpoints(
+  sagemaker: SageMakerClient,
+  options: { includeAll: boolean },
+): Promise<EndpointListing> {
+  const all: EndpointSummary[] = [];
+  for await (const page of paginateListEndpoints({ client: sagemaker }, {})) {
+    for (const endpoint of page.Endpoints ?? []) {
+      if (!endpoint.EndpointName) continue;
+      all.push({ name: endpoint.EndpointName, status: endpoint.EndpointStatus ?? "Unknown" });
+    }
+  }
+  const usable = all
+    .filter((e) => options.includeAll || e.status === "InService")
+    .map((e) => e.name);
+  return { usable, all };
+}

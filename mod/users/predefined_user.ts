@@ -1,0 +1,77 @@
+/**
+ * The predefined-requests user, upstream's `PredefinedRequestsUser`
+ * (upstream-behaviour.md §4.3, §8.1): cycles endlessly through the requests of
+ * `--request-file` (loaded, rendered and validated once per run before the
+ * users start, see `request_file.ts`), gives each submission a fresh `jobId`
+ * and a `jobName` of `<template jobName>-<jobId>` or `test-<jobId>`, and
+ * processes it the submit-and-wait way (`model_runner_user.ts`).
+ *
+ * Deviation: user `i` starts at entry `i mod N` (upstream started every user
+ * at the first entry), like the default user's images, so that many users do
+ * not all send the same request at once.
+ *
+ * @example
+ * ```ts
+ * import { predefinedUser, requestFromTemplate } from "./predefined_user.ts";
+ * predefinedUser.name; // "predefined"
+ * const request = requestFromTemplate({ jobId: "", jobName: "nightly", imageUrls: ["s3://b/a.tif"] }, "0123");
+ * request.jobName; // "nightly-0123"
+ * ```
+ * @module
+ */
+import { type ImageRequest, newJobId } from "./image_request.ts";
+import { modelRunnerUserKind } from "./model_runner_user.ts";
+
+/**
+ * A deep copy of `template` with `jobId` replaced and `jobName` set to
+ * `<jobName>-<jobId>` when the template has a non-empty one, else `test-<jobId>` (§4.3).
+ *
+ * @example
+ * ```ts
+ * import { requestFromTemplate } from "./predefined_user.ts";
+ * requestFromTemplate({ jobId: "", imageUrls: ["s3://b/a.tif"] }, "ab").jobName; // "test-ab"
+ * ```
+ */
+export function requestFromTemplate(template: ImageRequest, jobId: string): ImageRequest {
+  const copy = structuredClone(template);
+  const base = typeof template.jobName === "string" && template.jobName !== ""
+    ? template.jobName
+    : undefined;
+  copy.jobId = jobId;
+  copy.jobName = base === undefined ? `test-${jobId}` : `${base}-${jobId}`;
+  return copy;
+}
+
+/**
+ * The `predefined` user kind.
+ *
+ * @example
+ * ```ts
+ * import { predefinedUser } from "./predefined_user.ts";
+ * predefinedUser.aliases.includes("PredefinedRequestsUser"); // true
+ * ```
+ */
+export const predefinedUser = modelRunnerUserKind({
+  name: "predefined",
+  aliases: [
+    "PredefinedRequestsUser",
+    "test.load.predefined_requests_user.PredefinedRequestsUser",
+  ],
+  description: "send the requests of --request-file in turn and wait for each job",
+  source(ctx) {
+    const templates = ctx.settings.predefinedRequests;
+    let next = templates.length ? ctx.userIndex % templates.length : 0;
+    return {
+      next() {
+        const template = templates[next];
+        if (!template) {
+          throw new Error(
+            "the predefined user has no requests: pass --request-file with a JSON array of image requests",
+          );
+        }
+        next = (next + 1) % templates.length;
+        return { request: requestFromTemplate(template, newJobId()) };
+      },
+    };
+  },
+});

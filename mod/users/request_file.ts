@@ -1,0 +1,568 @@
+/**
+ * The predefined user's request file (upstream-behaviour.md §8.1, §4.5): a JSON
+ * array of image requests with `{{placeholder}}` substitutions, loaded, rendered
+ * and checked once before the run starts, so that a bad file stops the run with
+ * a clear message instead of sending requests Model Runner would drop into its
+ * dead-letter queue without a status.
+ *
+ * Deviations from upstream (which rendered the file with Jinja2): an unknown
+ * placeholder is an error instead of an empty string; substituted values are
+ * JSON-escaped; trailing `/` of the imagery location is removed so that
+ * `{{test_imagery_location}}/small.tif` never has `//`; every entry is
+ * validated against the rules Model Runner applies.
+ *
+ * @example
+ * ```ts
+ * import { parseRequestFile, placeholderValues } from "./request_file.ts";
+ * const values = placeholderValues("s3://images", "s3://results/out");
+ * const requests = parseRequestFile(
+ *   `[{"imageUrls": ["{{test_imagery_location}}/small.tif"],
+ *     "imageProcessor": {"name": "centerpoint"},
+ *     "outputs": [{"type": "S3", "bucket": "{{test_results_bucket}}", "prefix": "{{test_results_prefix}}"}],
+ *     "imageProcessorTileSize": 512, "imageProcessorTileOverlap": 128}]`,
+ *   values,
+ *   "requests.json",
+ * );
+ * requests[0]!.imageUrls[0]; // "s3://images/small.tif"
+ * ```
+ * @module
+ */
+import { UsageError } from "../usage_error.ts";
+import type { ImageRequest } from "./image_request.ts";
+
+/**
+ * The placeholders a request file may use, as upstream's template variables.
+ *
+ * @example
+ * ```ts
+ * import { REQUEST_FILE_PLACEHOLDERS } from "./request_file.ts";
+ * REQUEST_FILE_PLACEHOLDERS.includes("test_results_bucket"); // true
+ * ```
+ */
+export const REQUEST_FILE_PLACEHOLDERS: readonly string[] = Object.freeze([
+  "test_imagery_location",
+  "test_results_location",
+  "test_results_bucket",
+  "test_results_prefix",
+]);
+
+/**
+ * The values of the four placeholders: the imagery location (trailing `/`
+ * removed), the results location unchanged, its bucket (the URL's host, or the
+ * first segment without a scheme) and its prefix (the path without its leading
+ * `/`, no trailing `/` added), as upstream computes them.
+ *
+ * @example
+ * ```ts
+ * import { placeholderValues } from "./request_file.ts";
+ * placeholderValues("s3://images/", "s3://results/run-1").test_results_prefix; // "run-1"
+ * ```
+ */
+export function placeholderValues(
+  testImageryLocation: string,
+  testResultsLocation: string,
+): Record<string, string> {
+  const rest = testResultsLocation.replace(/^s3:\/\//i, "");
+  const slash = rest.indexOf("/");
+  return {
+    test_imagery_location: testImageryLocation.replace(/\/+$/, ""),
+    test_results_location: testResultsLocation,
+    test_results_bucket: slash < 0 ? rest : rest.slice(0, slash),
+    test_results_prefix: slash < 0 ? "" : rest.slice(slash + 1).replace(/^\/+/, ""),
+  };
+}
+
+/**
+ * Replace every `{{ name }}` in `text` by its JSON-escaped value. A name
+ * outside `values` (or any other `{{ ... }}` expression) is a UsageError naming
+ * the line and the placeholders that exist.
+ *
+ * @example
+ * ```ts
+ * import { renderRequestTemplate } from "./request_file.ts";
+ * renderRequestTemplate('["{{ a }}"]', { a: "x" }, "f.json"); // '["x"]'
+ * ```
+ */
+export function renderRequestTemplate(
+  text: string,
+  values: Record<string, string>,
+  path: string,
+): string {
+  return text.replace(/\{\{(.*?)\}\}/gs, (whole, inner: string, offset: number) => {
+    const name = inner.trim();
+    const value = Object.hasOwn(values, name) ? values[name] : undefined;
+    if (value === undefined) {
+      const { line } = lineAndColumn(text, offset);
+      throw new UsageError(
+        `request file ${path}, line ${line}: unknown placeholder ${whole}: use only ${
+          Object.keys(values).map((k) => `{{${k}}}`).join(", ")
+        }`,
+      );
+    }
+    return JSON.stringify(value).slice(1, -1);
+  });
+}
+
+/**
+ * Parse rendered request-file text: it must be JSON, a non-empty array, and
+ * every entry a valid image request (see {@linkcode validateRequestTemplate}).
+ * Each case is its own UsageError. Entries without a `jobId` get `""` (the
+ * predefined user sets a fresh one on every submission).
+ *
+ * @example
+ * ```ts
+ * import { parseRequestFile } from "./request_file.ts";
+ * try {
+ *   parseRequestFile("[]", {}, "empty.json");
+ * } catch (error) {
+ *   (error as Error).message; // "request file empty.json is an empty array: ..."
+ * }
+ * ```
+ */
+export function parseRequestFile(
+  text: string,
+  values: Record<string, string>,
+  path: string,
+): ImageRequest[] {
+  const rendered = renderRequestTemplate(text, values, path);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(rendered);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const offset = jsonErrorOffset(rendered);
+    const where = offset === undefined ? "" : (() => {
+      const { line, column } = lineAndColumn(rendered, offset);
+      return ` at line ${line}, column ${column}`;
+    })();
+    throw new UsageError(
+      `request file ${path} is not valid JSON${where} (${message}): fix the syntax; it must be a JSON array of image requests`,
+    );
+  }
+  if (!Array.isArray(parsed)) {
+    throw new UsageError(
+      `request file ${path} must be a JSON array of image requests, but it is ${
+        describeJson(parsed)
+      }: wrap the request(s) in [ ... ]`,
+    );
+  }
+  if (parsed.length === 0) {
+    throw new UsageError(
+      `request file ${path} is an empty array: add at least one image request (see examples/sample-requests.json)`,
+    );
+  }
+  const problems: string[] = [];
+  parsed.forEach((entry, index) => {
+    for (const p of validateRequestTemplate(entry)) {
+      problems.push(`entry ${index}: ${p.field}: ${p.problem}`);
+    }
+  });
+  if (problems.length) {
+    const shown = problems.slice(0, 10);
+    if (problems.length > shown.length) shown.push(`... and ${problems.length - 10} more`);
+    throw new UsageError(
+      `request file ${path} has ${problems.length} invalid field(s) that Model Runner would reject (entries count from 0):\n  ${
+        shown.join("\n  ")
+      }\nfix these entries and run again`,
+    );
+  }
+  return (parsed as Array<Record<string, unknown>>).map((entry) => ({
+    ...entry,
+    jobId: typeof entry.jobId === "string" ? entry.jobId : "",
+    imageUrls: entry.imageUrls as string[],
+  }));
+}
+
+/**
+ * Read, render and check a request file. A missing file, a folder, an
+ * unreadable file, bad JSON, a non-array, an empty array, an unknown
+ * placeholder and an invalid entry each raise their own UsageError.
+ *
+ * @example
+ * ```ts ignore
+ * import { loadRequestFile, placeholderValues } from "./request_file.ts";
+ * const requests = await loadRequestFile("examples/sample-requests.json",
+ *   placeholderValues("s3://osml-test-images-123456789012", "s3://mr-bucket-sink-123456789012"));
+ * ```
+ */
+export async function loadRequestFile(
+  path: string,
+  values: Record<string, string>,
+): Promise<ImageRequest[]> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) {
+      throw new UsageError(
+        `request file ${path} does not exist (looked in ${Deno.cwd()}): pass --request-file with the path of a JSON array of image requests, e.g. examples/sample-requests.json`,
+      );
+    }
+    if (error instanceof Deno.errors.IsADirectory) {
+      throw new UsageError(
+        `request file ${path} is a folder: pass --request-file with the path of a JSON file`,
+      );
+    }
+    if (error instanceof Deno.errors.PermissionDenied) {
+      throw new UsageError(
+        `request file ${path} cannot be read (permission denied): make it readable or copy it elsewhere`,
+      );
+    }
+    if (error instanceof Deno.errors.InvalidData) {
+      throw new UsageError(`request file ${path} is not UTF-8 text: save it as UTF-8 JSON`);
+    }
+    throw new UsageError(
+      `request file ${path} cannot be read (${
+        error instanceof Error ? error.message : String(error)
+      }): check the path`,
+    );
+  }
+  return parseRequestFile(text.replace(/^\uFEFF/, ""), values, path);
+}
+
+/**
+ * One thing wrong with a request: the field (dotted path) and what is wrong with it.
+ *
+ * @example
+ * ```ts
+ * import type { RequestProblem } from "./request_file.ts";
+ * const p: RequestProblem = { field: "outputs[0].type", problem: '"s3" is not "S3" or "Kinesis"' };
+ * ```
+ */
+export interface RequestProblem {
+  field: string;
+  problem: string;
+}
+
+const PROCESSOR_TYPES = ["NONE", "SM_ENDPOINT", "HTTP_ENDPOINT"];
+const TILE_FORMATS = ["NITF", "JPEG", "PNG", "GTIFF"];
+const COMPRESSIONS = ["NONE", "JPEG", "J2K", "LZW"];
+const WKT =
+  /^\s*(POINT|LINESTRING|POLYGON|MULTIPOINT|MULTILINESTRING|MULTIPOLYGON|GEOMETRYCOLLECTION)\b/i;
+
+/**
+ * Check one request-file entry against the rules Model Runner applies when it
+ * parses an image request (§4.5). `jobId` and `jobName` may be absent (the
+ * predefined user sets them). Returns every problem found (empty = valid).
+ *
+ * @example
+ * ```ts
+ * import { validateRequestTemplate } from "./request_file.ts";
+ * validateRequestTemplate({ imageUrls: ["s3://b/a.tif"], imageProcessor: { name: "m" },
+ *   imageProcessorTileSize: 512, imageProcessorTileOverlap: 512 })[0]?.field;
+ * // "imageProcessorTileOverlap"
+ * ```
+ */
+export function validateRequestTemplate(entry: unknown): RequestProblem[] {
+  const problems: RequestProblem[] = [];
+  const bad = (field: string, problem: string) => problems.push({ field, problem });
+  if (!isRecord(entry)) {
+    bad("(entry)", `must be a JSON object (an image request), not ${describeJson(entry)}`);
+    return problems;
+  }
+  if (entry.jobId !== undefined && typeof entry.jobId !== "string") {
+    bad(
+      "jobId",
+      `must be a string if present (it is replaced anyway), not ${describeJson(entry.jobId)}`,
+    );
+  }
+  if (entry.jobName !== undefined && typeof entry.jobName !== "string") {
+    bad("jobName", `must be a string if present, not ${describeJson(entry.jobName)}`);
+  }
+
+  const urls = entry.imageUrls;
+  if (urls === undefined) bad("imageUrls", 'is missing: give ["s3://bucket/key"]');
+  else if (!Array.isArray(urls)) {
+    bad("imageUrls", `must be a list of URLs, not ${describeJson(urls)}`);
+  } else if (urls.length === 0) bad("imageUrls", 'is an empty list: give ["s3://bucket/key"]');
+  else if (typeof urls[0] !== "string" || urls[0].trim() === "") {
+    bad("imageUrls[0]", `must be a non-empty URL string, not ${describeJson(urls[0])}`);
+  } else if (/^s3:\/\//i.test(urls[0]) && !/^s3:\/\/[^/]+\/[^/].*$/i.test(urls[0])) {
+    bad(
+      "imageUrls[0]",
+      `${
+        JSON.stringify(urls[0])
+      } is not s3://bucket/key (check --test-imagery-location and the path after the placeholder)`,
+    );
+  }
+
+  const processor = entry.imageProcessor;
+  if (processor === undefined) {
+    bad("imageProcessor", 'is missing: give {"name": "<endpoint>", "type": "SM_ENDPOINT"}');
+  } else if (!isRecord(processor)) {
+    bad("imageProcessor", `must be an object with name and type, not ${describeJson(processor)}`);
+  } else {
+    if (typeof processor.name !== "string" || processor.name.trim() === "") {
+      bad(
+        "imageProcessor.name",
+        "is missing or empty: give the SageMaker endpoint (or HTTP endpoint) name",
+      );
+    }
+    if (
+      processor.type !== undefined && processor.type !== null &&
+      !PROCESSOR_TYPES.includes(String(processor.type))
+    ) {
+      bad(
+        "imageProcessor.type",
+        `${describeJson(processor.type)} is not one of ${PROCESSOR_TYPES.join(", ")}`,
+      );
+    }
+    checkRole(processor.assumedRole, "imageProcessor.assumedRole", bad);
+  }
+
+  const tileSize = intLike(entry.imageProcessorTileSize);
+  const overlap = intLike(entry.imageProcessorTileOverlap);
+  if (entry.imageProcessorTileSize === undefined) {
+    bad("imageProcessorTileSize", "is missing: give the tile size in pixels, e.g. 512");
+  } else if (tileSize === undefined) {
+    bad(
+      "imageProcessorTileSize",
+      `must be an integer, not ${describeJson(entry.imageProcessorTileSize)}`,
+    );
+  } else if (tileSize <= 0) {
+    bad("imageProcessorTileSize", `must be greater than 0, not ${tileSize}`);
+  }
+  if (entry.imageProcessorTileOverlap === undefined) {
+    bad("imageProcessorTileOverlap", "is missing: give the tile overlap in pixels, e.g. 128");
+  } else if (overlap === undefined) {
+    bad(
+      "imageProcessorTileOverlap",
+      `must be an integer, not ${describeJson(entry.imageProcessorTileOverlap)}`,
+    );
+  } else if (overlap < 0) {
+    bad("imageProcessorTileOverlap", `must be 0 or more, not ${overlap}`);
+  } else if (tileSize !== undefined && tileSize > 0 && overlap >= tileSize) {
+    bad(
+      "imageProcessorTileOverlap",
+      `${overlap} must be less than imageProcessorTileSize ${tileSize}`,
+    );
+  }
+  checkEnum(entry.imageProcessorTileFormat, "imageProcessorTileFormat", TILE_FORMATS, bad);
+  checkEnum(
+    entry.imageProcessorTileCompression,
+    "imageProcessorTileCompression",
+    COMPRESSIONS,
+    bad,
+  );
+
+  const roi = entry.regionOfInterest;
+  if (roi !== undefined && roi !== null && roi !== "") {
+    if (typeof roi !== "string") {
+      bad(
+        "regionOfInterest",
+        `must be a WKT string such as "POLYGON ((...))" or null, not ${describeJson(roi)}`,
+      );
+    } else if (!WKT.test(roi)) {
+      bad(
+        "regionOfInterest",
+        `${
+          JSON.stringify(truncate(roi))
+        } is not WKT: give e.g. "POLYGON ((x y, ...))" (GeoJSON is not accepted)`,
+      );
+    }
+  }
+  checkRole(entry.imageReadRole, "imageReadRole", bad);
+
+  if (entry.outputs !== undefined && entry.outputs !== null) {
+    if (!Array.isArray(entry.outputs)) {
+      bad("outputs", `must be a list of sinks, not ${describeJson(entry.outputs)}`);
+    } else {
+      entry.outputs.forEach((sink, i) => checkSink(sink, `outputs[${i}]`, bad));
+    }
+  }
+  if (entry.featureProperties !== undefined && !Array.isArray(entry.featureProperties)) {
+    bad("featureProperties", `must be a list, not ${describeJson(entry.featureProperties)}`);
+  }
+  const post = entry.postProcessing;
+  if (post !== undefined && post !== null) {
+    if (!Array.isArray(post)) {
+      bad("postProcessing", `must be a list of steps, not ${describeJson(post)}`);
+    } else {
+      let distillations = 0;
+      post.forEach((step, i) => {
+        const field = `postProcessing[${i}]`;
+        if (!isRecord(step)) {
+          return bad(field, `must be an object with step and algorithm, not ${describeJson(step)}`);
+        }
+        if (step.step !== "FEATURE_DISTILLATION") {
+          return bad(`${field}.step`, `${describeJson(step.step)} is not FEATURE_DISTILLATION`);
+        }
+        distillations++;
+        const algorithm = step.algorithm;
+        if (algorithm === undefined) return;
+        if (!isRecord(algorithm)) {
+          return bad(`${field}.algorithm`, `must be an object, not ${describeJson(algorithm)}`);
+        }
+        const type = algorithm.algorithmType ?? algorithm.algorithm_type;
+        if (type !== undefined && typeof type !== "string") {
+          bad(
+            `${field}.algorithm.algorithmType`,
+            `must be a string such as "NMS", not ${describeJson(type)}`,
+          );
+        }
+        for (const key of ["iouThreshold", "skipBoxThreshold"]) {
+          const v = algorithm[key];
+          if (v !== undefined && typeof v !== "number") {
+            bad(`${field}.algorithm.${key}`, `must be a number, not ${describeJson(v)}`);
+          }
+        }
+      });
+      if (distillations > 1) {
+        bad("postProcessing", `has ${distillations} FEATURE_DISTILLATION steps: keep one`);
+      }
+    }
+  }
+  return problems;
+}
+
+function checkSink(sink: unknown, field: string, bad: (f: string, p: string) => void): void {
+  if (!isRecord(sink)) return bad(field, `must be a sink object, not ${describeJson(sink)}`);
+  if (sink.type === "S3") {
+    if (typeof sink.bucket !== "string" || sink.bucket === "") {
+      bad(`${field}.bucket`, "is missing or empty: an S3 sink needs a bucket name (no s3://)");
+    } else if (/^s3:\/\//i.test(sink.bucket) || sink.bucket.includes("/")) {
+      bad(
+        `${field}.bucket`,
+        `${JSON.stringify(sink.bucket)} must be a bucket name only (use {{test_results_bucket}})`,
+      );
+    }
+    if (typeof sink.prefix !== "string") {
+      bad(`${field}.prefix`, 'is missing: an S3 sink needs a prefix (may be "")');
+    }
+    checkRole(sink.role, `${field}.role`, bad);
+  } else if (sink.type === "Kinesis") {
+    if (typeof sink.stream !== "string" || sink.stream === "") {
+      bad(`${field}.stream`, "is missing or empty: a Kinesis sink needs a stream name");
+    }
+    if (sink.batchSize !== undefined && intLike(sink.batchSize) === undefined) {
+      bad(`${field}.batchSize`, `must be an integer, not ${describeJson(sink.batchSize)}`);
+    }
+    checkRole(sink.assumedRole, `${field}.assumedRole`, bad);
+  } else {
+    bad(`${field}.type`, `${describeJson(sink.type)} is not "S3" or "Kinesis" (case-sensitive)`);
+  }
+}
+
+function checkEnum(
+  value: unknown,
+  field: string,
+  allowed: string[],
+  bad: (f: string, p: string) => void,
+): void {
+  if (value === undefined || value === null) return;
+  if (typeof value !== "string" || !allowed.includes(value)) {
+    bad(field, `${describeJson(value)} is not one of ${allowed.join(", ")}`);
+  }
+}
+
+function checkRole(value: unknown, field: string, bad: (f: string, p: string) => void): void {
+  if (value === undefined || value === null) return;
+  if (typeof value !== "string" || !value.startsWith("arn:")) {
+    bad(field, `${describeJson(value)} is not an IAM role ARN (must start with arn:)`);
+  }
+}
+
+/** Python `int()` of a JSON value: integers, floats (truncated) and integer strings. */
+function intLike(v: unknown): number | undefined {
+  if (typeof v === "number" && Number.isFinite(v)) return Math.trunc(v);
+  if (typeof v === "string" && /^\s*[+-]?\d+\s*$/.test(v)) return Number(v);
+  return undefined;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+function truncate(text: string): string {
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+function describeJson(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "an object";
+  if (typeof value === "string") return `the string ${JSON.stringify(truncate(value))}`;
+  return `${typeof value === "number" ? "the number" : "the boolean"} ${String(value)}`;
+}
+
+function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset);
+  const line = before.split("\n").length;
+  return { line, column: offset - before.lastIndexOf("\n") };
+}
+
+/**
+ * The offset where `text` stops being valid JSON (a small recursive-descent
+ * scan, since V8's messages do not always give a position), or undefined.
+ */
+function jsonErrorOffset(text: string): number | undefined {
+  let i = 0;
+  const ws = () => {
+    while (i < text.length && " \t\n\r".includes(text[i]!)) i++;
+  };
+  const fail = (): never => {
+    throw i;
+  };
+  const literal = (word: string) => {
+    if (text.startsWith(word, i)) i += word.length;
+    else fail();
+  };
+  const string = () => {
+    i++;
+    while (i < text.length && text[i] !== '"') {
+      if (text[i] === "\\") i++;
+      else if (text.charCodeAt(i) < 0x20) fail();
+      i++;
+    }
+    if (i >= text.length) fail();
+    i++;
+  };
+  const value = (): void => {
+    ws();
+    const c = text[i];
+    if (c === "{") {
+      i++;
+      ws();
+      if (text[i] === "}") return void i++;
+      for (;;) {
+        ws();
+        if (text[i] !== '"') fail();
+        string();
+        ws();
+        if (text[i] !== ":") fail();
+        i++;
+        value();
+        ws();
+        if (text[i] === ",") i++;
+        else if (text[i] === "}") return void i++;
+        else fail();
+      }
+    } else if (c === "[") {
+      i++;
+      ws();
+      if (text[i] === "]") return void i++;
+      for (;;) {
+        value();
+        ws();
+        if (text[i] === ",") i++;
+        else if (text[i] === "]") return void i++;
+        else fail();
+      }
+    } else if (c === '"') string();
+    else if (c === "t") literal("true");
+    else if (c === "f") literal("false");
+    else if (c === "n") literal("null");
+    else {
+      const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
+      if (!m || m[0] === "") fail();
+      i += m![0].length;
+    }
+  };
+  try {
+    value();
+    ws();
+    return i < text.length ? i : undefined;
+  } catch (at) {
+    return typeof at === "number" ? at : undefined;
+  }
+}
