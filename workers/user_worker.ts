@@ -68,7 +68,12 @@ function startUser(index: number, setup: Init, sqs: ReturnType<typeof sqsClient>
     signal,
     emit: (sample) => recorder.record(sample),
     exception: (report) => recorder.recordException(report),
-    registerJob: (job) => jobs.push(job),
+    registerJob(job) {
+      jobs.push(job);
+      // A waiting user's job goes out at once, so a fast status (or a PARTIAL
+      // retry's re-registration) cannot overtake it.
+      if (job.awaited) flush();
+    },
     waitForJob(imageId, timeoutMs) {
       const known = early.get(imageId);
       if (known) {

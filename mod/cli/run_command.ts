@@ -39,10 +39,10 @@ export function addRunOptions(command: Command): Command {
       "load window as Locust's --run-time: 90s, 10m, 1h30m (overrides --processing-window-min)",
     )
     .option("--headless", "no web UI: print Locust's console tables instead")
-    .option(
-      "--web-host <host>",
-      "web UI address (default 127.0.0.1; upstream 0.0.0.0)",
-      "127.0.0.1",
+    .addOption(
+      new Option("--web-host <host>", "web UI address (upstream's default was 0.0.0.0)")
+        .env("OSML_LOAD_WEB_HOST")
+        .default("127.0.0.1"),
     )
     .option("--web-port <port>", "web UI port", "8089")
     .option(
