@@ -18,6 +18,7 @@ import { parseCount, parseDuration, parsePositiveNumber } from "./duration.ts";
 import { parseS3Location, type S3Location } from "./s3_location.ts";
 import { parseUserMix, type UserMix } from "../users/user_mix.ts";
 import { resolveUserKindName } from "../users/registry.ts";
+import { parseThreshold } from "../stats/thresholds.ts";
 
 /** Raw flag values as commander gives them (strings, booleans, string lists). */
 export type RunFlags = Record<string, string | boolean | string[] | undefined>;
@@ -127,6 +128,8 @@ export function resolveRunSettings(
   const webPort = parseCount(str(flags, "webPort") ?? "8089", "--web-port");
   if (webPort > 65535) throw new UsageError("--web-port must be 0–65535");
   const thresholds = flags.threshold;
+  // Malformed thresholds fail before anything runs (unknown entries can only be known at the end).
+  if (Array.isArray(thresholds)) { for (const expr of thresholds) parseThreshold(expr); }
   return {
     sourceBucket: source ? parseS3Location(source, "--source-bucket") : undefined,
     resultBucket: result ? parseS3Location(result, "--result-bucket") : undefined,
