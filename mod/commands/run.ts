@@ -1,5 +1,7 @@
 /**
- * `osml-load run`: resolve the settings, run the load test, return the exit code.
+ * `osml-load run`: resolve the settings, run the load test, return the exit
+ * code. Without `--headless` (and without `--dry-run`) it serves the web UI
+ * instead and the user runs tests from the browser.
  *
  * @example
  * ```ts ignore
@@ -14,6 +16,10 @@ import { runLoadTest } from "../engine/load_test.ts";
 /** Run the `run` command with commander's parsed options; returns the exit code. */
 export async function runCommand(flags: RunFlags): Promise<number> {
   const settings = resolveRunSettings(flags, Deno.env.toObject());
+  if (!settings.headless && !settings.dryRun) {
+    const { webRunCommand } = await import("./web_run.ts");
+    return await webRunCommand(flags);
+  }
   const result = await runLoadTest(settings);
   if (result.reason !== "dry-run") {
     console.error(`Outputs: ${result.files.join(", ")}`);

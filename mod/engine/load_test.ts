@@ -176,6 +176,7 @@ export async function runLoadTest(
     configuration: prepared.configuration,
     startedAt,
     stoppedAt: () => stoppedAt,
+    jobRecords: () => tracker.statusRecords(),
   };
   const outputs = [...buildOutputs(settings, write), ...(options.extraOutputs ?? [])];
   for (const output of outputs) await output.start?.(ctx);
@@ -194,16 +195,20 @@ export async function runLoadTest(
   );
 
   let reason = "window" as LoadTestResult["reason"];
+  // stopLoad ends the load phase; stopAll also ends the completion wait.
   const stopLoad = new AbortController();
+  const stopAll = new AbortController();
+  const interruptRun = () => {
+    reason = "interrupted";
+    stopLoad.abort();
+    stopAll.abort();
+  };
   const interrupt = options.handleSignals === false ? undefined : Interrupt.listen((signal) => {
     log.warn(LOGGER, `${signal} received: stopping users and writing outputs`);
-    reason = "interrupted";
-    stopLoad.abort();
+    interruptRun();
   });
-  options.signal?.addEventListener("abort", () => {
-    reason = "interrupted";
-    stopLoad.abort();
-  }, { once: true });
+  if (options.signal?.aborted) interruptRun();
+  else options.signal?.addEventListener("abort", interruptRun, { once: true });
 
   const sqs = sqsClient({ region: prepared.deployment.region });
   let lastBacklog = 0;
@@ -294,6 +299,7 @@ export async function runLoadTest(
         log.error(LOGGER, message);
         reason = "fatal";
         stopLoad.abort();
+        stopAll.abort();
       },
     });
     const loadStart = performance.now();
@@ -305,6 +311,8 @@ export async function runLoadTest(
         log.info(LOGGER, `User count changed to ${users} (spawn rate ${spawnRate}/s)`);
       },
       stop() {
+        // A first stop ends the load phase (the completion wait still runs); a second ends both.
+        if (stopLoad.signal.aborted) stopAll.abort();
         log.info(LOGGER, "Stop requested");
         stopLoad.abort();
       },
@@ -326,14 +334,14 @@ export async function runLoadTest(
     log.info(LOGGER, reason === "window" ? "Time window ended: stopping users" : "Stopping users");
     await pool.stop();
 
-    if (settings.waitForCompletion && reason === "window") {
+    if (settings.waitForCompletion && reason === "window" && !stopAll.signal.aborted) {
       await waitForCompletion();
     }
   } finally {
     interrupt?.dispose();
     await monitor.stop();
     tracker.expirePending(Number.POSITIVE_INFINITY);
-    if (settings.waitForCompletion && reason === "window") {
+    if (settings.waitForCompletion && reason === "window" && !stopAll.signal.aborted) {
       const now = Date.now();
       for (const job of tracker.markOpenJobsTimedOut()) {
         stats.record({
@@ -396,17 +404,17 @@ export async function runLoadTest(
     const deadline = Date.now() + settings.completionTimeoutS * 1000;
     const bar = progressBar("Waiting for jobs", tracker.size);
     try {
-      while (!tracker.isComplete() && !stopLoad.signal.aborted && Date.now() < deadline) {
+      while (!tracker.isComplete() && !stopAll.signal.aborted && Date.now() < deadline) {
         const now = Date.now();
         await everySecond(now);
         bar.update(tracker.statistics().total_image_processed, tracker.size);
-        await sleepUntil(now + 1000, stopLoad.signal);
+        await sleepUntil(now + 1000, stopAll.signal);
       }
     } finally {
       bar.stop();
     }
     if (tracker.isComplete()) log.info(LOGGER, "All jobs completed!");
-    else if (!stopLoad.signal.aborted) {
+    else if (!stopAll.signal.aborted) {
       log.warn(
         LOGGER,
         `Completion timeout (${settings.completionTimeoutS} s): ${tracker.statistics().total_image_in_progress} job(s) still open are reported as timed out`,

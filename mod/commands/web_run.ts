@@ -1,0 +1,109 @@
+/**
+ * `osml-load run` without `--headless`: serve the web UI at
+ * `--web-host`:`--web-port`, print its URL, and let the user run load tests
+ * from the browser until Ctrl-C (which stops a running test cleanly, writes
+ * its outputs and closes the server).
+ *
+ * @example
+ * ```ts ignore
+ * import { webRunCommand } from "./web_run.ts";
+ * Deno.exitCode = await webRunCommand({ sourceBucket: "s3://images", resultBucket: "s3://results" });
+ * ```
+ * @module
+ */
+import { resolveRunSettings, type RunFlags } from "../config/run_settings.ts";
+import { Interrupt } from "../engine/interrupt.ts";
+import { parseWebAuth, type WebCredentials } from "../web/basic_auth.ts";
+import { startWebServer, type WebServer } from "../web/web_server.ts";
+import { WebSession } from "../web/web_session.ts";
+
+/** Options of {@linkcode webRunCommand} (for tests and embedding). */
+export interface WebRunOptions {
+  /** Environment for settings fallbacks and `OSML_LOAD_WEB_AUTH` (default: the process's). */
+  env?: Record<string, string | undefined>;
+  /** Where the URL and notices go (default `console.error`). */
+  notice?: (line: string) => void;
+  /** Where the runs' log lines and console output go (default: the console). */
+  log?: (line: string) => void;
+  /** Stop serving when this aborts (default: Ctrl-C / SIGTERM). */
+  signal?: AbortSignal;
+  /** Called once the server listens. */
+  onListening?: (server: WebServer) => void;
+}
+
+/** True for addresses only this machine can reach. */
+function isLoopbackHost(host: string): boolean {
+  return host === "localhost" || host === "::1" || host.startsWith("127.");
+}
+
+/**
+ * The web credentials from `--web-auth`, else `OSML_LOAD_WEB_AUTH`, else none.
+ *
+ * @example
+ * ```ts
+ * import { resolveWebAuth } from "./web_run.ts";
+ * resolveWebAuth({}, { OSML_LOAD_WEB_AUTH: "ops:pw" })?.user; // "ops"
+ * ```
+ */
+export function resolveWebAuth(
+  flags: RunFlags,
+  env: Record<string, string | undefined>,
+): WebCredentials | undefined {
+  const spec = typeof flags.webAuth === "string" && flags.webAuth !== ""
+    ? flags.webAuth
+    : env.OSML_LOAD_WEB_AUTH;
+  return spec ? parseWebAuth(spec) : undefined;
+}
+
+/** Serve the web UI until Ctrl-C (or `signal`); returns the exit code. */
+export async function webRunCommand(flags: RunFlags, options: WebRunOptions = {}): Promise<number> {
+  const env = options.env ?? Deno.env.toObject();
+  const notice = options.notice ?? ((line: string) => console.error(line));
+  const auth = resolveWebAuth(flags, env);
+  const { webHost: hostname, webPort: port } = resolveRunSettings(flags, env);
+  const session = new WebSession({
+    flags,
+    env,
+    ...(options.log ? { write: options.log, logConsole: options.log } : {}),
+  });
+  let server: WebServer;
+  try {
+    server = startWebServer({ session, hostname, port, auth });
+  } catch (error) {
+    await session.close();
+    if (error instanceof Deno.errors.AddrInUse) {
+      throw new Error(
+        `port ${port} on ${hostname} is in use: stop the other program or pick another port with --web-port`,
+      );
+    }
+    throw error;
+  }
+  notice(`osml-load web UI: ${server.url}  (Ctrl-C to quit)`);
+  if (!isLoopbackHost(hostname) && auth === undefined) {
+    notice(
+      `WARNING: the web UI listens on ${hostname}, reachable from other machines, with no password: anyone who can reach it can start load tests that spend AWS money. Add --web-auth USER:PASSWORD (or OSML_LOAD_WEB_AUTH).`,
+    );
+  }
+  options.onListening?.(server);
+
+  const done = new AbortController();
+  const interrupt = options.signal ? undefined : Interrupt.listen((signal) => {
+    notice(
+      `${signal} received: stopping the web UI${session.state === "running" ? " and the run" : ""}`,
+    );
+    done.abort();
+  });
+  options.signal?.addEventListener("abort", () => done.abort(), { once: true });
+  if (options.signal?.aborted) done.abort();
+  try {
+    await new Promise<void>((resolve) => {
+      if (done.signal.aborted) resolve();
+      else done.signal.addEventListener("abort", () => resolve(), { once: true });
+    });
+    const code = await session.close();
+    await server.close();
+    return code;
+  } finally {
+    interrupt?.dispose();
+  }
+}

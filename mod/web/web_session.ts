@@ -1,0 +1,307 @@
+/**
+ * The state behind the web UI: at most one load test at a time, started from
+ * the form, steered while it runs (users, stop, reset), and kept after it
+ * ends so its results and downloads stay available until the next start.
+ * It is also the live feed: an {@linkcode Output} whose ticks push a snapshot
+ * to every browser over server-sent events.
+ *
+ * @example
+ * ```ts ignore
+ * import { WebSession } from "./web_session.ts";
+ * const session = new WebSession({ flags, env: Deno.env.toObject() });
+ * await session.start({ users: 5, spawnRate: 1, runTime: "1m" });
+ * session.stop();
+ * await session.close();
+ * ```
+ * @module
+ */
+import { join } from "node:path";
+import { resolveRunSettings, type RunFlags, type RunSettings } from "../config/run_settings.ts";
+import { type LoadTestResult, type RunControl, runLoadTest } from "../engine/load_test.ts";
+import { ExitCode } from "../exit_codes.ts";
+import { RunLog } from "../log/run_log.ts";
+import type { Output, OutputContext } from "../output/output.ts";
+import { UsageError } from "../usage_error.ts";
+import { buildSnapshot, type DashboardSnapshot, type RunState } from "./dashboard_snapshot.ts";
+import {
+  availableDownloads,
+  type DownloadName,
+  downloadResponse,
+  type DownloadSources,
+} from "./downloads.ts";
+import { type JobPage, type JobQuery, selectJobRows } from "./job_rows.ts";
+import { csvOutput } from "./report_renderers.ts";
+import { SseHub } from "./sse_hub.ts";
+import { prefillForm, startFlags, type StartForm } from "./start_form.ts";
+import { SystemUsageSampler } from "./system_usage.ts";
+
+/** Options of a {@linkcode WebSession}. */
+export interface WebSessionOptions {
+  /** The `run` command's flags (the form's defaults; other flags apply to every run). */
+  flags: RunFlags;
+  /** Environment for the settings' fallbacks. */
+  env: Record<string, string | undefined>;
+  /** Where runs print plain console lines (default `console.log`). */
+  write?: (line: string) => void;
+  /** Where the runs' log lines go besides `job_log.log` (default `console.error`). */
+  logConsole?: (line: string) => void;
+  /** Longest gap between two snapshots when nothing ticks (ms, default 1000). */
+  heartbeatMs?: number;
+}
+
+interface ClientState {
+  runId: number;
+  cursor: number;
+}
+
+/**
+ * One web UI session: runs, controls, live feed, downloads.
+ *
+ * @example
+ * ```ts ignore
+ * import { WebSession } from "./web_session.ts";
+ * const session = new WebSession({ flags: { sourceBucket: "s3://a", resultBucket: "s3://b" }, env: {} });
+ * session.form.users; // 1
+ * ```
+ */
+export class WebSession {
+  /** The form's values from the command line. */
+  readonly form: StartForm;
+  #flags: RunFlags;
+  #env: Record<string, string | undefined>;
+  #write: (line: string) => void;
+  #logConsole: ((line: string) => void) | undefined;
+  #hub = new SseHub<ClientState>();
+  #sampler = new SystemUsageSampler();
+  #system = this.#sampler.sample();
+  #state: RunState = "idle";
+  #runId = 0;
+  #ctx: OutputContext | undefined;
+  #control: RunControl | undefined;
+  #abort: AbortController | undefined;
+  #stopRequested = false;
+  #running: Promise<void> | undefined;
+  #result: LoadTestResult | undefined;
+  #error: string | undefined;
+  #sources: DownloadSources = {};
+  #downloads: DownloadName[] = [];
+  #tempDir: string | undefined;
+  #lastBroadcast = 0;
+  #heartbeat: ReturnType<typeof setInterval>;
+  #closed = false;
+
+  /** Resolve the command line once (bad flags fail here, before the server starts). */
+  constructor(options: WebSessionOptions) {
+    this.#flags = options.flags;
+    this.#env = options.env;
+    this.#write = options.write ?? ((line) => console.log(line));
+    this.#logConsole = options.logConsole;
+    const settings = resolveRunSettings(options.flags, options.env);
+    const userClass = typeof options.flags.userClass === "string" && options.flags.userClass
+      ? options.flags.userClass
+      : "load-test";
+    this.form = prefillForm(settings, userClass);
+    const every = options.heartbeatMs ?? 1000;
+    this.#heartbeat = setInterval(() => {
+      if (Date.now() - this.#lastBroadcast >= every * 0.9) void this.broadcast();
+    }, every);
+  }
+
+  /** Where the session is: idle, preparing, running, stopping or finished. */
+  get state(): RunState {
+    return this.#state;
+  }
+
+  /** The last run's result, once it ended. */
+  get result(): LoadTestResult | undefined {
+    return this.#result;
+  }
+
+  /** Resolves when the current run (if any) has ended. */
+  async settled(): Promise<void> {
+    await this.#running;
+  }
+
+  /**
+   * Start a run with the form's values over the command line. Throws a
+   * {@linkcode UsageError} for bad values or when a run is going already.
+   */
+  start(form: Record<string, unknown>): number {
+    if (this.#closed) throw new UsageError("the web UI is shutting down: restart osml-load");
+    if (this.#state !== "idle" && this.#state !== "finished") {
+      throw new UsageError(
+        `a run is ${this.#state} already: stop it first, or change its users while it runs`,
+      );
+    }
+    const settings = resolveRunSettings(startFlags(this.#flags, form), this.#env);
+    if (settings.dryRun) {
+      throw new UsageError("--dry-run has no web UI: run with --dry-run --headless instead");
+    }
+    this.#runId++;
+    this.#state = "preparing";
+    this.#ctx = undefined;
+    this.#control = undefined;
+    this.#result = undefined;
+    this.#error = undefined;
+    this.#stopRequested = false;
+    this.#abort = new AbortController();
+    this.#running = this.#run(settings, this.#runId);
+    void this.broadcast();
+    return this.#runId;
+  }
+
+  /** Change the users and spawn rate of the running test. */
+  setUsers(users: number, spawnRate: number): void {
+    if (!Number.isInteger(users) || users < 0) {
+      throw new UsageError(`users must be a whole number ≥ 0 (got ${users})`);
+    }
+    if (!Number.isFinite(spawnRate) || spawnRate <= 0) {
+      throw new UsageError(`spawn rate must be a number > 0 (got ${spawnRate})`);
+    }
+    if (!this.#control || this.#state !== "running") {
+      throw new UsageError("no test is running: start one first");
+    }
+    this.#control.setUsers(users, spawnRate);
+    void this.broadcast();
+  }
+
+  /** Stop the running test (its outputs are still written). No-op when none runs. */
+  stop(): void {
+    if (this.#state !== "preparing" && this.#state !== "running") return;
+    this.#stopRequested = true;
+    this.#state = "stopping";
+    // While the engine prepares there is no control yet: onStarted stops it.
+    this.#control?.stop();
+    void this.broadcast();
+  }
+
+  /** Reset the request statistics of the running test (Locust's "Reset stats"). */
+  resetStats(): void {
+    if (!this.#control) throw new UsageError("no test is running: start one first");
+    this.#control.resetStats();
+    void this.broadcast();
+  }
+
+  /** The Jobs tab's rows. */
+  jobs(query: JobQuery): JobPage {
+    return selectJobRows(this.#ctx?.jobRecords?.() ?? {}, query);
+  }
+
+  /** One snapshot from timeline index `cursor` on. */
+  snapshot(cursor = 0): DashboardSnapshot {
+    return buildSnapshot(
+      this.#ctx,
+      {
+        runId: this.#runId,
+        state: this.#state,
+        ...(this.#error !== undefined ? { error: this.#error } : {}),
+        ...(this.#result
+          ? { result: { exitCode: this.#result.exitCode, reason: this.#result.reason } }
+          : {}),
+        downloads: this.#downloads,
+      },
+      cursor,
+      this.#system,
+    );
+  }
+
+  /** A new server-sent events stream, starting with a full snapshot. */
+  subscribe(): Response {
+    return this.#hub.subscribe({ runId: this.#runId, cursor: 0 }, (client) => {
+      const snap = this.snapshot(0);
+      client.state = { runId: this.#runId, cursor: snap.timelineFrom + snap.timeline.length };
+      return { event: "snapshot", data: snap };
+    });
+  }
+
+  /** Push a fresh snapshot to every browser. */
+  async broadcast(): Promise<void> {
+    this.#lastBroadcast = Date.now();
+    this.#system = this.#sampler.sample();
+    this.#downloads = await availableDownloads(this.#sources);
+    const full = new Map<number, DashboardSnapshot>();
+    this.#hub.broadcast((client) => {
+      const cursor = client.state.runId === this.#runId ? client.state.cursor : 0;
+      let snap = full.get(cursor);
+      if (!snap) {
+        snap = this.snapshot(cursor);
+        full.set(cursor, snap);
+      }
+      client.state = { runId: this.#runId, cursor: snap.timelineFrom + snap.timeline.length };
+      return { event: "snapshot", data: snap };
+    });
+  }
+
+  /** The response for a download of the latest run. */
+  download(name: DownloadName): Promise<Response> {
+    return downloadResponse(name, this.#sources);
+  }
+
+  /**
+   * Stop any run, wait for it to write its outputs, end every event stream
+   * and remove the session's temp files. Returns the exit code for the
+   * process: the last run's, 130 when a run was interrupted, else 0.
+   */
+  async close(): Promise<number> {
+    if (!this.#closed) {
+      this.#closed = true;
+      const wasRunning = this.#state === "preparing" || this.#state === "running";
+      this.stop();
+      this.#abort?.abort();
+      await this.#running;
+      clearInterval(this.#heartbeat);
+      this.#hub.close();
+      if (this.#tempDir) await Deno.remove(this.#tempDir, { recursive: true }).catch(() => {});
+      if (wasRunning) return ExitCode.Interrupted;
+    }
+    return this.#result?.exitCode ?? ExitCode.Ok;
+  }
+
+  async #run(settings: RunSettings, runId: number): Promise<void> {
+    const extra: Output[] = [];
+    let csvPrefix = settings.csvPrefix;
+    if (csvPrefix === undefined) {
+      // Downloads need the CSV files even when --output was not given.
+      this.#tempDir ??= await Deno.makeTempDir({ prefix: "osml-load-web-" });
+      csvPrefix = join(this.#tempDir, `run-${runId}`, "osml-load");
+      extra.push(csvOutput({ prefix: csvPrefix, fullHistory: settings.csvFullHistory }));
+    }
+    const feed: Output = {
+      name: "web",
+      start: (ctx) => {
+        this.#ctx = ctx;
+        this.#sources = { csvPrefix: csvPrefix as string, logDir: settings.logDir, ctx };
+      },
+      tick: () => this.broadcast(),
+      finish: () => this.broadcast(),
+    };
+    extra.push(feed);
+    try {
+      const result = await runLoadTest(settings, {
+        ...(this.#logConsole
+          ? { log: new RunLog({ verbose: settings.verbose, console: this.#logConsole }) }
+          : {}),
+        write: this.#write,
+        extraOutputs: extra,
+        handleSignals: false,
+        signal: (this.#abort as AbortController).signal,
+        onStarted: (control, ctx) => {
+          this.#control = control;
+          this.#ctx = ctx;
+          if (this.#stopRequested) control.stop();
+          else this.#state = "running";
+          void this.broadcast();
+        },
+      });
+      this.#result = result;
+      if (result.reason === "fatal") this.#error = "the run stopped on a fatal error: see the log";
+    } catch (error) {
+      this.#error = error instanceof Error ? error.message : String(error);
+      this.#write(`error: ${this.#error}`);
+    } finally {
+      this.#control = undefined;
+      this.#state = "finished";
+      await this.broadcast();
+    }
+  }
+}
