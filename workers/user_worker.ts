@@ -18,6 +18,7 @@ import type {
 import type { JobOutcome, UserContext } from "../mod/users/user_kind.ts";
 import { userKind } from "../mod/users/registry.ts";
 import { kindOfUser } from "../mod/users/user_mix.ts";
+import { ArrivalScheduler } from "../mod/engine/arrival_scheduler.ts";
 
 type Init = Extract<ToUserWorker, { type: "init" }>;
 
@@ -31,6 +32,9 @@ let init: Init | undefined;
 let stopping = false;
 let flushTimer: ReturnType<typeof setInterval> | undefined;
 let lastRunning = -1;
+/** The open model's clock, once a `rate` control message arrived. */
+let arrivals: ArrivalScheduler | undefined;
+let arrivalTimer: ReturnType<typeof setTimeout> | undefined;
 
 function post(message: FromUserWorker): void {
   self.postMessage(message);
@@ -38,10 +42,42 @@ function post(message: FromUserWorker): void {
 
 function flush(): void {
   const delta = recorder.take();
-  if (!delta && jobs.length === 0 && users.size === lastRunning) return;
+  const arrivalDelta = arrivals?.takeDelta();
+  if (!delta && !arrivalDelta && jobs.length === 0 && users.size === lastRunning) return;
   lastRunning = users.size;
-  post({ type: "batch", workerIndex: init!.workerIndex, delta, jobs, running: users.size });
+  post({
+    type: "batch",
+    workerIndex: init!.workerIndex,
+    delta,
+    jobs,
+    running: users.size,
+    ...(arrivalDelta ? { arrivals: arrivalDelta } : {}),
+  });
   jobs = [];
+}
+
+/** Open model: this worker's share of `rate` is proportional to its share of `users`. */
+function setRate(rate: number, totalUsers: number): void {
+  const setup = init!;
+  const mine = totalUsers > setup.workerIndex
+    ? Math.floor((totalUsers - 1 - setup.workerIndex) / setup.workerCount) + 1
+    : 0;
+  const share = totalUsers > 0 ? (rate * mine) / totalUsers : 0;
+  if (!arrivals) {
+    arrivals = new ArrivalScheduler({
+      maxLatenessMs: setup.settings.maxLatenessMs,
+      phase: setup.workerIndex / setup.workerCount,
+    });
+    const loop = () => {
+      if (stopping || !arrivals) return;
+      arrivals.tick();
+      arrivalTimer = setTimeout(loop, Math.min(20, arrivals.msUntilNext()));
+    };
+    arrivals.setRate(share);
+    loop();
+  } else {
+    arrivals.setRate(share);
+  }
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -66,6 +102,7 @@ function startUser(index: number, setup: Init, sqs: ReturnType<typeof sqsClient>
     settings: setup.settings,
     sqs,
     signal,
+    scheduledAt: undefined,
     emit: (sample) => recorder.record(sample),
     exception: (report) => recorder.recordException(report),
     registerJob(job) {
@@ -105,13 +142,20 @@ function startUser(index: number, setup: Init, sqs: ReturnType<typeof sqsClient>
       return;
     }
     while (!signal.aborted) {
+      if (arrivals) {
+        // Open model: run a task when the clock schedules one; no wait time.
+        const at = await arrivals.next(signal);
+        if (at === undefined) break;
+        ctx.scheduledAt = at;
+      }
       try {
         await user.task();
       } catch (error) {
         reportException(ctx, error);
       }
+      ctx.scheduledAt = undefined;
       if (signal.aborted) break;
-      await ctx.sleep(user.waitMs());
+      if (!arrivals) await ctx.sleep(user.waitMs());
     }
   })();
   users.set(index, { abort, done });
@@ -142,9 +186,11 @@ function setUserCount(count: number, sqs: ReturnType<typeof sqsClient>): void {
 async function stopAll(): Promise<void> {
   if (stopping) return;
   stopping = true;
+  clearTimeout(arrivalTimer);
   const running = [...users.values()];
   for (const user of running) user.abort.abort();
   await Promise.all(running.map((u) => u.done));
+  arrivals?.dropPending();
   clearInterval(flushTimer);
   flush();
   post({ type: "stopped", workerIndex: init!.workerIndex });
@@ -159,6 +205,7 @@ self.onmessage = (event: MessageEvent<ToUserWorker>) => {
     channel.onmessage = (e: MessageEvent<ControlMessage>) => {
       const control = e.data;
       if (control.type === "users") setUserCount(control.count, sqs);
+      else if (control.type === "rate") setRate(control.rate, control.users);
       else if (control.type === "stop") {
         stopAll().finally(() => {
           channel.close();

@@ -124,6 +124,29 @@ export function addRunOptions(command: Command): Command {
     )
     .option("--wait-min <seconds>", "shortest wait between a fire-and-forget user's jobs", "1")
     .option("--wait-max <seconds>", "longest wait between a fire-and-forget user's jobs", "3")
+    .option(
+      "--shape <name>",
+      "load shape: window (default: hold --users for the window), stages, burst, rate (open model)",
+    )
+    .option("--stages <list>", 'stages shape: DURATION:USERS ramps, e.g. "2m:10,5m:50,2m:0"')
+    .option("--burst-period <duration>", "burst shape: period (default 600s)")
+    .option("--burst-min <users>", "burst shape: users between bursts (default 5)")
+    .option("--burst-peak <users>", "burst shape: users at the peak (default 40)")
+    .option("--burst-std <duration>", "burst shape: width of a burst (default period/10)")
+    .option(
+      "--burst-mean <duration>",
+      "burst shape: time of the peak in each period (default period/2)",
+    )
+    .option(
+      "--rate <rate>",
+      "open model: submit jobs on a clock, e.g. 120/min, 2/s, 7200/h (implies --shape rate)",
+    )
+    .option("--rate-stages <list>", 'open model: ramped rates, e.g. "5m:60/min,10m:240/min"')
+    .option(
+      "--max-lateness <duration>",
+      "open model: drop a submission that waited this long for a free user",
+      "30s",
+    )
     .option("--dry-run", "print the resolved configuration and plan, then exit")
     .addOption(
       new Option("--host <url>", "accepted and ignored (for the original suite's scripts)")

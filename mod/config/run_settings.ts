@@ -19,6 +19,7 @@ import { parseS3Location, type S3Location } from "./s3_location.ts";
 import { parseUserMix, type UserMix } from "../users/user_mix.ts";
 import { resolveUserKindName } from "../users/registry.ts";
 import { parseThreshold } from "../stats/thresholds.ts";
+import { parseShapeSettings, type ShapeSettings } from "../shapes/shape_settings.ts";
 
 /** Raw flag values as commander gives them (strings, booleans, string lists). */
 export type RunFlags = Record<string, string | boolean | string[] | undefined>;
@@ -65,6 +66,10 @@ export interface RunSettings {
   /** Wait between tasks of fire-and-forget users (upstream: 1–3 s). */
   waitMinS: number;
   waitMaxS: number;
+  /** The load shape and its options (`--shape`). */
+  shape: ShapeSettings;
+  /** Open model: a submission that waits longer than this for a free user is dropped. */
+  maxLatenessS: number;
 }
 
 function str(flags: RunFlags, key: string): string | undefined {
@@ -178,5 +183,7 @@ export function resolveRunSettings(
     exitCodeOnError,
     waitMinS: waitMin,
     waitMaxS: waitMax,
+    shape: parseShapeSettings(flags, windowS),
+    maxLatenessS: parseDuration(str(flags, "maxLateness") ?? "30s", "--max-lateness"),
   };
 }

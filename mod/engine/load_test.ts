@@ -21,7 +21,7 @@ import { RunLog } from "../log/run_log.ts";
 import { progressBar } from "../log/progress.ts";
 import { StatsAggregator } from "../stats/aggregator.ts";
 import type { Output, OutputContext } from "../output/output.ts";
-import type { JobStatistics, TimelinePoint } from "../output/run_report.ts";
+import type { CapacityStep, JobStatistics, TimelinePoint } from "../output/run_report.ts";
 import { JobTracker, type JobTransition } from "../tracker/job_tracker.ts";
 import {
   jobSummary,
@@ -36,6 +36,7 @@ import { UserPool } from "./user_pool.ts";
 import { Interrupt } from "./interrupt.ts";
 import { buildOutputs } from "./run_outputs.ts";
 import { evaluateRunThresholds } from "./run_thresholds.ts";
+import { ArrivalStats } from "./arrival_stats.ts";
 
 /** How a run ended. */
 export interface LoadTestResult {
@@ -78,6 +79,7 @@ export interface RunControl {
 const LOGGER = "osml_load.engine";
 const TRACKER_LOGGER = "osml_load.job_tracker";
 const BACKLOG_EVERY_MS = 5_000;
+const BACKLOG_EVERY_MS_OPEN = 1_000;
 
 /** Run a load test to the end and return its result (never calls `Deno.exit`). */
 export async function runLoadTest(
@@ -112,6 +114,8 @@ export async function runLoadTest(
   let queueDepth: number | undefined;
   let maxQueueDepth = 0;
   let stoppedAt: number | undefined;
+  const arrivals = new ArrivalStats();
+  let targetRate: number | undefined;
 
   const onTransition = (t: JobTransition) => {
     if (!t.completedNow) return;
@@ -120,7 +124,7 @@ export async function runLoadTest(
     stats.record({
       type: "Job Complete",
       name: job.name,
-      responseTimeMs: (job.completedAt ?? Date.now()) - job.submittedAt,
+      responseTimeMs: (job.completedAt ?? Date.now()) - job.startAt,
       length: job.record.size,
       ...(status === "SUCCESS" ? {} : { error: `JobFailed('Status: ${status}')` }),
       at: job.completedAt ?? Date.now(),
@@ -164,6 +168,7 @@ export async function runLoadTest(
         status_messages_foreign: counts.foreign + monitorCounts.foreign,
         max_queue_backlog: maxQueueDepth,
         queue_backlog: queueDepth ?? null,
+        ...(arrivals.active ? arrivals.summary() : {}),
       },
     };
   };
@@ -177,6 +182,7 @@ export async function runLoadTest(
     startedAt,
     stoppedAt: () => stoppedAt,
     jobRecords: () => tracker.statusRecords(),
+    ...(stepsOf(prepared.shape) ? { capacity: stepsOf(prepared.shape)! } : {}),
   };
   const outputs = [...buildOutputs(settings, write), ...(options.extraOutputs ?? [])];
   for (const output of outputs) await output.start?.(ctx);
@@ -248,6 +254,7 @@ export async function runLoadTest(
       gbProcessed: jobs.total_gb_processed,
       pixelsProcessed: jobs.total_pixels_processed,
       ...(queueDepth !== undefined ? { queueDepth } : {}),
+      ...(targetRate !== undefined ? { targetRate } : {}),
     });
   };
 
@@ -257,17 +264,41 @@ export async function runLoadTest(
   };
 
   let lastStats = Date.now();
+  let loadStartedAt: number | undefined;
+  const observeShape = () => {
+    const shape = prepared.shape;
+    if (!shape.observe || loadStartedAt === undefined) return;
+    const jobs = tracker.statistics();
+    const latency = stats.mergedType("Job Complete");
+    shape.observe({
+      elapsedS: (performance.now() - loadStartedAt) / 1000,
+      backlog: queueDepth,
+      jobsSent: jobs.total_image_sent,
+      jobsDone: jobs.total_image_processed + jobs.total_image_timed_out,
+      jobsFailed: jobs.total_image_failed + jobs.total_image_timed_out,
+      gbDone: jobs.total_gb_processed,
+      pixelsDone: jobs.total_pixels_processed,
+      latency: latency?.responseTimes ?? new Map(),
+    });
+  };
   const everySecond = async (now: number) => {
     tracker.expirePending(now);
-    if (now - lastBacklog >= BACKLOG_EVERY_MS) {
+    if (
+      now - lastBacklog >= (targetRate === undefined ? BACKLOG_EVERY_MS : BACKLOG_EVERY_MS_OPEN)
+    ) {
       lastBacklog = now;
       await sampleBacklog();
     }
+    observeShape();
     takeTimelinePoint(now);
     for (const output of outputs) await output.tick?.(ctx, now);
     if (now - lastStats >= settings.statsIntervalS * 1000) {
       lastStats = now;
       log.block(TRACKER_LOGGER, statisticsBlock(tracker.statistics()));
+      if (queueDepth !== undefined) {
+        log.info(TRACKER_LOGGER, `Request queue backlog: ${queueDepth} (max ${maxQueueDepth})`);
+      }
+      if (arrivals.active) log.info(TRACKER_LOGGER, arrivals.describe());
       await writeJobFiles();
       log.info(TRACKER_LOGGER, `Wrote job status to ${join(settings.logDir, "job_status.json")}`);
     }
@@ -287,9 +318,11 @@ export async function runLoadTest(
         waitMinMs: settings.waitMinS * 1000,
         waitMaxMs: settings.waitMaxS * 1000,
         jobTimeoutMs: settings.jobTimeoutS * 1000,
+        maxLatenessMs: settings.maxLatenessS * 1000,
         ...prepared.userInputs,
       },
       onDelta: (delta) => stats.apply(delta),
+      onArrivals: (delta) => arrivals.apply(delta),
       onJobs: (jobs, workerIndex) => {
         for (const job of jobs) tracker.register(job, workerIndex);
         monitor.addKnownJobs(jobs.map((j) => j.jobId));
@@ -303,6 +336,7 @@ export async function runLoadTest(
       },
     });
     const loadStart = performance.now();
+    loadStartedAt = loadStart;
     let manual: { users: number; spawnRate: number } | undefined;
     options.onStarted?.({
       setUsers(users, spawnRate) {
@@ -322,14 +356,23 @@ export async function runLoadTest(
       },
     }, ctx);
     await sampleBacklog();
+    let lastTickS = 0;
     while (!stopLoad.signal.aborted) {
       const elapsedS = (performance.now() - loadStart) / 1000;
       const target = prepared.shape.tick(elapsedS);
       if (target === null) break;
-      if (manual) pool.setTarget(manual.users, manual.spawnRate);
-      else if ("spawnRate" in target) pool.setTarget(target.users, target.spawnRate);
+      if ("rate" in target) {
+        if (targetRate !== undefined) arrivals.advance(elapsedS - lastTickS, targetRate);
+        targetRate = target.rate;
+        pool.setRate(target.rate, manual?.users ?? target.users);
+      } else if (manual) pool.setTarget(manual.users, manual.spawnRate);
+      else pool.setTarget(target.users, target.spawnRate);
+      lastTickS = elapsedS;
       await everySecond(Date.now());
       await sleepUntil(loadStart + Math.ceil(elapsedS + 1e-9) * 1000, stopLoad.signal);
+    }
+    if (targetRate !== undefined) {
+      arrivals.advance((performance.now() - loadStart) / 1000 - lastTickS, targetRate);
     }
     log.info(LOGGER, reason === "window" ? "Time window ended: stopping users" : "Stopping users");
     await pool.stop();
@@ -347,7 +390,7 @@ export async function runLoadTest(
         stats.record({
           type: "Job Complete",
           name: job.name,
-          responseTimeMs: now - job.submittedAt,
+          responseTimeMs: now - job.startAt,
           length: job.record.size,
           error:
             `JobTimeout('No terminal status within --completion-timeout ${settings.completionTimeoutS} s')`,
@@ -359,6 +402,10 @@ export async function runLoadTest(
     takeTimelinePoint(stoppedAt);
     const final = tracker.statistics();
     log.block(TRACKER_LOGGER, statisticsBlock(final));
+    if (arrivals.active) {
+      log.info(TRACKER_LOGGER, arrivals.describe());
+      write(arrivals.describe());
+    }
     await writeJobFiles();
     for (const output of outputs) {
       try {
@@ -421,6 +468,12 @@ export async function runLoadTest(
       );
     }
   }
+}
+
+/** The steps getter of a shape that keeps capacity-search steps. */
+function stepsOf(shape: PreparedRun["shape"]): (() => readonly CapacityStep[]) | undefined {
+  const steps = (shape as { steps?: () => readonly CapacityStep[] }).steps;
+  return typeof steps === "function" ? () => steps.call(shape) : undefined;
 }
 
 /** Sleep until `at` (a `performance.now()` or `Date.now()` value matching the caller's clock) or abort. */

@@ -31,7 +31,7 @@ import { buildImageCatalog } from "./image_catalog.ts";
 import type { ImageInfo } from "./image_info.ts";
 import { progressBar } from "../log/progress.ts";
 import type { LoadShape } from "../shapes/load_shape.ts";
-import { windowShape } from "../shapes/window_shape.ts";
+import { buildShape } from "../shapes/shape_settings.ts";
 import { IMAGE_EXTENSIONS } from "../images/extensions.ts";
 import { gatherUserInputs, type UserInputs } from "../users/user_inputs.ts";
 
@@ -169,11 +169,7 @@ export async function prepareRun(settings: RunSettings, log: RunLog): Promise<Pr
     }
     const userInputs = await gatherUserInputs(settings, deployment, log);
     const instanceType = await instanceTypeOf(region, settings.modelName);
-    const shape = windowShape({
-      users: settings.users,
-      spawnRate: settings.spawnRate,
-      windowS: settings.windowS,
-    });
+    const shape = buildShape(settings.shape, settings);
     const peakUsers = Math.max(1, ...shape.plan().map((row) => row.users ?? 0));
     const workerCount = Math.max(1, Math.min(settings.maxWorkers, peakUsers));
     const configuration: Array<[string, string]> = [
@@ -188,7 +184,7 @@ export async function prepareRun(settings: RunSettings, log: RunLog): Promise<Pr
       ["User classes", settings.userMix.map((m) => `${m.kind}:${m.weight}`).join(",")],
       ["Users", String(settings.users)],
       ["Spawn rate", `${settings.spawnRate}/s`],
-      ["Window", `${settings.windowS} s`],
+      ["Shape", `${shape.name} (${shape.durationS ?? "until stopped"} s)`],
       ["Images", String(images.length)],
       ["Workers", `${workerCount} (max ${settings.maxWorkers})`],
       [

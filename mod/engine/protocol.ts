@@ -15,6 +15,7 @@ import type { StatsDelta } from "../stats/delta.ts";
 import type { ImageInfo } from "./image_info.ts";
 import type { ImageRequest } from "../users/image_request.ts";
 import type { UserMix } from "../users/user_mix.ts";
+import type { ArrivalDelta } from "./arrival_scheduler.ts";
 
 /** Everything a user worker needs to run its users. */
 export interface UserWorkerSettings {
@@ -32,6 +33,8 @@ export interface UserWorkerSettings {
   waitMaxMs: number;
   /** How long a submit-and-wait user waits for a terminal status. */
   jobTimeoutMs: number;
+  /** Open model: a submission that waits longer than this for a free user is dropped. */
+  maxLatenessMs: number;
   /** `--test-results-location` (random and predefined users). */
   testResultsLocation: string;
   /** Endpoints for the random user. */
@@ -60,6 +63,8 @@ export type ToUserWorker =
 /** Main → every worker, over the BroadcastChannel. */
 export type ControlMessage =
   | { type: "users"; count: number }
+  /** Open model: submit `rate` jobs/s in all, spread over `users` users. */
+  | { type: "rate"; rate: number; users: number }
   | { type: "stop" };
 
 /** A job a user submitted, for the tracker. */
@@ -76,6 +81,8 @@ export interface JobRegistration {
   name: string;
   /** True when the user waits for this job (the main thread then reports it done). */
   awaited: boolean;
+  /** Open model: when the submission was scheduled (ms since epoch); latency counts from it. */
+  scheduledAt?: number;
 }
 
 /** User worker → main. */
@@ -87,6 +94,8 @@ export type FromUserWorker =
     delta: StatsDelta | undefined;
     jobs: JobRegistration[];
     running: number;
+    /** Open-model counts since the last batch. */
+    arrivals?: ArrivalDelta;
   }
   | { type: "stopped"; workerIndex: number }
   | { type: "fatal"; workerIndex: number; message: string };

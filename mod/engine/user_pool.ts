@@ -23,6 +23,7 @@ import type {
 import type { StatsDelta } from "../stats/delta.ts";
 import type { ImageInfo } from "./image_info.ts";
 import type { UserMix } from "../users/user_mix.ts";
+import type { ArrivalDelta } from "./arrival_scheduler.ts";
 
 /** Options of {@linkcode UserPool.start}. */
 export interface UserPoolOptions {
@@ -36,6 +37,8 @@ export interface UserPoolOptions {
   onJobs: (jobs: JobRegistration[], workerIndex: number) => void;
   /** Called when a worker fails. */
   onFatal: (message: string) => void;
+  /** Called for every open-model delta a worker sends. */
+  onArrivals?: (delta: ArrivalDelta) => void;
 }
 
 const SPAWN_TICK_MS = 100;
@@ -52,6 +55,8 @@ export class UserPool {
   #target = 0;
   #spawnRate = 1;
   #timer: ReturnType<typeof setInterval> | undefined;
+  #rate = -1;
+  #rateUsers = -1;
   #stopping = false;
 
   private constructor(workers: Worker[], channel: BroadcastChannel) {
@@ -88,6 +93,7 @@ export class UserPool {
           case "batch":
             if (message.delta) options.onDelta(message.delta);
             if (message.jobs.length) options.onJobs(message.jobs, message.workerIndex);
+            if (message.arrivals) options.onArrivals?.(message.arrivals);
             pool.#running[message.workerIndex] = message.running;
             break;
           case "stopped":
@@ -145,6 +151,19 @@ export class UserPool {
       this.#current = users;
       this.#fractional = 0;
       this.#broadcast({ type: "users", count: users });
+    }
+  }
+
+  /**
+   * Open model: `users` users carry `rate` jobs/s in all. Users are started at
+   * once (they are a pool of senders, not a ramp).
+   */
+  setRate(rate: number, users: number): void {
+    if (users !== this.#target) this.setTarget(users, Math.max(users, 1) * 10);
+    if (rate !== this.#rate || users !== this.#rateUsers) {
+      this.#rate = rate;
+      this.#rateUsers = users;
+      this.#broadcast({ type: "rate", rate, users });
     }
   }
 

@@ -32,6 +32,23 @@ export interface PlanRow {
   note?: string;
 }
 
+/** What the engine tells a shape about the run, every second (feedback shapes use it). */
+export interface ShapeObservation {
+  elapsedS: number;
+  /** Request-queue backlog (visible + in flight), when sampled. */
+  backlog: number | undefined;
+  /** Jobs submitted so far. */
+  jobsSent: number;
+  /** Completed jobs so far and how many of them failed (FAILED, PARTIAL, timed out). */
+  jobsDone: number;
+  jobsFailed: number;
+  /** Bytes and pixels of the completed jobs. */
+  gbDone: number;
+  pixelsDone: number;
+  /** Histogram of end-to-end job latency so far (Locust buckets, ms → count). */
+  latency: ReadonlyMap<number, number>;
+}
+
 /** A load shape. */
 export interface LoadShape {
   /** Shape name as given to `--shape`. */
@@ -42,4 +59,6 @@ export interface LoadShape {
   tick(elapsedS: number): ShapeTarget | null;
   /** The plan as rows, for `--dry-run` and the report. */
   plan(): PlanRow[];
+  /** Feedback from the running test, about every second (capacity search). */
+  observe?(observation: ShapeObservation): void;
 }

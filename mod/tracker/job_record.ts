@@ -37,6 +37,8 @@ export interface TrackedJob {
   name: string;
   /** Send time, ms since epoch. */
   submittedAt: number;
+  /** Start of the job's latency: the scheduled time in the open model, else the send time. */
+  startAt: number;
   /** When the terminal status arrived, ms since epoch. */
   completedAt?: number;
   /** Worker that submitted it (to wake a waiting user). */

@@ -101,6 +101,7 @@ export class JobTracker {
       record,
       name: job.name,
       submittedAt: job.submittedAt,
+      startAt: job.scheduledAt ?? job.submittedAt,
       workerIndex,
       awaited: job.awaited,
     });

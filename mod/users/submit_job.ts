@@ -63,6 +63,7 @@ export async function submitJob(
       submittedAt: sentAt,
       name,
       awaited: options.awaited,
+      ...(ctx.scheduledAt !== undefined ? { scheduledAt: ctx.scheduledAt } : {}),
     });
     if (options.sampleType) {
       ctx.emit({

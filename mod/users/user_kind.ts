@@ -42,6 +42,8 @@ export interface UserContext {
   readonly sqs: SQSClient;
   /** Aborted when this user must stop. */
   readonly signal: AbortSignal;
+  /** Open model: when the current task was scheduled (ms since epoch); undefined otherwise. */
+  scheduledAt: number | undefined;
   /** Emit one request sample. */
   emit(sample: Sample): void;
   /** Report an error raised outside a request (goes to `_exceptions.csv`). */
