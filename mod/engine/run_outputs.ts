@@ -20,7 +20,13 @@ import { createJsonStatsOutput } from "../output/json_stats.ts";
 export function buildOutputs(settings: RunSettings, write: (line: string) => void): Output[] {
   const outputs: Output[] = [];
   if (settings.headless) {
-    outputs.push(createConsoleStatsOutput({ intervalMs: settings.consoleIntervalS * 1000, write }));
+    outputs.push(
+      createConsoleStatsOutput({
+        intervalMs: settings.consoleIntervalS * 1000,
+        write,
+        jobStatistics: true,
+      }),
+    );
   }
   if (settings.csvPrefix) {
     outputs.push(

@@ -1,0 +1,166 @@
+/**
+ * `--json FILE`: the final statistics as one JSON document for scripts,
+ * written atomically at the end of the run. The schema is documented in
+ * `docs/json-schema.md`; in short:
+ *
+ * ```text
+ * {
+ *   "schema": "osml-load/stats@1",
+ *   "started_at": ISO-8601 UTC, "stopped_at": ISO-8601 UTC | null,
+ *   "duration_seconds": number, "user_count": int,
+ *   "entries": [Entry, ...],      // sorted by (name, type), as the CSV
+ *   "total": Entry,               // the Aggregated row, "type": ""
+ *   "failures": [{ "method", "name", "error", "occurrences", "first_seen", "last_seen" }],
+ *   "exceptions": [{ "count", "message", "traceback", "nodes": [string] }],
+ *   "jobs": { job_summary.json counters, + total_image_partial, total_image_timed_out },
+ *   "configuration": { label: value }
+ * }
+ * Entry = { "type", "name", "num_requests", "num_failures", "fail_ratio",
+ *   "min_response_time" (null when none), "max_response_time", "avg_response_time",
+ *   "median_response_time", "avg_content_length", "total_rps", "total_fail_per_sec",
+ *   "current_rps", "current_fail_per_sec",
+ *   "percentiles": { "50%": int, ..., "100%": int } | null (no requests) }
+ * ```
+ *
+ * Times are in milliseconds; rates per second.
+ *
+ * @example
+ * ```ts
+ * import { createJsonStatsOutput } from "./json_stats.ts";
+ * const output = createJsonStatsOutput({ path: "out/stats.json" });
+ * output.name; // "json"
+ * ```
+ * @module
+ */
+
+import type { StatsEntry } from "../stats/aggregator.ts";
+import { PERCENTILES_TO_REPORT, readablePercentiles } from "../stats/response_times.ts";
+import { ensureParentDir, writeTextFileAtomic } from "./atomic_write.ts";
+import type { Output, OutputContext } from "./output.ts";
+import type { JobStatistics } from "./run_report.ts";
+
+/** Identifies this document format; bumped on incompatible changes. */
+export const JSON_STATS_SCHEMA = "osml-load/stats@1";
+
+/** One entry (or the Aggregated total) in the JSON document. */
+export interface JsonStatsEntry {
+  type: string;
+  name: string;
+  num_requests: number;
+  num_failures: number;
+  fail_ratio: number;
+  min_response_time: number | null;
+  max_response_time: number;
+  avg_response_time: number;
+  median_response_time: number;
+  avg_content_length: number;
+  total_rps: number;
+  total_fail_per_sec: number;
+  current_rps: number;
+  current_fail_per_sec: number;
+  percentiles: Record<string, number> | null;
+}
+
+/** The whole JSON document written by {@linkcode createJsonStatsOutput}. */
+export interface JsonStats {
+  schema: typeof JSON_STATS_SCHEMA;
+  started_at: string;
+  stopped_at: string | null;
+  duration_seconds: number;
+  user_count: number;
+  entries: JsonStatsEntry[];
+  total: JsonStatsEntry;
+  failures: {
+    method: string;
+    name: string;
+    error: string;
+    occurrences: number;
+    first_seen: string;
+    last_seen: string;
+  }[];
+  exceptions: { count: number; message: string; traceback: string; nodes: string[] }[];
+  jobs: JobStatistics;
+  configuration: Record<string, string>;
+}
+
+const LABELS = readablePercentiles(PERCENTILES_TO_REPORT);
+
+function entryJson(e: StatsEntry): JsonStatsEntry {
+  return {
+    type: e.type,
+    name: e.name,
+    num_requests: e.numRequests,
+    num_failures: e.numFailures,
+    fail_ratio: e.failRatio,
+    min_response_time: e.minResponseTime,
+    max_response_time: e.maxResponseTime,
+    avg_response_time: e.avgResponseTime,
+    median_response_time: e.medianResponseTime,
+    avg_content_length: e.avgContentLength,
+    total_rps: e.totalRps,
+    total_fail_per_sec: e.totalFailPerSec,
+    current_rps: e.currentRps,
+    current_fail_per_sec: e.currentFailPerSec,
+    percentiles: e.numRequests === 0 ? null : Object.fromEntries(
+      PERCENTILES_TO_REPORT.map((p, i) => [LABELS[i] ?? String(p), e.percentile(p)]),
+    ),
+  };
+}
+
+/**
+ * Build the JSON document from an output context.
+ *
+ * @example
+ * ```ts
+ * import { buildJsonStats } from "./json_stats.ts";
+ * // const doc = buildJsonStats(ctx); doc.total.num_requests
+ * ```
+ */
+export function buildJsonStats(ctx: OutputContext): JsonStats {
+  const stopped = ctx.stoppedAt();
+  const end = stopped ?? Date.now();
+  return {
+    schema: JSON_STATS_SCHEMA,
+    started_at: new Date(ctx.startedAt).toISOString(),
+    stopped_at: stopped === undefined ? null : new Date(stopped).toISOString(),
+    duration_seconds: (end - ctx.startedAt) / 1000,
+    user_count: ctx.userCount(),
+    entries: ctx.stats.entries().map(entryJson),
+    total: entryJson(ctx.stats.total),
+    failures: ctx.stats.sortedFailures().map((f) => ({
+      method: f.method,
+      name: f.name,
+      error: f.error,
+      occurrences: f.occurrences,
+      first_seen: new Date(f.firstSeen).toISOString(),
+      last_seen: new Date(f.lastSeen).toISOString(),
+    })),
+    exceptions: ctx.stats.exceptions().map((e) => ({
+      count: e.count,
+      message: e.message,
+      traceback: e.traceback,
+      nodes: [...e.nodes],
+    })),
+    jobs: { ...ctx.jobs() },
+    configuration: Object.fromEntries(ctx.configuration.map(([k, v]) => [k, v])),
+  };
+}
+
+/**
+ * The `--json FILE` output: writes the document once, at finish.
+ *
+ * @example
+ * ```ts
+ * import { createJsonStatsOutput } from "./json_stats.ts";
+ * const output = createJsonStatsOutput({ path: "stats.json" });
+ * ```
+ */
+export function createJsonStatsOutput(options: { path: string }): Output {
+  return {
+    name: "json",
+    async finish(ctx) {
+      await ensureParentDir(options.path);
+      await writeTextFileAtomic(options.path, JSON.stringify(buildJsonStats(ctx), null, 2) + "\n");
+    },
+  };
+}
