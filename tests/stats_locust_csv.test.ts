@@ -13,14 +13,7 @@ import {
   statsHistoryCsvRows,
 } from "../mod/output/locust_csv.ts";
 import { StatsAggregator } from "../mod/stats/aggregator.ts";
-import {
-  aggregate,
-  context,
-  JOB_FAILED,
-  START,
-  THROTTLED,
-  TRACEBACK,
-} from "./stats_fixture.ts";
+import { aggregate, context, JOB_FAILED, START, THROTTLED, TRACEBACK } from "./stats_fixture.ts";
 
 const STATS_HEADER =
   "Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,Min Response Time,Max Response Time,Average Content Size,Requests/s,Failures/s,50%,66%,75%,80%,90%,95%,98%,99%,99.9%,99.99%,100%";

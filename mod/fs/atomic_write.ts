@@ -14,29 +14,17 @@ import { dirname, join } from "node:path";
  */
 export async function writeTextFileAtomic(path: string, text: string): Promise<void> {
   const dir = dirname(path);
-  await Deno.mkdir(dir, { recursive: true });
-  const temp = join(dir, `.${crypto.randomUUID()}.tmp`);
+  const temp = join(dir, `.${crypto.randomUUID().slice(0, 8)}.tmp`);
   try {
+    await Deno.mkdir(dir, { recursive: true });
     await Deno.writeTextFile(temp, text);
     await Deno.rename(temp, path);
   } catch (error) {
     await Deno.remove(temp).catch(() => {});
-    throw error;
-  }
-}
-
-/** Synchronous {@linkcode writeTextFileAtomic}, for exit paths. */
-export function writeTextFileAtomicSync(path: string, text: string): void {
-  const dir = dirname(path);
-  Deno.mkdirSync(dir, { recursive: true });
-  const temp = join(dir, `.${crypto.randomUUID()}.tmp`);
-  try {
-    Deno.writeTextFileSync(temp, text);
-    Deno.renameSync(temp, path);
-  } catch (error) {
-    try {
-      Deno.removeSync(temp);
-    } catch { /* already gone */ }
-    throw error;
+    throw new Error(
+      `could not write ${path}: ${error instanceof Error ? error.message : String(error)}; ` +
+        `check that its folder is writable`,
+      { cause: error },
+    );
   }
 }

@@ -22,7 +22,7 @@
 import uplotJs from "uplot/dist/uPlot.iife.min.js" with { type: "text" };
 import uplotCss from "uplot/dist/uPlot.min.css" with { type: "text" };
 import type { StatsEntry } from "../stats/aggregator.ts";
-import { ensureParentDir, writeTextFileAtomic } from "./atomic_write.ts";
+import { writeTextFileAtomic } from "../fs/atomic_write.ts";
 import { formatUtcTimestamp } from "./locust_csv.ts";
 import type { Output, OutputContext } from "./output.ts";
 import type { JobStatistics } from "./run_report.ts";
@@ -370,7 +370,6 @@ export function createHtmlReportOutput(options: { path: string }): Output {
   return {
     name: "html",
     async finish(ctx: OutputContext) {
-      await ensureParentDir(options.path);
       await writeTextFileAtomic(options.path, renderHtmlReport(ctx));
     },
   };

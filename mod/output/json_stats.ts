@@ -35,7 +35,7 @@
 
 import type { StatsEntry } from "../stats/aggregator.ts";
 import { PERCENTILES_TO_REPORT, readablePercentiles } from "../stats/response_times.ts";
-import { ensureParentDir, writeTextFileAtomic } from "./atomic_write.ts";
+import { writeTextFileAtomic } from "../fs/atomic_write.ts";
 import type { Output, OutputContext } from "./output.ts";
 import type { JobStatistics } from "./run_report.ts";
 
@@ -159,7 +159,6 @@ export function createJsonStatsOutput(options: { path: string }): Output {
   return {
     name: "json",
     async finish(ctx) {
-      await ensureParentDir(options.path);
       await writeTextFileAtomic(options.path, JSON.stringify(buildJsonStats(ctx), null, 2) + "\n");
     },
   };

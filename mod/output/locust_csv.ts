@@ -17,6 +17,7 @@
  * @module
  */
 
+import { dirname } from "node:path";
 import { stringify } from "csv-stringify/sync";
 import type {
   StatsAggregator,
@@ -26,7 +27,7 @@ import type {
 } from "../stats/aggregator.ts";
 import { pythonFixed, pythonFloatRepr, pythonInt } from "../stats/python_format.ts";
 import { PERCENTILES_TO_REPORT, readablePercentiles } from "../stats/response_times.ts";
-import { ensureParentDir, writeTextFileAtomic } from "./atomic_write.ts";
+import { writeTextFileAtomic } from "../fs/atomic_write.ts";
 import type { Output, OutputContext } from "./output.ts";
 import type { TimelinePoint } from "./run_report.ts";
 
@@ -278,7 +279,7 @@ export function createLocustCsvOutput(options: LocustCsvOptions): Output {
 
   const init = () => {
     started ??= (async () => {
-      await ensureParentDir(paths.stats);
+      await Deno.mkdir(dirname(paths.stats), { recursive: true });
       await Deno.writeTextFile(paths.history, toCsv([STATS_HISTORY_CSV_HEADER]));
     })();
     return started;

@@ -145,7 +145,7 @@ export function capacityShape(options: CapacityOptions): CapacitySearch {
   return {
     name: "capacity",
     durationS: undefined,
-    tick(elapsedS) {
+    tick(_elapsedS) {
       if (phase === "done") return null;
       return { rate, users: options.users };
     },
