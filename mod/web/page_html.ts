@@ -102,6 +102,7 @@ export const PAGE_HTML = `<!doctype html>
     <figure class="chart" id="chart-users"><figcaption>Users</figcaption><div class="plot"></div></figure>
     <figure class="chart" id="chart-jobs"><figcaption>Jobs in flight and done by status</figcaption><div class="plot"></div></figure>
     <figure class="chart" id="chart-volume"><figcaption>GB and gigapixels processed</figcaption><div class="plot"></div></figure>
+    <figure class="chart" id="chart-backlog"><figcaption>Request-queue backlog, jobs in flight, target rate</figcaption><div class="plot"></div></figure>
   </div>
 </section>
 

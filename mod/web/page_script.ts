@@ -88,6 +88,7 @@ export const PAGE_SCRIPT = String.raw`"use strict";
     "chart-users": { series: [["Users", "#455a64", "users"]] },
     "chart-jobs": { series: [["In flight", "#1f6feb", "jobsInFlight"], ["Succeeded", "#2e7d32", "jobsSucceeded"], ["Failed", "#c62828", "jobsFailed"], ["Partial", "#f57c00", "jobsPartial"], ["Timed out", "#6d4c41", "jobsTimedOut"]] },
     "chart-volume": { series: [["GB", "#00838f", "gbProcessed", "gb"], ["Gigapixels", "#6a1b9a", "pixelsProcessed", "gpx"]] },
+    "chart-backlog": { series: [["Queue backlog", "#37474f", "queueDepth"], ["Jobs in flight", "#1f6feb", "jobsInFlight"], ["Target rate/s", "#f57c00", "targetRate", "rate"]] },
   };
   function seriesValue(point, key) {
     var v = point[key];
@@ -117,6 +118,10 @@ export const PAGE_SCRIPT = String.raw`"use strict";
     if (id === "chart-volume") {
       scales.gb = { auto: true }; scales.gpx = { auto: true };
       axes = [{}, { scale: "gb", size: 56 }, { scale: "gpx", side: 1, size: 56, grid: { show: false } }];
+    }
+    if (id === "chart-backlog") {
+      scales.rate = { auto: true };
+      axes = [{}, { size: 56 }, { scale: "rate", side: 1, size: 56, grid: { show: false } }];
     }
     var u = new uPlot({ width: size.width, height: size.height, scales: scales, axes: axes, series: series, legend: { live: true } }, chartData(spec), plot);
     if (window.ResizeObserver) {
