@@ -19,6 +19,7 @@ import type { JobOutcome, UserContext } from "../mod/users/user_kind.ts";
 import { userKind } from "../mod/users/registry.ts";
 import { kindOfUser } from "../mod/users/user_mix.ts";
 import { ArrivalScheduler } from "../mod/engine/arrival_scheduler.ts";
+import { abortableSleep } from "../mod/engine/abortable_sleep.ts";
 
 type Init = Extract<ToUserWorker, { type: "init" }>;
 
@@ -80,19 +81,6 @@ function setRate(rate: number, totalUsers: number): void {
   }
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
-}
-
 function startUser(index: number, setup: Init, sqs: ReturnType<typeof sqsClient>): void {
   const abort = new AbortController();
   const signal = abort.signal;
@@ -130,7 +118,7 @@ function startUser(index: number, setup: Init, sqs: ReturnType<typeof sqsClient>
         waiters.set(imageId, finish);
       });
     },
-    sleep: (ms) => sleep(ms, signal),
+    sleep: (ms) => abortableSleep(ms, signal),
     random: Math.random,
   };
   const user = userKind(kindOfUser(setup.mix, index)).create(ctx);

@@ -23,12 +23,7 @@ import { StatsAggregator } from "../stats/aggregator.ts";
 import type { Output, OutputContext } from "../output/output.ts";
 import type { CapacityStep, JobStatistics, TimelinePoint } from "../output/run_report.ts";
 import { JobTracker, type JobTransition } from "../tracker/job_tracker.ts";
-import {
-  jobSummary,
-  statisticsBlock,
-  writeJobStatus,
-  writeJobSummary,
-} from "../tracker/job_files.ts";
+import { statisticsBlock, writeJobStatus, writeJobSummary } from "../tracker/job_files.ts";
 import { isoLocalWithOffset } from "../tracker/local_time.ts";
 import { formatPlan, type PreparedRun, prepareRun } from "./prepare_run.ts";
 import { StatusMonitor } from "./status_monitor.ts";
@@ -37,6 +32,7 @@ import { Interrupt } from "./interrupt.ts";
 import { buildOutputs } from "./run_outputs.ts";
 import { evaluateRunThresholds } from "./run_thresholds.ts";
 import { ArrivalStats } from "./arrival_stats.ts";
+import { abortableSleep } from "./abortable_sleep.ts";
 
 /** How a run ended. */
 export interface LoadTestResult {
@@ -478,18 +474,5 @@ function stepsOf(shape: PreparedRun["shape"]): (() => readonly CapacityStep[]) |
 
 /** Sleep until `at` (a `performance.now()` or `Date.now()` value matching the caller's clock) or abort. */
 function sleepUntil(at: number, signal: AbortSignal): Promise<void> {
-  const now = at > 1e12 ? Date.now() : performance.now();
-  const ms = Math.max(0, at - now);
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
+  return abortableSleep(at - (at > 1e12 ? Date.now() : performance.now()), signal);
 }
-
-export { jobSummary };
