@@ -13,7 +13,6 @@
  * @module
  */
 import { join } from "node:path";
-import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import { sqsClient } from "../aws/sqs_client.ts";
 import { ExitCode } from "../exit_codes.ts";
 import type { RunSettings } from "../config/run_settings.ts";
@@ -33,6 +32,9 @@ import { buildOutputs } from "./run_outputs.ts";
 import { evaluateRunThresholds } from "./run_thresholds.ts";
 import { ArrivalStats } from "./arrival_stats.ts";
 import { abortableSleep } from "./abortable_sleep.ts";
+import { BacklogSampler } from "./backlog_sampler.ts";
+import { timelinePoint } from "./timeline_point.ts";
+import { JOB_COMPLETE, jobCompleteSample } from "./job_complete_sample.ts";
 
 /** How a run ended. */
 export interface LoadTestResult {
@@ -107,8 +109,6 @@ export async function runLoadTest(
   let pool: UserPool | undefined;
   let fatal: string | undefined;
   const timeline: TimelinePoint[] = [];
-  let queueDepth: number | undefined;
-  let maxQueueDepth = 0;
   let stoppedAt: number | undefined;
   const arrivals = new ArrivalStats();
   let targetRate: number | undefined;
@@ -117,14 +117,7 @@ export async function runLoadTest(
     if (!t.completedNow) return;
     const job = t.job;
     const status = job.record.status;
-    stats.record({
-      type: "Job Complete",
-      name: job.name,
-      responseTimeMs: (job.completedAt ?? Date.now()) - job.startAt,
-      length: job.record.size,
-      ...(status === "SUCCESS" ? {} : { error: `JobFailed('Status: ${status}')` }),
-      at: job.completedAt ?? Date.now(),
-    });
+    stats.record(jobCompleteSample(job, job.completedAt ?? Date.now()));
     if (job.awaited) {
       pool?.notifyJobDone(
         job.workerIndex,
@@ -162,8 +155,8 @@ export async function runLoadTest(
         status_messages_received: monitorCounts.received,
         status_messages_malformed: monitorCounts.malformed,
         status_messages_foreign: counts.foreign + monitorCounts.foreign,
-        max_queue_backlog: maxQueueDepth,
-        queue_backlog: queueDepth ?? null,
+        max_queue_backlog: backlog.max,
+        queue_backlog: backlog.depth ?? null,
         ...(arrivals.active ? arrivals.summary() : {}),
       },
     };
@@ -213,45 +206,16 @@ export async function runLoadTest(
   else options.signal?.addEventListener("abort", interruptRun, { once: true });
 
   const sqs = sqsClient({ region: prepared.deployment.region });
+  const backlog = new BacklogSampler(sqs, prepared.queueUrl, (m) => log.debug(LOGGER, m));
   let lastBacklog = 0;
-  const sampleBacklog = async () => {
-    try {
-      const attrs = await sqs.send(
-        new GetQueueAttributesCommand({
-          QueueUrl: prepared.queueUrl,
-          AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
-        }),
-      );
-      const a = attrs.Attributes ?? {};
-      queueDepth = Number(a.ApproximateNumberOfMessages ?? 0) +
-        Number(a.ApproximateNumberOfMessagesNotVisible ?? 0);
-      maxQueueDepth = Math.max(maxQueueDepth, queueDepth);
-    } catch (error) {
-      log.debug(LOGGER, `backlog sample failed: ${error instanceof Error ? error.message : error}`);
-    }
-  };
-
   const takeTimelinePoint = (now: number) => {
-    const jobs = tracker.statistics();
-    const total = stats.total;
-    timeline.push({
-      t: now,
+    timeline.push(timelinePoint(now, {
+      stats,
+      jobs: tracker.statistics(),
       users: pool?.userCount ?? 0,
-      rps: total.currentRps,
-      fps: total.currentFailPerSec,
-      p50: total.currentPercentile(0.5, now),
-      p95: total.currentPercentile(0.95, now),
-      p99: total.currentPercentile(0.99, now),
-      jobsInFlight: jobs.total_image_in_progress,
-      jobsSucceeded: jobs.total_image_succeeded,
-      jobsFailed: jobs.total_image_failed - jobs.total_image_partial,
-      jobsPartial: jobs.total_image_partial,
-      jobsTimedOut: jobs.total_image_timed_out,
-      gbProcessed: jobs.total_gb_processed,
-      pixelsProcessed: jobs.total_pixels_processed,
-      ...(queueDepth !== undefined ? { queueDepth } : {}),
-      ...(targetRate !== undefined ? { targetRate } : {}),
-    });
+      queueDepth: backlog.depth,
+      targetRate,
+    }));
   };
 
   const writeJobFiles = async () => {
@@ -265,10 +229,10 @@ export async function runLoadTest(
     const shape = prepared.shape;
     if (!shape.observe || loadStartedAt === undefined) return;
     const jobs = tracker.statistics();
-    const latency = stats.mergedType("Job Complete");
+    const latency = stats.mergedType(JOB_COMPLETE);
     shape.observe({
       elapsedS: (performance.now() - loadStartedAt) / 1000,
-      backlog: queueDepth,
+      backlog: backlog.depth,
       jobsSent: jobs.total_image_sent,
       jobsDone: jobs.total_image_processed + jobs.total_image_timed_out,
       jobsFailed: jobs.total_image_failed + jobs.total_image_timed_out,
@@ -283,7 +247,7 @@ export async function runLoadTest(
       now - lastBacklog >= (targetRate === undefined ? BACKLOG_EVERY_MS : BACKLOG_EVERY_MS_OPEN)
     ) {
       lastBacklog = now;
-      await sampleBacklog();
+      await backlog.sample();
     }
     observeShape();
     takeTimelinePoint(now);
@@ -291,8 +255,8 @@ export async function runLoadTest(
     if (now - lastStats >= settings.statsIntervalS * 1000) {
       lastStats = now;
       log.block(TRACKER_LOGGER, statisticsBlock(tracker.statistics()));
-      if (queueDepth !== undefined) {
-        log.info(TRACKER_LOGGER, `Request queue backlog: ${queueDepth} (max ${maxQueueDepth})`);
+      if (backlog.depth !== undefined) {
+        log.info(TRACKER_LOGGER, `Request queue backlog: ${backlog.depth} (max ${backlog.max})`);
       }
       if (arrivals.active) log.info(TRACKER_LOGGER, arrivals.describe());
       await writeJobFiles();
@@ -351,7 +315,7 @@ export async function runLoadTest(
         log.info(LOGGER, "Statistics reset");
       },
     }, ctx);
-    await sampleBacklog();
+    await backlog.sample();
     let lastTickS = 0;
     while (!stopLoad.signal.aborted) {
       const elapsedS = (performance.now() - loadStart) / 1000;
@@ -382,16 +346,10 @@ export async function runLoadTest(
     tracker.expirePending(Number.POSITIVE_INFINITY);
     if (settings.waitForCompletion && reason === "window" && !stopAll.signal.aborted) {
       const now = Date.now();
+      const note =
+        `No terminal status within --completion-timeout ${settings.completionTimeoutS} s`;
       for (const job of tracker.markOpenJobsTimedOut()) {
-        stats.record({
-          type: "Job Complete",
-          name: job.name,
-          responseTimeMs: now - job.startAt,
-          length: job.record.size,
-          error:
-            `JobTimeout('No terminal status within --completion-timeout ${settings.completionTimeoutS} s')`,
-          at: now,
-        });
+        stats.record(jobCompleteSample(job, now, note));
       }
     }
     stoppedAt = Date.now();
