@@ -14,7 +14,10 @@
 import { SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { StatusMonitor } from "../mod/engine/status_monitor.ts";
 
-const DURATION = Number(Deno.args[0] ?? "60");
+const DURATION = Number(Deno.args.find((a) => /^\d+$/.test(a)) ?? "60");
+/** `--only=users|open|drain` runs one part. */
+const ONLY = Deno.args.find((a) => a.startsWith("--only="))?.slice(7);
+const part = (name: string) => ONLY === undefined || ONLY === name;
 const PORT = 45660 + Math.floor(Math.random() * 1000);
 const ENDPOINT = `http://127.0.0.1:${PORT}`;
 const ENV = {
@@ -127,6 +130,7 @@ async function generatorRun(
 }
 
 async function monitorDrain(messages: number) {
+  for (const [k, v] of Object.entries(ENV)) Deno.env.set(k, v);
   const sqs = new SQSClient({ region: "us-west-2", endpoint: ENDPOINT });
   const queueUrl = `${ENDPOINT}/123456789012/ImageStatusQueue`;
   const body = (i: number) =>
@@ -182,8 +186,10 @@ console.log(
 const sim = startSim();
 try {
   await waitForSim();
-  console.log("\nusers  submissions  peak RSS (MB)  CPU (s)  CPU/submission (ms)");
-  for (const users of [50, 200, 1000]) {
+  if (part("users")) {
+    console.log("\nusers  submissions  peak RSS (MB)  CPU (s)  CPU/submission (ms)");
+  }
+  for (const users of part("users") ? [50, 200, 1000] : []) {
     const r = await generatorRun(users, DURATION, 1, 3);
     console.log(
       `${String(r.users).padStart(5)}  ${String(r.sent).padStart(11)}  ${
@@ -192,21 +198,25 @@ try {
     );
   }
   const noWaitSeconds = Math.min(DURATION, 20);
-  const fast = await generatorRun(64, noWaitSeconds, 0, 0);
-  console.log(
-    `\nno wait, 64 users, ${noWaitSeconds}s: ${
-      (fast.sent / noWaitSeconds).toFixed(0)
-    } submissions/s, ` +
-      `${fast.cpuS.toFixed(1)} CPU s (${
-        (fast.sent / fast.cpuS).toFixed(0)
-      } submissions per CPU-second), ` +
-      `peak RSS ${fast.peakRssMb.toFixed(1)} MB`,
-  );
-  console.log(
-    "\nopen model (64 users, 15 s a rate): target/s  achieved/s  within 1 %  lateness p99 (ms)  dropped",
-  );
+  const fast = part("users") ? await generatorRun(64, noWaitSeconds, 0, 0) : undefined;
+  if (fast) {
+    console.log(
+      `\nno wait, 64 users, ${noWaitSeconds}s: ${
+        (fast.sent / noWaitSeconds).toFixed(0)
+      } submissions/s, ` +
+        `${fast.cpuS.toFixed(1)} CPU s (${
+          (fast.sent / fast.cpuS).toFixed(0)
+        } submissions per CPU-second), ` +
+        `peak RSS ${fast.peakRssMb.toFixed(1)} MB`,
+    );
+  }
+  if (part("open")) {
+    console.log(
+      "\nopen model (64 users, 15 s a rate): target/s  achieved/s  within 1 %  lateness p99 (ms)  dropped",
+    );
+  }
   let best: { rate: number; p99: number } | undefined;
-  for (const rate of [250, 500, 1000, 1500, 2000]) {
+  for (const rate of part("open") ? [250, 500, 1000, 1500, 2000] : []) {
     const r = await generatorRun(64, 15, 0, 0, ["--rate", `${rate}/s`]);
     const s = r.summary;
     const achieved = s.open_model_achieved_rate as number;
@@ -219,11 +229,13 @@ try {
     );
     if (!ok) break;
   }
-  console.log(
-    `highest rate held within 1 %: ${
-      best ? `${best.rate}/s (lateness p99 ${best.p99} ms)` : "none"
-    }`,
-  );
+  if (part("open")) {
+    console.log(
+      `highest rate held within 1 %: ${
+        best ? `${best.rate}/s (lateness p99 ${best.p99} ms)` : "none"
+      }`,
+    );
+  }
   const drain = await monitorDrain(20_000);
   console.log(
     `monitor drain: ${drain.messages} status messages in ${drain.seconds.toFixed(2)} s = ${
