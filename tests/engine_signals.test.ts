@@ -71,5 +71,16 @@ Deno.test("SIGTERM mid-run stops cleanly: exit 130 and every output complete and
     assert.equal(summary.total_image_sent, Object.keys(status).length);
     assert.ok(summary.stop_time, "the summary has its stop time");
     assert.match(await Deno.readTextFile(`${dir}/logs/job_log.log`), /Total elapsed time/);
+    // The Locust CSV files, the HTML report and the JSON stats are complete too.
+    for (const name of ["stats", "stats_history", "failures", "exceptions"]) {
+      const text = await Deno.readTextFile(`${dir}/csv/run_${name}.csv`);
+      assert.ok(text.endsWith("\r\n"), `${name}.csv ends with a full CRLF line`);
+    }
+    const statsCsv = await Deno.readTextFile(`${dir}/csv/run_stats.csv`);
+    assert.match(statsCsv, /\r\n,Aggregated,\d+,/);
+    const html = await Deno.readTextFile(`${dir}/report.html`);
+    assert.match(html, /<\/html>\s*$/);
+    const json = JSON.parse(await Deno.readTextFile(`${dir}/stats.json`));
+    assert.ok(json && typeof json === "object");
   });
 });
