@@ -22,7 +22,7 @@ Deno.test("every send failing: failure samples in Locust's form, nothing tracked
     assert.equal(failure.method, "Submit Image");
     assert.match(
       failure.error,
-      /^ClientError\('An error occurred \(InternalError\) when calling the SendMessage operation: /,
+      /^ClientError\('An error occurred \(InternalFailure\) when calling the SendMessage operation: /,
     );
     assert.equal(result.exitCode, ExitCode.RunFailed);
   });
