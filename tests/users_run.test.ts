@@ -202,14 +202,16 @@ Deno.test("random users pick InService endpoints and NITF/TIFF images and send t
 });
 
 Deno.test("a PARTIAL result is resent with the same body up to 3 times, then fails", async () => {
+  // A fast Model Runner: the retry's statuses come back within milliseconds, so this also
+  // checks that a waiting user's re-registration is never overtaken by its own statuses.
   await withSimulator({
-    modelRunner: { fixedMs: 1200, msPerMegapixel: 0, jitter: 0, failureRate: 0, partialRate: 1 },
+    modelRunner: { fixedMs: 30, msPerMegapixel: 0, jitter: 0, failureRate: 0, partialRate: 1 },
   }, async (sim, dir) => {
     const path = await requestFile(dir, "one.json", [entry("tile.tif", "aircraft")]);
     const settings = userRun(dir, {
       userClass: "predefined",
       requestFile: path,
-      runTime: "6s",
+      runTime: "4s",
       jobTimeout: "20s",
     });
     const result = await runLoadTest(settings, {
@@ -218,23 +220,23 @@ Deno.test("a PARTIAL result is resent with the same body up to 3 times, then fai
       log: quiet(),
     });
     const processed = samples(result, "Process Image");
-    assert.equal(count(processed, "numRequests"), 1, "one Process Image for three attempts");
-    assert.equal(count(processed, "numFailures"), 1);
+    const requests = count(processed, "numRequests");
+    assert.ok(requests >= 1, "at least one Process Image finished");
+    assert.equal(count(processed, "numFailures"), requests, "every one failed (PARTIAL)");
     const failure = result.stats.failures().find((f) => f.method === "Process Image")!;
     assert.match(failure.error, /^Job Unsuccessful\nStatus: PARTIAL\n/);
     const jobId = /Request ID: (\w+)/.exec(failure.error)![1]!;
-    assert.ok(sim.modelRunner!.counters.final.PARTIAL >= 3, "three attempts reached Model Runner");
-    assert.equal(
-      sim.modelRunner!.counters.valid,
-      sim.modelRunner!.counters.final.PARTIAL + sim.modelRunner!.counters.inProgress,
+    assert.ok(
+      sim.modelRunner!.counters.final.PARTIAL >= 3 * requests,
+      "three attempts reached Model Runner for each Process Image",
     );
-    // The three attempts were one job (same jobId): one tracked job, three completions.
+    // The attempts of one request are one job (same jobId) in the tracker.
     const status = JSON.parse(await Deno.readTextFile(`${dir}/logs/job_status.json`));
-    assert.ok(Object.keys(status).some((k) => k.startsWith(`${jobId}:`)));
+    assert.equal(Object.keys(status).filter((k) => k.startsWith(`${jobId}:`)).length, 1);
     const completions = samples(result, "Job Complete").filter((e) =>
       e.name === "tile.tif:aircraft"
     );
-    assert.ok(count(completions, "numRequests") >= 3);
+    assert.ok(count(completions, "numRequests") >= 3 * requests);
   });
 });
 
