@@ -58,7 +58,7 @@ function flush(): void {
 }
 
 /** Open model: this worker's share of `rate` is proportional to its share of `users`. */
-function setRate(rate: number, totalUsers: number): void {
+function setRate(rate: number, totalUsers: number, since: number): void {
   const setup = init!;
   const mine = totalUsers > setup.workerIndex
     ? Math.floor((totalUsers - 1 - setup.workerIndex) / setup.workerCount) + 1
@@ -67,17 +67,18 @@ function setRate(rate: number, totalUsers: number): void {
   if (!arrivals) {
     arrivals = new ArrivalScheduler({
       maxLatenessMs: setup.settings.maxLatenessMs,
-      phase: setup.workerIndex / setup.workerCount,
+      // Centred phases: the workers interleave, and the first submission is not a whole interval late.
+      phase: (setup.workerIndex + 0.5) / setup.workerCount,
     });
     const loop = () => {
       if (stopping || !arrivals) return;
       arrivals.tick();
       arrivalTimer = setTimeout(loop, Math.min(20, arrivals.msUntilNext()));
     };
-    arrivals.setRate(share);
+    arrivals.setRate(share, since);
     loop();
   } else {
-    arrivals.setRate(share);
+    arrivals.setRate(share, since);
   }
 }
 
@@ -193,7 +194,7 @@ self.onmessage = (event: MessageEvent<ToUserWorker>) => {
     channel.onmessage = (e: MessageEvent<ControlMessage>) => {
       const control = e.data;
       if (control.type === "users") setUserCount(control.count, sqs);
-      else if (control.type === "rate") setRate(control.rate, control.users);
+      else if (control.type === "rate") setRate(control.rate, control.users, control.since);
       else if (control.type === "stop") {
         stopAll().finally(() => {
           channel.close();

@@ -59,11 +59,16 @@ export class ArrivalScheduler {
     this.#acc = options.phase ?? 0;
   }
 
-  /** Jobs per second from now on (0 pauses the clock). */
-  setRate(perSecond: number): void {
-    this.tick();
+  /**
+   * Jobs per second from `since` on (default now; 0 pauses the clock). A
+   * `since` in the past makes the clock catch up at once, so the count of
+   * scheduled submissions is exact even when the message arrives late.
+   */
+  setRate(perSecond: number, since: number = this.#now()): void {
+    const at = Math.min(since, this.#now());
+    if (this.#last !== undefined) this.tick(Math.max(at, this.#last));
     this.#rate = Math.max(0, perSecond);
-    this.#last ??= this.#now();
+    this.#last ??= at;
   }
 
   /** The current rate. */
@@ -71,9 +76,9 @@ export class ArrivalScheduler {
     return this.#rate;
   }
 
-  /** Emit every submission due by now; drop the ones that waited too long. */
-  tick(): void {
-    const now = this.#now();
+  /** Emit every submission due by `upTo` (default now); drop the ones that waited too long. */
+  tick(upTo?: number): void {
+    const now = upTo ?? this.#now();
     if (this.#last !== undefined && this.#rate > 0) {
       this.#acc += (this.#rate * (now - this.#last)) / 1000;
       const intervalMs = 1000 / this.#rate;

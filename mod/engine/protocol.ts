@@ -63,8 +63,8 @@ export type ToUserWorker =
 /** Main → every worker, over the BroadcastChannel. */
 export type ControlMessage =
   | { type: "users"; count: number }
-  /** Open model: submit `rate` jobs/s in all, spread over `users` users. */
-  | { type: "rate"; rate: number; users: number }
+  /** Open model: submit `rate` jobs/s in all from `since` (ms since epoch), spread over `users` users. */
+  | { type: "rate"; rate: number; users: number; since: number }
   | { type: "stop" };
 
 /** A job a user submitted, for the tracker. */

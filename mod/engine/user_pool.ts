@@ -163,7 +163,7 @@ export class UserPool {
     if (rate !== this.#rate || users !== this.#rateUsers) {
       this.#rate = rate;
       this.#rateUsers = users;
-      this.#broadcast({ type: "rate", rate, users });
+      this.#broadcast({ type: "rate", rate, users, since: Date.now() });
     }
   }
 
