@@ -18,6 +18,7 @@ import { resolveRunSettings, type RunFlags } from "../config/run_settings.ts";
 import { runLoadTest } from "../engine/load_test.ts";
 import { startSimulator } from "../sim/simulator.ts";
 import { runCost } from "../cost/run_cost.ts";
+import { Interrupt } from "../engine/interrupt.ts";
 
 /** Where an option value came from (commander's `getOptionValueSource`). */
 type SourceOf = (name: string) => string | undefined;
@@ -31,6 +32,12 @@ export async function demoCommand(flags: RunFlags, sourceOf: SourceOf): Promise<
     "--ms-per-megapixel",
     true,
   );
+  // Ctrl-C / SIGTERM while the simulator starts still ends the demo cleanly.
+  const stop = new AbortController();
+  const interrupt = Interrupt.listen((signal) => {
+    console.error(`${signal} received: stopping the demo and writing outputs`);
+    stop.abort();
+  });
   const sim = await startSimulator({ modelRunner: { workers, msPerMegapixel } });
   const saved = new Map<string, string | undefined>();
   try {
@@ -71,7 +78,7 @@ export async function demoCommand(flags: RunFlags, sourceOf: SourceOf): Promise<
     console.error(
       `Simulator listening at ${sim.endpoint} (region ${sim.region}, account ${sim.account})`,
     );
-    const result = await runLoadTest(settings);
+    const result = await runLoadTest(settings, { handleSignals: false, signal: stop.signal });
     if (result.reason === "dry-run") return ExitCode.Ok;
     // The cost report over the simulator's Cost Explorer, priced from what it did.
     try {
@@ -94,6 +101,7 @@ export async function demoCommand(flags: RunFlags, sourceOf: SourceOf): Promise<
     if (result.reason === "interrupted") return ExitCode.Interrupted;
     return result.reason === "fatal" ? ExitCode.RunFailed : ExitCode.Ok;
   } finally {
+    interrupt.dispose();
     for (const [name, value] of saved) {
       if (value === undefined) Deno.env.delete(name);
       else Deno.env.set(name, value);

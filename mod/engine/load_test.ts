@@ -87,9 +87,33 @@ export async function runLoadTest(
   const startedAt = Date.now();
   const write = options.write ?? ((line: string) => console.log(line));
   const log = options.log ?? new RunLog({ verbose: settings.verbose });
-  const prepared = await prepareRun(settings, log);
+  // Listen for Ctrl-C / SIGTERM from the start: a signal during preparation still ends the
+  // run cleanly, with its outputs written.
+  let reason = "window" as LoadTestResult["reason"];
+  // stopLoad ends the load phase; stopAll also ends the completion wait.
+  const stopLoad = new AbortController();
+  const stopAll = new AbortController();
+  const interruptRun = () => {
+    reason = "interrupted";
+    stopLoad.abort();
+    stopAll.abort();
+  };
+  const interrupt = options.handleSignals === false ? undefined : Interrupt.listen((signal) => {
+    log.warn(LOGGER, `${signal} received: stopping users and writing outputs`);
+    interruptRun();
+  });
+  if (options.signal?.aborted) interruptRun();
+  else options.signal?.addEventListener("abort", interruptRun, { once: true });
+  let prepared: PreparedRun;
+  try {
+    prepared = await prepareRun(settings, log);
+  } catch (error) {
+    interrupt?.dispose();
+    throw error;
+  }
   const stats = new StatsAggregator(startedAt);
   if (settings.dryRun) {
+    interrupt?.dispose();
     for (const line of formatPlan(prepared)) write(line);
     return {
       exitCode: ExitCode.Ok,
@@ -188,22 +212,6 @@ export async function runLoadTest(
     LOGGER,
     `Account: ${prepared.deployment.account}, region: ${prepared.deployment.region}`,
   );
-
-  let reason = "window" as LoadTestResult["reason"];
-  // stopLoad ends the load phase; stopAll also ends the completion wait.
-  const stopLoad = new AbortController();
-  const stopAll = new AbortController();
-  const interruptRun = () => {
-    reason = "interrupted";
-    stopLoad.abort();
-    stopAll.abort();
-  };
-  const interrupt = options.handleSignals === false ? undefined : Interrupt.listen((signal) => {
-    log.warn(LOGGER, `${signal} received: stopping users and writing outputs`);
-    interruptRun();
-  });
-  if (options.signal?.aborted) interruptRun();
-  else options.signal?.addEventListener("abort", interruptRun, { once: true });
 
   const sqs = sqsClient({ region: prepared.deployment.region });
   const backlog = new BacklogSampler(sqs, prepared.queueUrl, (m) => log.debug(LOGGER, m));
