@@ -29,6 +29,7 @@ let jobs: JobRegistration[] = [];
 const users = new Map<number, { abort: AbortController; done: Promise<void> }>();
 const waiters = new Map<string, (outcome: JobOutcome) => void>();
 const early = new Map<string, JobOutcome>();
+const EARLY_LIMIT = 1000;
 let init: Init | undefined;
 let stopping = false;
 let flushTimer: ReturnType<typeof setInterval> | undefined;
@@ -208,7 +209,11 @@ self.onmessage = (event: MessageEvent<ToUserWorker>) => {
     const outcome = { status: message.status, durationS: message.durationS };
     const waiter = waiters.get(message.imageId);
     if (waiter) waiter(outcome);
-    else early.set(message.imageId, outcome);
+    else {
+      // Done before its user asked (or after the user stopped waiting): keep a bounded few.
+      early.set(message.imageId, outcome);
+      if (early.size > EARLY_LIMIT) early.delete(early.keys().next().value!);
+    }
   }
 };
 
