@@ -236,12 +236,14 @@ try {
       }`,
     );
   }
-  const drain = await monitorDrain(20_000);
-  console.log(
-    `monitor drain: ${drain.messages} status messages in ${drain.seconds.toFixed(2)} s = ${
-      drain.perSecond.toFixed(0)
-    }/s`,
-  );
+  const drain = part("drain") ? await monitorDrain(20_000) : undefined;
+  if (drain) {
+    console.log(
+      `monitor drain: ${drain.messages} status messages in ${drain.seconds.toFixed(2)} s = ${
+        drain.perSecond.toFixed(0)
+      }/s`,
+    );
+  }
   console.log(`load average at end ${Deno.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
 } finally {
   sim.kill("SIGTERM");

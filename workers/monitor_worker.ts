@@ -58,20 +58,30 @@ async function deleteMessages(sqs: SQSClient, queueUrl: string, messages: Messag
 }
 
 /**
- * Concurrent long polls: one receive-parse-delete round trip takes a few
- * milliseconds, so a single poller caps the drain rate near 700 messages/s;
- * several keep up with thousands of status messages a second and cost only
- * idle long polls when the queue is quiet.
+ * Most concurrent long polls. One receive-parse-delete round trip takes a few
+ * milliseconds, so a single poller caps the drain rate near 700 messages/s.
+ * One poller always runs; while receives come back full (10 messages) more
+ * join, up to this many, and each extra one leaves when a receive comes back
+ * short, so a quiet queue costs one long poll at a time.
  */
-const POLLERS = 8;
+const MAX_POLLERS = 8;
+let pollers = 0;
+const pollersDone: Promise<void>[] = [];
 
 async function loop(setup: Init): Promise<void> {
   const sqs = sqsClient({ region: setup.region });
-  await Promise.all(Array.from({ length: POLLERS }, () => poll(sqs, setup)));
+  startPoller(sqs, setup, true);
+  // Wait for every poller, including those that join later.
+  for (let i = 0; i < pollersDone.length; i++) await pollersDone[i];
   sqs.destroy();
 }
 
-async function poll(sqs: SQSClient, setup: Init): Promise<void> {
+function startPoller(sqs: SQSClient, setup: Init, permanent: boolean): void {
+  pollers++;
+  pollersDone.push(poll(sqs, setup, permanent).finally(() => pollers--));
+}
+
+async function poll(sqs: SQSClient, setup: Init, permanent: boolean): Promise<void> {
   let errors = 0;
   while (running) {
     let messages: Message[] = [];
@@ -86,6 +96,7 @@ async function poll(sqs: SQSClient, setup: Init): Promise<void> {
         { abortSignal: abort.signal },
       );
       messages = response.Messages ?? [];
+      if (messages.length === 10 && pollers < MAX_POLLERS) startPoller(sqs, setup, false);
     } catch (error) {
       if (!running) break;
       errors++;
@@ -133,6 +144,7 @@ async function poll(sqs: SQSClient, setup: Init): Promise<void> {
     if (events.length || messages.length || foreign) {
       post({ type: "events", events, received: messages.length, malformed, foreign, errors: 0 });
     }
+    if (!permanent && messages.length < 10) break;
   }
 }
 
