@@ -149,6 +149,8 @@ Deno.test("capacity search steps up, finds the last sustainable rate, and confir
       elapsedS: t,
       backlog: Math.round(backlog),
       jobsSent: Math.round(sent),
+      scheduled: Math.round(sent),
+      dropped: 0,
       jobsDone: Math.round(done),
       jobsFailed: 0,
       gbDone: done * 0.5,
@@ -168,4 +170,42 @@ Deno.test("capacity search steps up, finds the last sustainable rate, and confir
   assert.equal(result.imagesPerHour, 36_000);
   assert.equal(result.gbPerHour, 18_000);
   assert.equal(result.gigapixelsPerHour, 3600);
+});
+
+Deno.test("capacity search stops when the generator, not the service, drops submissions", () => {
+  const search = capacityShape({
+    startRate: 10,
+    step: 10,
+    stepS: 5,
+    maxLatencyMs: 60_000,
+    maxFailRatio: 0.5,
+    users: 2,
+    maxSteps: 20,
+  });
+  const latency = new Map([[100, 1]]);
+  let scheduled = 0;
+  let dropped = 0;
+  for (let t = 1; t <= 30; t++) {
+    const target = search.tick(t - 1);
+    if (target === null) break;
+    assert.ok("rate" in target);
+    scheduled += target.rate;
+    // Two users can send 15 jobs/s; the rest is dropped.
+    dropped += Math.max(0, target.rate - 15);
+    search.observe!({
+      elapsedS: t,
+      backlog: 0,
+      jobsSent: scheduled - dropped,
+      scheduled,
+      dropped,
+      jobsDone: scheduled - dropped,
+      jobsFailed: 0,
+      gbDone: 0,
+      pixelsDone: 0,
+      latency,
+    });
+  }
+  assert.deepEqual(search.steps().map((s) => s.verdict), ["ok", "generator"]);
+  assert.equal(search.result().ended, "generator");
+  assert.equal(search.result().rate, 10, "the last rate the generator really delivered");
 });

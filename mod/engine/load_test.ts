@@ -242,6 +242,8 @@ export async function runLoadTest(
       elapsedS: (performance.now() - loadStartedAt) / 1000,
       backlog: backlog.depth,
       jobsSent: jobs.total_image_sent,
+      scheduled: arrivals.scheduled,
+      dropped: arrivals.dropped,
       jobsDone: jobs.total_image_processed + jobs.total_image_timed_out,
       jobsFailed: jobs.total_image_failed + jobs.total_image_timed_out,
       gbDone: jobs.total_gb_processed,

@@ -77,6 +77,9 @@ export interface CapacityStep {
   latencyP95Ms: number | null;
   /** Failed jobs / finished jobs over the step. */
   failRatio: number;
-  /** Why the step passed or failed. */
-  verdict: "ok" | "backlog" | "latency" | "failures" | "confirm";
+  /**
+   * Why the step passed or failed; `generator` means the load generator could
+   * not submit the target rate (too few users for the latency of a send).
+   */
+  verdict: "ok" | "backlog" | "latency" | "failures" | "confirm" | "generator";
 }

@@ -33,6 +33,8 @@ export function formatCapacityReport(
     failures: "stopped early: failures above --max-fail-ratio",
     "below-start": "even the start rate was not sustainable: lower --start-rate",
     "max-steps": "never saturated within --max-steps: raise --step or --max-steps",
+    generator:
+      "stopped: the generator could not submit the target rate; raise --users (or --max-workers)",
     stopped: "stopped before the search ended",
   };
   lines.push(

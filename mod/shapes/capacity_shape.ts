@@ -8,7 +8,9 @@
  * share of finished jobs exceeds `maxFailRatio`. After the first failing
  * step it holds at 95 % of the last passing rate for one more step to confirm
  * it (stepping down again if that fails), then ends. The last confirmed rate
- * is the sustainable throughput.
+ * is the sustainable throughput. A step that had to drop more than 2 % of its
+ * submissions (no free user in time) ends the search: the generator, not the
+ * service, was the limit.
  *
  * @example
  * ```ts
@@ -40,7 +42,7 @@ export interface CapacityResult {
   /** Sustainable rate in jobs/s (0 when even the start rate failed). */
   rate: number;
   /** Why the search ended. */
-  ended: "found" | "failures" | "below-start" | "max-steps" | "stopped";
+  ended: "found" | "failures" | "below-start" | "max-steps" | "generator" | "stopped";
   /** Per hour at that rate, from the completed jobs' average size and pixels. */
   imagesPerHour: number;
   gbPerHour: number;
@@ -54,6 +56,8 @@ export interface CapacitySearch extends LoadShape {
 }
 
 const CONFIRM_FACTOR = 0.95;
+/** A step that dropped more than this share of its submissions is the generator's fault. */
+const GENERATOR_DROP_SHARE = 0.02;
 const MAX_CONFIRMS = 3;
 
 /** Make a capacity search. */
@@ -81,7 +85,10 @@ export function capacityShape(options: CapacityOptions): CapacitySearch {
     const failRatio = done > 0 ? failed / done : 0;
     const tolerance = Math.max(3, 0.05 * sent);
     let verdict: CapacityStep["verdict"] = "ok";
-    if (failRatio > options.maxFailRatio) verdict = "failures";
+    // A generator that could not submit the target says nothing about the service.
+    const scheduled = end.scheduled - begin.scheduled;
+    if (end.dropped - begin.dropped > GENERATOR_DROP_SHARE * scheduled) verdict = "generator";
+    else if (failRatio > options.maxFailRatio) verdict = "failures";
     else if (backlogEnd - backlogStart > tolerance) verdict = "backlog";
     else if (latencyP95Ms !== null && latencyP95Ms > options.maxLatencyMs) verdict = "latency";
     const step: CapacityStep = {
@@ -99,9 +106,9 @@ export function capacityShape(options: CapacityOptions): CapacitySearch {
   };
 
   const next = (verdict: CapacityStep["verdict"]) => {
-    if (verdict === "failures") {
+    if (verdict === "failures" || verdict === "generator") {
       phase = "done";
-      ended = "failures";
+      ended = verdict;
       return;
     }
     if (phase === "search") {

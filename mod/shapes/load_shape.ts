@@ -39,6 +39,9 @@ export interface ShapeObservation {
   backlog: number | undefined;
   /** Jobs submitted so far. */
   jobsSent: number;
+  /** Open model: submissions scheduled so far, and how many were dropped (no free user in time). */
+  scheduled: number;
+  dropped: number;
   /** Completed jobs so far and how many of them failed (FAILED, PARTIAL, timed out). */
   jobsDone: number;
   jobsFailed: number;
