@@ -186,6 +186,7 @@ export async function prepareRun(settings: RunSettings, log: RunLog): Promise<Pr
       ["Spawn rate", `${settings.spawnRate}/s`],
       ["Shape", `${shape.name} (${shape.durationS ?? "until stopped"} s)`],
       ["Images", String(images.length)],
+      ...userInputRows(settings, userInputs),
       ["Workers", `${workerCount} (max ${settings.maxWorkers})`],
       [
         "Wait for completion",
@@ -214,6 +215,26 @@ export async function prepareRun(settings: RunSettings, log: RunLog): Promise<Pr
     s3.destroy();
     sqs.destroy();
   }
+}
+
+/** Configuration rows for the inputs of the predefined and random user kinds. */
+function userInputRows(settings: RunSettings, inputs: UserInputs): Array<[string, string]> {
+  const rows: Array<[string, string]> = [];
+  const kinds = new Set(settings.userMix.map((m) => m.kind));
+  if (kinds.has("predefined")) {
+    rows.push([
+      "Request file",
+      `${settings.requestFile ?? "(none)"} (${inputs.predefinedRequests.length} request(s))`,
+    ]);
+  }
+  if (kinds.has("random")) {
+    rows.push(["Endpoints", inputs.endpoints.join(", ") || "(none)"]);
+    rows.push(["Random images", String(inputs.randomImages.length)]);
+  }
+  if (kinds.has("predefined") || kinds.has("random")) {
+    rows.push(["Test results", inputs.testResultsLocation]);
+  }
+  return rows;
 }
 
 /** The resolved configuration and plan as printable lines (`--dry-run`). */
