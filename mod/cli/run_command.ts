@@ -1,5 +1,5 @@
 import { type Command, Option } from "commander";
-import { defaultMaxWorkers } from "../config/run_settings.ts";
+import { defaultMaxWorkers } from "../config/default_max_workers.ts";
 
 /**
  * Add every option of a load test to `command` (shared by `run` and `demo`).

@@ -19,6 +19,7 @@ import { parseS3Location, type S3Location } from "./s3_location.ts";
 import { parseUserMix, type UserMix } from "../users/user_mix.ts";
 import { resolveUserKindName } from "../users/registry.ts";
 import { parseThreshold } from "../stats/thresholds.ts";
+import { defaultMaxWorkers } from "./default_max_workers.ts";
 import { parseShapeSettings, type ShapeSettings } from "../shapes/shape_settings.ts";
 
 /** Raw flag values as commander gives them (strings, booleans, string lists). */
@@ -83,11 +84,6 @@ function env(envVars: Record<string, string | undefined>, ...names: string[]): s
     if (value) return value;
   }
   return undefined;
-}
-
-/** Default cap on user workers: one per core, at least 2, at most 16 (each costs ~20 MB). */
-export function defaultMaxWorkers(): number {
-  return Math.max(2, Math.min(16, navigator.hardwareConcurrency || 2));
 }
 
 /**
