@@ -16,6 +16,7 @@ import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { CostExplorerClient, GetCostAndUsageCommand } from "@aws-sdk/client-cost-explorer";
 import { simClientConfig } from "../mod/sim/client_config.ts";
 import { type Simulator, startSimulator } from "../mod/sim/simulator.ts";
+import { errorOf } from "./sim_test_support.ts";
 
 async function withSim(fn: (sim: Simulator) => Promise<void>, seed = true): Promise<void> {
   const sim = await startSimulator({ port: 0, seed, modelRunner: false });
@@ -24,17 +25,6 @@ async function withSim(fn: (sim: Simulator) => Promise<void>, seed = true): Prom
   } finally {
     await sim.close();
   }
-}
-
-async function errorOf(
-  p: Promise<unknown>,
-): Promise<Error & { $metadata?: { httpStatusCode?: number } }> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error("expected the call to fail, but it succeeded");
 }
 
 Deno.test("ecs: the seeded task definition carries the stock container environment", async () => {

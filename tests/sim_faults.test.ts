@@ -13,6 +13,7 @@ import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { simClientConfig } from "../mod/sim/client_config.ts";
 import { type Simulator, startSimulator } from "../mod/sim/simulator.ts";
 import { FaultInjector } from "../mod/sim/faults.ts";
+import { errorOf } from "./sim_test_support.ts";
 
 async function withSim(fn: (sim: Simulator) => Promise<void>): Promise<void> {
   const sim = await startSimulator({ port: 0, seed: false, modelRunner: false });
@@ -21,17 +22,6 @@ async function withSim(fn: (sim: Simulator) => Promise<void>): Promise<void> {
   } finally {
     await sim.close();
   }
-}
-
-async function errorOf(
-  p: Promise<unknown>,
-): Promise<Error & { $metadata?: { httpStatusCode?: number }; code?: string }> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error("expected the call to fail, but it succeeded");
 }
 
 Deno.test("faults: throttling per service and operation (RequestThrottled, SlowDown, ThrottlingException)", async () => {

@@ -14,6 +14,7 @@ import {
 import { simClientConfig } from "../mod/sim/client_config.ts";
 import { type Simulator, startSimulator } from "../mod/sim/simulator.ts";
 import { SAMPLE_IMAGES } from "../mod/images/samples.ts";
+import { errorOf } from "./sim_test_support.ts";
 
 async function withS3(
   fn: (s3: S3Client, sim: Simulator) => Promise<void>,
@@ -27,17 +28,6 @@ async function withS3(
     s3.destroy();
     await sim.close();
   }
-}
-
-async function errorOf(
-  p: Promise<unknown>,
-): Promise<Error & { $metadata?: { httpStatusCode?: number }; Code?: string }> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error("expected the call to fail, but it succeeded");
 }
 
 Deno.test("s3: CreateBucket, HeadBucket (404 when missing), PutObject, HeadObject, GetObject", async () => {

@@ -17,6 +17,7 @@ import {
 } from "@aws-sdk/client-sqs";
 import { simClientConfig } from "../mod/sim/client_config.ts";
 import { type Simulator, startSimulator } from "../mod/sim/simulator.ts";
+import { errorOf } from "./sim_test_support.ts";
 
 async function withSqs(
   fn: (sqs: SQSClient, sim: Simulator) => Promise<void>,
@@ -29,17 +30,6 @@ async function withSqs(
     sqs.destroy();
     await sim.close();
   }
-}
-
-async function errorOf(
-  p: Promise<unknown>,
-): Promise<Error & { $metadata?: { httpStatusCode?: number } }> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error("expected the call to fail, but it succeeded");
 }
 
 Deno.test("sqs: CreateQueue, GetQueueUrl and ListQueues with prefix and pagination", async () => {

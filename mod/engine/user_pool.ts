@@ -49,7 +49,7 @@ export class UserPool {
   #channel: BroadcastChannel;
   #stopped: Promise<void>[] = [];
   #stoppedResolvers: Array<() => void> = [];
-  #running: number[];
+  #running: number[] = [];
   #current = 0;
   #fractional = 0;
   #target = 0;
@@ -62,7 +62,6 @@ export class UserPool {
   private constructor(workers: Worker[], channel: BroadcastChannel) {
     this.#workers = workers;
     this.#channel = channel;
-    this.#running = workers.map(() => 0);
   }
 
   /** Start the workers and wait until each is ready. */
