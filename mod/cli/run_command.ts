@@ -147,6 +147,16 @@ export function addRunOptions(command: Command): Command {
       "open model: drop a submission that waited this long for a free user",
       "30s",
     )
+    .option(
+      "--stop-timeout <duration>",
+      "longest graceful stop after the window, Ctrl-C or SIGTERM; then outputs are written and the tool exits",
+      "10s",
+    )
+    .option(
+      "--aws-timeout <duration>",
+      "timeout of one AWS call (connect and answer); long polls add their wait time",
+      "15s",
+    )
     .option("--dry-run", "print the resolved configuration and plan, then exit")
     .addOption(
       new Option("--host <url>", "accepted and ignored (for the original suite's scripts)")

@@ -71,6 +71,10 @@ export interface RunSettings {
   shape: ShapeSettings;
   /** Open model: a submission that waits longer than this for a free user is dropped. */
   maxLatenessS: number;
+  /** Longest graceful stop (Locust's `--stop-timeout`): users, monitor and outputs, in seconds. */
+  stopTimeoutS: number;
+  /** Timeout of one AWS call (connection and request), in seconds; long polls add their wait. */
+  awsTimeoutS: number;
 }
 
 function str(flags: RunFlags, key: string): string | undefined {
@@ -181,5 +185,7 @@ export function resolveRunSettings(
     waitMaxS: waitMax,
     shape: parseShapeSettings(flags, windowS),
     maxLatenessS: parseDuration(str(flags, "maxLateness") ?? "30s", "--max-lateness"),
+    stopTimeoutS: parseDuration(str(flags, "stopTimeout") ?? "10s", "--stop-timeout"),
+    awsTimeoutS: parseDuration(str(flags, "awsTimeout") ?? "15s", "--aws-timeout"),
   };
 }

@@ -68,8 +68,12 @@ export interface LoadTestOptions {
 export interface RunControl {
   /** Change the user count and spawn rate; from then on they override the shape's users. */
   setUsers(users: number, spawnRate: number): void;
-  /** Stop the load phase now (then the run winds down as at the window's end). */
-  stop(): void;
+  /**
+   * Stop the load phase. `"wait"` stops sending and then waits for the jobs in flight (bounded by
+   * `--completion-timeout`), as `--wait-for-completion` does; `"now"` (the default) stops sending
+   * and ends the run without waiting. A `"now"` during a wait ends the wait.
+   */
+  stop(mode?: "wait" | "now"): void;
   /** Reset the request statistics (Locust's "Reset stats"). */
   resetStats(): void;
 }

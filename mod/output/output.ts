@@ -1,6 +1,7 @@
 import type { StatsAggregator } from "../stats/aggregator.ts";
 import type { JobStatusRecord } from "../tracker/job_record.ts";
 import type { CapacityStep, JobStatistics, TimelinePoint } from "./run_report.ts";
+import type { ThresholdResult } from "../stats/thresholds.ts";
 
 /**
  * What every output reads: the live statistics and the run's state. The engine
@@ -31,6 +32,11 @@ export interface OutputContext {
   capacity?(): readonly CapacityStep[];
   /** The tracker's live `job_status.json` records, keyed by image id (the web UI's Jobs tab). */
   jobRecords?(): Record<string, JobStatusRecord>;
+  /**
+   * The `--threshold` verdicts. Evaluated by the engine before `finish` is called; empty while
+   * the run goes and when no threshold was given.
+   */
+  thresholds?(): readonly ThresholdResult[];
 }
 
 /**
