@@ -37,7 +37,23 @@ export interface OutputContext {
    * the run goes and when no threshold was given.
    */
   thresholds?(): readonly ThresholdResult[];
+  /**
+   * Where the run is: `load` (users sending), `drain` (sending stopped, waiting for jobs in flight),
+   * `finish` (writing outputs). Absent in contexts built outside a run (tests, replays).
+   */
+  phase?(): RunPhase;
+  /** When the load phase started (ms since epoch), once it has. */
+  loadStartedAt?(): number | undefined;
+  /** The load phase's planned length in seconds; undefined when it runs until stopped. */
+  readonly plannedDurationS?: number | undefined;
+  /** While draining: when the completion wait gives up (ms since epoch). */
+  drainDeadline?(): number | undefined;
+  /** Every file the run has written so far (logs, CSV, reports), for the closing list. */
+  filesWritten?(): readonly string[];
 }
+
+/** The phases of a run that outputs can see. */
+export type RunPhase = "load" | "drain" | "finish";
 
 /**
  * One output of a run (console, Locust CSV files, HTML report, JSON, web UI).
