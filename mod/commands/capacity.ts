@@ -31,6 +31,7 @@ export async function capacityCommand(
   }, Deno.env.toObject());
   const result = await runLoadTest(settings, { write });
   if (result.reason === "dry-run") return ExitCode.Ok;
+  if (!result.prepared) return result.exitCode;
   const search = result.prepared.shape as CapacitySearch;
   const report = { steps: search.steps(), result: search.result() };
   for (const line of formatCapacityReport(report.steps, report.result)) write(line);

@@ -41,7 +41,8 @@ export async function demoCommand(flags: RunFlags, sourceOf: SourceOf): Promise<
   const sim = await startSimulator({ modelRunner: { workers, msPerMegapixel } });
   const saved = new Map<string, string | undefined>();
   try {
-    for (const [name, value] of Object.entries(sim.env)) {
+    // Static credentials from the simulator, and never a look at instance metadata.
+    for (const [name, value] of Object.entries({ ...sim.env, AWS_EC2_METADATA_DISABLED: "true" })) {
       saved.set(name, Deno.env.get(name));
       Deno.env.set(name, value);
     }
@@ -78,7 +79,14 @@ export async function demoCommand(flags: RunFlags, sourceOf: SourceOf): Promise<
     console.error(
       `Simulator listening at ${sim.endpoint} (region ${sim.region}, account ${sim.account})`,
     );
-    const result = await runLoadTest(settings, { handleSignals: false, signal: stop.signal });
+    const result = await runLoadTest(settings, {
+      handleSignals: false,
+      signal: stop.signal,
+      onStopOverrun: () => {
+        console.error("error: the demo did not wind down within --stop-timeout: exiting");
+        Deno.exit(ExitCode.Interrupted);
+      },
+    });
     if (result.reason === "dry-run") return ExitCode.Ok;
     // The cost report over the simulator's Cost Explorer, priced from what it did.
     try {
@@ -99,7 +107,7 @@ export async function demoCommand(flags: RunFlags, sourceOf: SourceOf): Promise<
       `Jobs: ${result.jobs.total_image_sent} sent, ${result.jobs.total_image_succeeded} succeeded, ${result.jobs.total_image_failed} failed (the simulator fails some on purpose).`,
     );
     if (result.reason === "interrupted") return ExitCode.Interrupted;
-    return result.reason === "fatal" ? ExitCode.RunFailed : ExitCode.Ok;
+    return result.reason === "fatal" ? ExitCode.ToolFailed : ExitCode.Ok;
   } finally {
     interrupt.dispose();
     for (const [name, value] of saved) {

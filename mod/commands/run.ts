@@ -12,6 +12,7 @@
  */
 import { resolveRunSettings, type RunFlags } from "../config/run_settings.ts";
 import { runLoadTest } from "../engine/load_test.ts";
+import { ExitCode } from "../exit_codes.ts";
 
 /** Run the `run` command with commander's parsed options; returns the exit code. */
 export async function runCommand(flags: RunFlags): Promise<number> {
@@ -20,8 +21,15 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     const { webRunCommand } = await import("./web_run.ts");
     return await webRunCommand(flags);
   }
-  const result = await runLoadTest(settings);
-  if (result.reason !== "dry-run") {
+  const result = await runLoadTest(settings, {
+    onStopOverrun: () => {
+      console.error(
+        `error: the run did not wind down within --stop-timeout ${settings.stopTimeoutS} s: exiting with what was written`,
+      );
+      Deno.exit(ExitCode.Interrupted);
+    },
+  });
+  if (result.reason !== "dry-run" && result.files.length) {
     console.error(`Outputs: ${result.files.join(", ")}`);
   }
   return result.exitCode;

@@ -15,6 +15,43 @@ import { createConsoleStatsOutput } from "../output/console_stats.ts";
 import { createLocustCsvOutput } from "../output/locust_csv.ts";
 import { createHtmlReportOutput } from "../output/html_report.ts";
 import { createJsonStatsOutput } from "../output/json_stats.ts";
+import type { PlannedOutput } from "../fs/preflight.ts";
+
+/** The Locust CSV files written under `--output PREFIX`. */
+export const CSV_SUFFIXES = [
+  "_stats.csv",
+  "_stats_history.csv",
+  "_failures.csv",
+  "_exceptions.csv",
+];
+
+/**
+ * Every path a run will write, for the preflight check before any load: the log folder and its
+ * files, the CSV files, the HTML report and the JSON stats.
+ *
+ * @example
+ * ```ts ignore
+ * const paths = plannedOutputs(settings).map((o) => o.path);
+ * ```
+ */
+export function plannedOutputs(settings: RunSettings): PlannedOutput[] {
+  const planned: PlannedOutput[] = [
+    { flag: "--log-dir", path: settings.logDir, kind: "dir" },
+    ...["job_log.log", "job_status.json", "job_summary.json"].map((name) => ({
+      flag: "--log-dir",
+      path: `${settings.logDir}/${name}`,
+      kind: "file" as const,
+    })),
+  ];
+  if (settings.csvPrefix) {
+    for (const suffix of CSV_SUFFIXES) {
+      planned.push({ flag: "--output", path: `${settings.csvPrefix}${suffix}`, kind: "file" });
+    }
+  }
+  if (settings.htmlPath) planned.push({ flag: "--html", path: settings.htmlPath, kind: "file" });
+  if (settings.jsonPath) planned.push({ flag: "--json", path: settings.jsonPath, kind: "file" });
+  return planned;
+}
 
 /** Build the outputs of a run from its settings. */
 export function buildOutputs(settings: RunSettings, write: (line: string) => void): Output[] {
