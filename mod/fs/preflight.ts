@@ -68,7 +68,7 @@ async function nearestExisting(
   let current = path;
   while (true) {
     const info = await statOf(current).catch((error) => {
-      throw problem(output, `cannot be checked (${error.message})`, "choose another path");
+      throw problem(output, `cannot be written there (${error.message})`, "choose another path");
     });
     if (info) {
       if (!info.isDirectory) {
