@@ -99,6 +99,7 @@ export function registerCostCommand(program: Command): void {
         service: strings(options["service"]),
         tag: strings(options["tag"]),
         format: string(options["format"]),
+        awsTimeout: string(options["awsTimeout"]),
       });
       Deno.exitCode = ExitCode.Ok;
     });

@@ -103,7 +103,8 @@ export class RunSupervisor {
    * (within the stop timeout); during preparation, calls in flight are cancelled.
    */
   interrupt(): void {
-    this.#reason ??= "interrupted";
+    // An interrupt during the completion wait still makes the run an interrupted one.
+    if (this.#reason !== "failed") this.#reason = "interrupted";
     this.#load.abort();
     this.#drain.abort();
     if (this.#phase === "prepare") this.#all.abort();
