@@ -59,7 +59,7 @@ async function requestQueueDepth(sim: Simulator): Promise<number> {
   }
 }
 
-async function assertNothingWritten(dir: string): Promise<void> {
+function assertNothingWritten(dir: string): void {
   const names = [...Deno.readDirSync(dir)].map((e) => e.name);
   assert.deepEqual(names.filter((n) => n !== "f"), [], `nothing written, found ${names}`);
 }
@@ -82,7 +82,7 @@ Deno.test("bad input is refused before any load: one line, exit 2, nothing writt
       const errorLines = stderr.split("\n").filter((l) => l.startsWith("error:"));
       assert.equal(errorLines.length, 1, stderr);
       assert.match(errorLines[0]!, message);
-      await assertNothingWritten(dir);
+      assertNothingWritten(dir);
     }
     assert.equal(await requestQueueDepth(sim), 0, "no job was sent");
   });

@@ -201,6 +201,7 @@ export async function runLoadTest(
   const timeline: TimelinePoint[] = [];
   let loadStartedAt: number | undefined;
   let loadStartMono: number | undefined;
+  // deno-lint-ignore prefer-const -- assigned in the finish phase (the rule misreads the closures)
   let stoppedAt: number | undefined;
   let drainDeadline: number | undefined;
   let phase: RunPhase = "load";
