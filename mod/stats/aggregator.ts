@@ -14,7 +14,7 @@
  * worker.record({ type: "Submit Image", name: "a.tif:m", responseTimeMs: 20, length: 1, at: Date.now() });
  * const delta = worker.take();
  * if (delta) stats.apply(delta);
- * stats.total.numRequests; // 1
+ * if (stats.total.numRequests !== 1) throw new Error("one request");
  * ```
  * @module
  */
@@ -61,7 +61,8 @@ export interface StatsException {
  * @example
  * ```ts
  * import { maskErrorAddress } from "./aggregator.ts";
- * maskErrorAddress("Err(<X object at 0x7f12ab>)"); // "Err(<X object at 0x....>)"
+ * const masked = maskErrorAddress("Err(<X object at 0x7f12ab>)");
+ * if (masked !== "Err(<X object at 0x....>)") throw new Error(masked);
  * ```
  */
 export function maskErrorAddress(error: string): string {
@@ -80,7 +81,7 @@ export function maskErrorAddress(error: string): string {
  * @example
  * ```ts
  * import { failureKey } from "./aggregator.ts";
- * failureKey("Submit Image", "a.tif:m", "Boom()").length; // 64
+ * if (failureKey("Submit Image", "a.tif:m", "Boom()").length !== 64) throw new Error("hex SHA-256");
  * ```
  */
 export function failureKey(method: string, name: string, error: string): string {
@@ -115,8 +116,8 @@ function compareCodePoints(a: string, b: string): number {
  * import { StatsAggregator } from "./aggregator.ts";
  * const stats = new StatsAggregator(0);
  * stats.record({ type: "Submit Image", name: "a.tif:m", responseTimeMs: 20, length: 1, at: 1000, error: "Boom()" });
- * stats.failRatio; // 1
- * stats.failures()[0]?.occurrences; // 1
+ * if (stats.failRatio !== 1) throw new Error("every request failed");
+ * if (stats.failures()[0]?.occurrences !== 1) throw new Error("one failure");
  * ```
  */
 export class StatsAggregator implements StatsClock {
@@ -163,10 +164,10 @@ export class StatsAggregator implements StatsClock {
    * only dates the histogram copy of an entry seen for the first time.
    */
   apply(delta: StatsDelta, now: number = Date.now()): void {
-    for (const entryDelta of delta.entries) {
-      this.#entry(entryDelta, now).extend(entryDelta);
-      this.total.extend(entryDelta);
-    }
+    for (const entryDelta of delta.entries) this.#entry(entryDelta, now).extend(entryDelta);
+    // Locust's master extends its total with the worker's own total, not entry by entry:
+    // that keeps the running sum in the order Locust adds.
+    if (delta.total !== null) this.total.extend(delta.total);
     for (const f of delta.failures) {
       const error = maskErrorAddress(f.error);
       // Hash once per distinct failure, not once per delta.
@@ -217,11 +218,16 @@ export class StatsAggregator implements StatsClock {
     if (delta) this.apply(delta, report.at);
   }
 
-  /** Zero every entry and forget failures (Locust's `reset_all`); entries stay listed. */
+  /**
+   * Zero every entry and forget failures and exceptions, as Locust's
+   * "Reset stats" does (`stats.reset_all()` and `runner.exceptions = {}`);
+   * entries stay listed.
+   */
   reset(now: number = Date.now()): void {
     this.total.reset(now);
     for (const entry of this.#entries.values()) entry.reset(now);
     this.#failures = new Map();
+    this.#exceptions = new Map();
   }
 
   /** Entries sorted by (name, type), as Locust sorts its tables. */
