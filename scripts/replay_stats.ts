@@ -52,7 +52,7 @@ export async function replayEvents(
   if (first === undefined) {
     throw new UsageError("the sample stream is empty: record at least one event, then replay it");
   }
-  const stats = new StatsAggregator(first.at);
+  const stats = new StatsAggregator(first.at, first.t);
   let users = 0;
   let stoppedAt: number | undefined;
   const ctx: OutputContext = {
@@ -131,7 +131,9 @@ export async function replayStats(streamPath: string, outPrefix: string): Promis
 if (import.meta.main) {
   const [stream, prefix] = Deno.args;
   if (stream === undefined || prefix === undefined || Deno.args.length !== 2) {
-    console.error("usage: deno run --allow-read --allow-write scripts/replay_stats.ts STREAM.jsonl OUTPREFIX");
+    console.error(
+      "usage: deno run --allow-read --allow-write scripts/replay_stats.ts STREAM.jsonl OUTPREFIX",
+    );
     Deno.exit(2);
   }
   try {

@@ -30,12 +30,7 @@ import type {
   StatsException,
   StatsFailure,
 } from "../stats/aggregator.ts";
-import {
-  pythonFixed,
-  pythonFloatRepr,
-  pythonInt,
-  pythonNumber,
-} from "../stats/python_format.ts";
+import { pythonFixed, pythonFloatRepr, pythonInt, pythonNumber } from "../stats/python_format.ts";
 import { PERCENTILES_TO_REPORT, readablePercentiles } from "../stats/response_times.ts";
 import { writeTextFileAtomic } from "../fs/atomic_write.ts";
 import type { Output, OutputContext } from "./output.ts";

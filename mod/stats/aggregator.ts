@@ -129,19 +129,22 @@ export class StatsAggregator implements StatsClock {
   #local = new DeltaRecorder();
   #sorted: StatsEntry[] | undefined;
 
-  /** Start empty; `startedAt` (ms since epoch, default now) is the start of the rates. */
-  constructor(startedAt: number = Date.now()) {
-    this.total = new StatsEntry("", "Aggregated", this, startedAt);
+  /**
+   * Start empty; `startedAt` (ms since epoch, default now) is the start of the
+   * rates; `startedAtS` gives it exactly in Unix seconds (a replay's clock).
+   */
+  constructor(startedAt: number = Date.now(), startedAtS: number = startedAt / 1000) {
+    this.total = new StatsEntry("", "Aggregated", this, startedAt, startedAtS);
   }
 
-  /** When the statistics started or were last reset (ms since epoch). */
-  get startTime(): number {
-    return this.total.startTime;
+  /** When the statistics started or were last reset, Unix seconds (Locust's `start_time`). */
+  get startS(): number {
+    return this.total.startS;
   }
 
-  /** End of the latest request of any entry (ms since epoch), or null. */
-  get lastRequestTimestamp(): number | null {
-    return this.total.lastRequestTimestamp;
+  /** End of the latest request of any entry, Unix seconds, or null. */
+  get lastRequestS(): number | null {
+    return this.total.lastRequestS;
   }
 
   /** Requests of all entries. */
@@ -266,7 +269,7 @@ export class StatsAggregator implements StatsClock {
   #merged(type: string, name: string, include: (e: StatsEntry) => boolean): StatsEntry | undefined {
     const parts = this.entries().filter(include);
     if (parts.length === 0) return undefined;
-    const merged = new StatsEntry(type, name, this, this.startTime);
+    const merged = new StatsEntry(type, name, this, this.startS * 1000, this.startS);
     for (const part of parts) merged.extend(part.toDelta());
     return merged;
   }

@@ -57,8 +57,8 @@ export interface EntryDelta {
   reqsPerSec: number[];
   /** Failures per Unix second, flattened `[second, count, ...]`. */
   failsPerSec: number[];
-  /** End of the latest request (ms since epoch), or null. */
-  lastRequestAt: number | null;
+  /** End of the latest request in Unix seconds (Locust's `last_request_timestamp`), or null. */
+  lastRequestS: number | null;
 }
 
 /** Failures of one (method, name, error) over the batch. */
@@ -133,14 +133,14 @@ class EntryAccumulator {
   readonly otherBuckets = new Map<number, number>();
   readonly reqsPerSec = new Map<number, number>();
   readonly failsPerSec = new Map<number, number>();
-  lastRequestAt = NaN;
+  lastRequestS = NaN;
   constructor(readonly type: string, readonly name: string) {}
 
-  /** Count one request ended at `at` (ms) in Unix second `second`. */
-  add(sample: Sample, at: number, second: number): void {
+  /** Count one request ended at `atS` (Unix seconds), in second `second`. */
+  add(sample: Sample, atS: number, second: number): void {
     this.numRequests++;
     this.reqsPerSec.set(second, (this.reqsPerSec.get(second) ?? 0) + 1);
-    if (!(at <= this.lastRequestAt)) this.lastRequestAt = at; // also when NaN (none yet)
+    if (!(atS <= this.lastRequestS)) this.lastRequestS = atS; // also when NaN (none yet)
     const rt = sample.responseTimeMs;
     if (Number.isFinite(rt)) {
       this.sum += rt;
@@ -198,7 +198,7 @@ class EntryAccumulator {
       responseTimes,
       reqsPerSec: flatten(this.reqsPerSec),
       failsPerSec: flatten(this.failsPerSec),
-      lastRequestAt: Number.isNaN(this.lastRequestAt) ? null : this.lastRequestAt,
+      lastRequestS: Number.isNaN(this.lastRequestS) ? null : this.lastRequestS,
     };
     this.numRequests = 0;
     this.numNoneRequests = 0;
@@ -215,7 +215,7 @@ class EntryAccumulator {
     this.otherBuckets.clear();
     this.reqsPerSec.clear();
     this.failsPerSec.clear();
-    this.lastRequestAt = NaN;
+    this.lastRequestS = NaN;
     return delta;
   }
 }
@@ -258,9 +258,10 @@ export class DeltaRecorder {
       byName.set(sample.name, acc);
     }
     const at = sample.at;
-    const second = Math.floor(at / 1000);
-    acc.add(sample, at, second);
-    this.#total.add(sample, at, second);
+    const atS = sample.atSeconds ?? at / 1000;
+    const second = Math.floor(atS);
+    acc.add(sample, atS, second);
+    this.#total.add(sample, atS, second);
     if (sample.error !== undefined) {
       const key = `${sample.type}\u0000${sample.name}\u0000${sample.error}`;
       const failure = this.#failures.get(key);

@@ -38,6 +38,13 @@ export interface Sample {
   error?: string;
   /** When the request ended, in ms since the Unix epoch. */
   at: number;
+  /**
+   * The same instant in Unix seconds, when the source has it exactly (a
+   * replayed Python stream: `time.time()`); otherwise `at / 1000` is used. The
+   * statistics count time in seconds, as Locust does, and not every float of
+   * seconds can be written as a float of milliseconds.
+   */
+  atSeconds?: number;
 }
 
 /** An error raised outside a request (Locust's `user_error`): goes to `_exceptions.csv`. */

@@ -10,9 +10,10 @@
  * - `{"t": ..., "kind": "history", "users": 6}`: one `_stats_history.csv` tick.
  * - `{"t": ..., "kind": "end"}`: the final files are written.
  *
- * `t` is Unix seconds as a float (Python's `time.time()`). It becomes a
- * millisecond time whose `/ 1000` gives back exactly `t`, so rates computed
- * from it are the ones Locust computed from `t`.
+ * `t` is Unix seconds as a float (Python's `time.time()`). Samples carry it
+ * exactly (`Sample.atSeconds`), so rates are the ones Locust computed from
+ * `t`; the millisecond times (`at`) are as close to `t` as a float of
+ * milliseconds can be.
  *
  * @example
  * ```ts
@@ -21,7 +22,7 @@
  *   '{"t": 1796000000.5, "kind": "request", "type": "Process Image", "name": "a.tif:m", "ms": 3868, "bytes": 7, "error": null}\n',
  * );
  * if (event?.kind !== "request" || event.sample.responseTimeIsInt !== true) throw new Error("an int");
- * if (event.at / 1000 !== 1796000000.5) throw new Error("the stream's clock, exactly");
+ * if (event.sample.atSeconds !== 1796000000.5) throw new Error("the stream's clock, exactly");
  * ```
  * @module
  */
@@ -29,11 +30,11 @@
 import type { Sample } from "./sample.ts";
 import { UsageError } from "../usage_error.ts";
 
-/** One event of a sample stream; `at` is ms since the epoch with `at / 1000 === t`. */
+/** One event of a sample stream: `t` in Unix seconds as written, `at` in ms since the epoch. */
 export type StreamEvent =
-  | { kind: "request"; at: number; sample: Sample }
-  | { kind: "history"; at: number; users: number }
-  | { kind: "end"; at: number };
+  | { kind: "request"; t: number; at: number; sample: Sample }
+  | { kind: "history"; t: number; at: number; users: number }
+  | { kind: "end"; t: number; at: number };
 
 const f64 = new Float64Array(1);
 const i64 = new BigInt64Array(f64.buffer);
@@ -46,15 +47,15 @@ function nextDouble(x: number, up: boolean): number {
 }
 
 /**
- * Milliseconds for Unix seconds `t`, chosen so that `ms / 1000 === t`
- * exactly (`t * 1000` alone is off by one ulp for some `t`). Such a value
- * always exists: near the epoch seconds of today, consecutive millisecond
- * doubles step by less than one ulp of the seconds.
+ * Milliseconds for Unix seconds `t`: a value whose `/ 1000` is `t` when one
+ * exists, else `t * 1000`. (Near today's epoch seconds, consecutive
+ * millisecond doubles step by 1.024 ulps of the seconds, so about one `t` in
+ * 60 has no exact millisecond double; that is why samples also carry `t`.)
  *
  * @example
  * ```ts
  * import { msForSeconds } from "./sample_stream.ts";
- * if (msForSeconds(1796000005.036321) / 1000 !== 1796000005.036321) throw new Error("round trip");
+ * if (msForSeconds(1796000000.5) !== 1796000000500) throw new Error("exact when it can be");
  * ```
  */
 export function msForSeconds(t: number): number {
@@ -100,10 +101,13 @@ export function parseSampleStream(text: string): StreamEvent[] {
     // JSON.parse forgets how a number was written; the reviver's source text keeps it.
     const msSource = new WeakMap<object, string>();
     try {
-      value = JSON.parse(raw, function (this: object, key, v, context?: { source?: string }) {
-        if (key === "ms" && context?.source !== undefined) msSource.set(this, context.source);
-        return v;
-      } as (this: unknown, key: string, value: unknown) => unknown);
+      value = JSON.parse(
+        raw,
+        function (this: object, key, v, context?: { source?: string }) {
+          if (key === "ms" && context?.source !== undefined) msSource.set(this, context.source);
+          return v;
+        } as (this: unknown, key: string, value: unknown) => unknown,
+      );
     } catch (e) {
       fail(n, `not JSON (${e instanceof Error ? e.message : e})`);
     }
@@ -132,20 +136,21 @@ export function parseSampleStream(text: string): StreamEvent[] {
           responseTimeMs: o.ms === null ? NaN : o.ms as number,
           length: o.bytes,
           at,
+          atSeconds: o.t,
         };
         if (written !== undefined && /^-?[0-9]+$/.test(written)) sample.responseTimeIsInt = true;
         if (typeof o.error === "string") sample.error = o.error;
-        events.push({ kind: "request", at, sample });
+        events.push({ kind: "request", t: o.t, at, sample });
         break;
       }
       case "history":
         if (typeof o.users !== "number" || !Number.isInteger(o.users)) {
           fail(n, `"users" must be an integer`);
         }
-        events.push({ kind: "history", at, users: o.users });
+        events.push({ kind: "history", t: o.t, at, users: o.users });
         break;
       case "end":
-        events.push({ kind: "end", at });
+        events.push({ kind: "end", t: o.t, at });
         break;
       default:
         fail(n, `unknown "kind" ${JSON.stringify(o.kind)}`);

@@ -6,19 +6,19 @@
  * the median clamped into [min, max], int percentiles from the buckets,
  * total and current requests/s, current-window percentiles.
  *
- * Times are milliseconds since the Unix epoch; rates are per second, computed
- * from seconds (`ms / 1000`) as Locust computes them from `time.time()`.
+ * Times are counted in Unix seconds (floats), as Locust counts them with
+ * `time.time()`; the `now` arguments are milliseconds since the epoch.
  *
  * @example
  * ```ts
  * import { StatsEntry } from "./stats_entry.ts";
- * const clock = { startTime: 1000, lastRequestTimestamp: 3000 };
+ * const clock = { startS: 1, lastRequestS: 3 };
  * const entry = new StatsEntry("Submit Image", "a.tif:m", clock, 1000);
  * entry.extend({
  *   type: "Submit Image", name: "a.tif:m", numRequests: 1, numNoneRequests: 0, numFailures: 0,
  *   totalResponseTime: 12, minResponseTime: 12, minIsInt: false, maxResponseTime: 12,
  *   maxIsInt: false, totalContentLength: 5, responseTimes: [12, 1], reqsPerSec: [2, 1],
- *   failsPerSec: [], lastRequestAt: 3000,
+ *   failsPerSec: [], lastRequestS: 3,
  * });
  * if (entry.avgResponseTime !== 12 || entry.totalRps !== 0.5) throw new Error("avg and rate");
  * ```
@@ -39,10 +39,10 @@ export const CURRENT_RESPONSE_TIME_PERCENTILE_WINDOW = 10;
 
 /** The run-wide times every entry's rates are computed against (Locust's `self.stats`). */
 export interface StatsClock {
-  /** When the statistics started (ms since epoch). */
-  readonly startTime: number;
-  /** End of the latest request of any entry (ms since epoch), or null. */
-  readonly lastRequestTimestamp: number | null;
+  /** When the statistics started or were last reset, Unix seconds (Locust's `start_time`). */
+  readonly startS: number;
+  /** End of the latest request of any entry, Unix seconds, or null. */
+  readonly lastRequestS: number | null;
 }
 
 /**
@@ -135,10 +135,10 @@ export class StatsEntry {
   }
   /** Sum of response lengths (bytes for `Submit Image`). */
   totalContentLength = 0;
-  /** When this entry was created or last reset (ms since epoch). */
-  startTime: number;
-  /** End of this entry's latest request (ms since epoch), or null. */
-  get lastRequestTimestamp(): number | null {
+  /** When this entry was created or last reset, Unix seconds. */
+  startS: number;
+  /** End of this entry's latest request, Unix seconds, or null. */
+  get lastRequestS(): number | null {
     return Number.isNaN(this.#last) ? null : this.#last;
   }
   /** Response-time buckets → counts (Locust's `response_times`). */
@@ -154,18 +154,27 @@ export class StatsEntry {
   #clock: StatsClock;
   #sortedDesc: number[] | undefined;
 
-  /** A new empty entry; `clock` gives the run-wide start and latest request times. */
-  constructor(type: string, name: string, clock: StatsClock, now: number = Date.now()) {
+  /**
+   * A new empty entry; `clock` gives the run-wide start and latest request
+   * times; `now` (ms since epoch) or `nowS` (Unix seconds, exact) its start.
+   */
+  constructor(
+    type: string,
+    name: string,
+    clock: StatsClock,
+    now: number = Date.now(),
+    nowS: number = now / 1000,
+  ) {
     this.type = type;
     this.name = name;
     this.#clock = clock;
-    this.startTime = now;
-    this.#cacheResponseTimes(Math.floor(now / 1000));
+    this.startS = nowS;
+    this.#cacheResponseTimes(Math.floor(nowS));
   }
 
-  /** Zero every counter (Locust's `reset`); `now` becomes the start time. */
+  /** Zero every counter (Locust's `reset`); `now` (ms since epoch) becomes the start time. */
   reset(now: number = Date.now()): void {
-    this.startTime = now;
+    this.startS = now / 1000;
     this.numRequests = 0;
     this.numNoneRequests = 0;
     this.numFailures = 0;
@@ -181,16 +190,16 @@ export class StatsEntry {
     this.numFailPerSec.clear();
     this.totalContentLength = 0;
     this.#cache.length = 0;
-    this.#cacheResponseTimes(Math.floor(now / 1000));
+    this.#cacheResponseTimes(Math.floor(this.startS));
   }
 
   /** Merge a worker's counters into this entry by addition (Locust's `extend`). */
   extend(delta: EntryDelta): void {
     const oldLast = this.#last;
-    if (delta.lastRequestAt !== null) {
+    if (delta.lastRequestS !== null) {
       this.#last = Number.isNaN(oldLast)
-        ? delta.lastRequestAt
-        : Math.max(oldLast, delta.lastRequestAt);
+        ? delta.lastRequestS
+        : Math.max(oldLast, delta.lastRequestS);
     }
     this.numRequests += delta.numRequests;
     this.numNoneRequests += delta.numNoneRequests;
@@ -211,9 +220,9 @@ export class StatsEntry {
     addFlatPerSecond(this.numReqsPerSec, delta.reqsPerSec);
     addFlatPerSecond(this.numFailPerSec, delta.failsPerSec);
     if (!Number.isNaN(this.#last)) {
-      const lastSecond = Math.floor(this.#last / 1000);
+      const lastSecond = Math.floor(this.#last);
       // Locust caches the histogram whenever the latest request enters a new second.
-      const oldSecond = Number.isNaN(oldLast) ? 0 : Math.floor(oldLast / 1000);
+      const oldSecond = Number.isNaN(oldLast) ? 0 : Math.floor(oldLast);
       if (lastSecond > oldSecond) this.#cacheResponseTimes(lastSecond);
     }
   }
@@ -236,7 +245,7 @@ export class StatsEntry {
       responseTimes: flat(this.responseTimes),
       reqsPerSec: this.numReqsPerSec.flat(),
       failsPerSec: this.numFailPerSec.flat(),
-      lastRequestAt: this.lastRequestTimestamp,
+      lastRequestS: this.lastRequestS,
     };
   }
 
@@ -303,10 +312,10 @@ export class StatsEntry {
   }
 
   #perSecond(count: number): number {
-    const last = this.#clock.lastRequestTimestamp;
-    const start = this.#clock.startTime;
+    const last = this.#clock.lastRequestS;
+    const start = this.#clock.startS;
     if (!last || !start) return 0;
-    const span = last / 1000 - start / 1000;
+    const span = last - start;
     return span === 0 ? 0 : count / span;
   }
 
@@ -324,10 +333,10 @@ export class StatsEntry {
   }
 
   #currentRate(perSecond: PerSecondCounts): number {
-    const last = this.#clock.lastRequestTimestamp;
+    const last = this.#clock.lastRequestS;
     if (last === null) return 0;
-    const lastSecond = Math.floor(last / 1000);
-    const from = Math.max(lastSecond - 12, Math.floor(this.#clock.startTime / 1000));
+    const lastSecond = Math.floor(last);
+    const from = Math.max(lastSecond - 12, Math.floor(this.#clock.startS));
     let sum = 0;
     let n = 0;
     for (let t = from; t < lastSecond - 2; t++) {
