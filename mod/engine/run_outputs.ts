@@ -1,7 +1,7 @@
 /**
  * The outputs a run's settings ask for, each behind the one `Output`
- * interface: Locust's headless console tables, the four Locust CSV files,
- * the HTML report, and the JSON stats.
+ * interface: Locust's headless console tables, the Locust CSV files,
+ * the HTML report, the JSON stats and the JUnit threshold report.
  *
  * @example
  * ```ts ignore
@@ -15,6 +15,7 @@ import { createConsoleStatsOutput } from "../output/console_stats.ts";
 import { createLocustCsvOutput } from "../output/locust_csv.ts";
 import { createHtmlReportOutput } from "../output/html_report.ts";
 import { createJsonStatsOutput } from "../output/json_stats.ts";
+import { createJunitReportOutput } from "../output/junit_report.ts";
 
 /** Build the outputs of a run from its settings. */
 export function buildOutputs(settings: RunSettings, write: (line: string) => void): Output[] {
@@ -35,5 +36,6 @@ export function buildOutputs(settings: RunSettings, write: (line: string) => voi
   }
   if (settings.htmlPath) outputs.push(createHtmlReportOutput({ path: settings.htmlPath }));
   if (settings.jsonPath) outputs.push(createJsonStatsOutput({ path: settings.jsonPath }));
+  if (settings.junitPath) outputs.push(createJunitReportOutput({ path: settings.junitPath }));
   return outputs;
 }

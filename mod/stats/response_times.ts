@@ -10,7 +10,8 @@
  * ```ts
  * import { bucketOf, percentileOf } from "./response_times.ts";
  * const buckets = new Map([[bucketOf(12.4), 1], [bucketOf(147), 1]]);
- * if (percentileOf(buckets, 2, 0.5) !== 12) throw new Error("p50 is the 12 ms bucket");
+ * // No more than int(2 * 0.5) = 1 request may remain above p50: the walk stops at 150.
+ * if (percentileOf(buckets, 2, 0.5) !== 150) throw new Error("p50 is the 150 ms bucket");
  * ```
  * @module
  */
