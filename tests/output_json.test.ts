@@ -85,6 +85,7 @@ Deno.test("json stats: what could not be measured is null, never 0 or NaN", asyn
     assert.equal(doc.total.median_response_time, null);
     assert.equal(doc.total.min_response_time, null);
     assert.equal(doc.total.max_response_time, null);
+    assert.equal(doc.total.percentiles, null);
     assert.deepEqual(doc.thresholds, [{
       expression: "Job Complete:p95<600000",
       value: null,

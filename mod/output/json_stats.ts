@@ -20,7 +20,7 @@
  *   "min_response_time", "max_response_time", "avg_response_time", "median_response_time"
  *   (null when no request has a response time), "avg_content_length", "total_rps",
  *   "total_fail_per_sec", "current_rps", "current_fail_per_sec",
- *   "percentiles": { "50%": int, ..., "100%": int } | null (no requests) }
+ *   "percentiles": { "50%": int, ..., "100%": int } | null (no request has a time) }
  * ```
  *
  * Times are in milliseconds; rates per second. Unknown values are null, never 0 or NaN.
@@ -107,7 +107,7 @@ function entryJson(e: StatsEntry): JsonStatsEntry {
     total_fail_per_sec: e.totalFailPerSec,
     current_rps: e.currentRps,
     current_fail_per_sec: e.currentFailPerSec,
-    percentiles: e.numRequests === 0 ? null : Object.fromEntries(
+    percentiles: !timed ? null : Object.fromEntries(
       PERCENTILES_TO_REPORT.map((p, i) => [LABELS[i] ?? String(p), e.percentile(p)]),
     ),
   };
