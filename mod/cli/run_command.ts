@@ -60,6 +60,7 @@ export function addRunOptions(command: Command): Command {
     )
     .option("--html <file>", "write a self-contained HTML report")
     .option("--json <file>", "write the final statistics as JSON")
+    .option("--junit <file>", "write the --threshold verdicts as JUnit XML, one test case each")
     .option(
       "--stats-interval <seconds>",
       "seconds between job statistics and JSON log rewrites",

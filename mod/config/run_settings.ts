@@ -43,6 +43,8 @@ export interface RunSettings {
   csvFullHistory: boolean;
   htmlPath: string | undefined;
   jsonPath: string | undefined;
+  /** `--junit FILE`: threshold verdicts as JUnit XML. */
+  junitPath: string | undefined;
   statsIntervalS: number;
   consoleIntervalS: number;
   logDir: string;
@@ -150,6 +152,7 @@ export function resolveRunSettings(
     csvFullHistory: flags.csvFullHistory === true,
     htmlPath: str(flags, "html"),
     jsonPath: str(flags, "json"),
+    junitPath: str(flags, "junit"),
     statsIntervalS: parsePositiveNumber(str(flags, "statsInterval") ?? "30", "--stats-interval"),
     consoleIntervalS: parsePositiveNumber(
       str(flags, "consoleInterval") ?? "2",

@@ -1,7 +1,7 @@
 /**
  * The outputs a run's settings ask for, each behind the one `Output`
- * interface: Locust's headless console tables, the four Locust CSV files,
- * the HTML report, and the JSON stats.
+ * interface: Locust's headless console tables, the Locust CSV files,
+ * the HTML report, the JSON stats and the JUnit threshold report.
  *
  * @example
  * ```ts ignore
@@ -15,6 +15,7 @@ import { createConsoleStatsOutput } from "../output/console_stats.ts";
 import { createLocustCsvOutput } from "../output/locust_csv.ts";
 import { createHtmlReportOutput } from "../output/html_report.ts";
 import { createJsonStatsOutput } from "../output/json_stats.ts";
+import { createJunitReportOutput } from "../output/junit_report.ts";
 import type { PlannedOutput } from "../fs/preflight.ts";
 
 /** The Locust CSV files written under `--output PREFIX`. */
@@ -23,6 +24,7 @@ export const CSV_SUFFIXES = [
   "_stats_history.csv",
   "_failures.csv",
   "_exceptions.csv",
+  "_jobs_history.csv",
 ];
 
 /**
@@ -50,6 +52,7 @@ export function plannedOutputs(settings: RunSettings): PlannedOutput[] {
   }
   if (settings.htmlPath) planned.push({ flag: "--html", path: settings.htmlPath, kind: "file" });
   if (settings.jsonPath) planned.push({ flag: "--json", path: settings.jsonPath, kind: "file" });
+  if (settings.junitPath) planned.push({ flag: "--junit", path: settings.junitPath, kind: "file" });
   return planned;
 }
 
@@ -72,5 +75,6 @@ export function buildOutputs(settings: RunSettings, write: (line: string) => voi
   }
   if (settings.htmlPath) outputs.push(createHtmlReportOutput({ path: settings.htmlPath }));
   if (settings.jsonPath) outputs.push(createJsonStatsOutput({ path: settings.jsonPath }));
+  if (settings.junitPath) outputs.push(createJunitReportOutput({ path: settings.junitPath }));
   return outputs;
 }
