@@ -57,8 +57,9 @@ export async function demoCommand(flags: RunFlags, sourceOf: SourceOf): Promise<
       runTime: flags.runTime ?? (flags.processingWindowMin ? undefined : "45s"),
       waitForCompletion: true,
       completionTimeout: given("completionTimeout") ? flags.completionTimeout : "2m",
-      statsInterval: given("statsInterval") ? flags.statsInterval : "10",
+      // The status line and the final tables; live tables only when --console-interval asks.
       consoleInterval: given("consoleInterval") ? flags.consoleInterval : "5",
+      onlySummary: flags.onlySummary === true || !given("consoleInterval"),
       logDir: given("logDir") ? flags.logDir : out,
       output: flags.output ?? join(out, "osml-load"),
       html: flags.html ?? join(out, "report.html"),
@@ -75,9 +76,9 @@ export async function demoCommand(flags: RunFlags, sourceOf: SourceOf): Promise<
       ]
     ) delete env[name];
     const settings = resolveRunSettings(demoFlags, env);
-    console.error(
-      `Simulator listening at ${sim.endpoint} (region ${sim.region}, account ${sim.account})`,
-    );
+    // Two short lines rather than one that wraps in an 80-column terminal.
+    console.error(`Simulator listening at ${sim.endpoint}`);
+    console.error(`  (region ${sim.region}, account ${sim.account})`);
     const result = await runLoadTest(settings, { handleSignals: false, signal: stop.signal });
     if (result.reason === "dry-run") return ExitCode.Ok;
     // The cost report over the simulator's Cost Explorer, priced from what it did.

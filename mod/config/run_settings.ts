@@ -45,6 +45,8 @@ export interface RunSettings {
   jsonPath: string | undefined;
   statsIntervalS: number;
   consoleIntervalS: number;
+  /** No live console tables, only the final ones (Locust's `--only-summary`). */
+  onlySummary: boolean;
   logDir: string;
   waitForCompletion: boolean;
   completionTimeoutS: number;
@@ -155,6 +157,7 @@ export function resolveRunSettings(
       str(flags, "consoleInterval") ?? "2",
       "--console-interval",
     ),
+    onlySummary: flags.onlySummary === true,
     logDir: str(flags, "logDir") ?? "logs",
     waitForCompletion: flags.waitForCompletion === true,
     completionTimeoutS: parseDuration(
