@@ -153,10 +153,11 @@ export class LiveLine {
 
   /**
    * Show `render(width)` and keep it at the bottom; `render` is called again on every redraw.
-   * Does nothing visible when the stream is not a terminal. A line shown before is committed.
+   * Does nothing visible when the stream is not a terminal. A line shown before is erased: one
+   * line at a time, the newest.
    */
   start(render: (width: number) => string): void {
-    if (shown && shown !== this) shown.commit();
+    if (shown && shown !== this) shown.stop();
     this.#render = render;
     if (!this.isTerminal) return;
     shown = this;

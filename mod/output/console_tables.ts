@@ -24,7 +24,7 @@
 import type { StatsAggregator, StatsEntry, StatsFailure } from "../stats/aggregator.ts";
 import { pythonFixed, pythonIntFormat } from "../stats/python_format.ts";
 import { PERCENTILES_TO_REPORT, readablePercentiles } from "../stats/response_times.ts";
-import { stdoutStream, streamWidth } from "../log/live_line.ts";
+import { clip, stdoutStream, streamWidth } from "../log/live_line.ts";
 import { layoutTable, type TableColumn, type TableRow, textWidth } from "./column_layout.ts";
 
 /** The narrowest a name gets before a table is split into parts (`Aggregated` still shows). */
@@ -168,9 +168,10 @@ export function percentileSummaryLines(
   const rows: TableRow[] = stats.entries().filter((e) => e.responseTimes.size > 0).map(cells);
   rows.push(null);
   if (stats.total.responseTimes.size > 0) rows.push(cells(stats.total));
+  const width = options.width ?? consoleWidth();
   return [
-    "Response time percentiles (approximated)",
-    ...layoutTable(columns, rows, options.width ?? consoleWidth()),
+    ...wrapText("Response time percentiles (approximated)", width),
+    ...layoutTable(columns, rows, width),
   ];
 }
 
@@ -262,5 +263,6 @@ export function errorReportLines(
     });
   });
   lines.push(separator, "");
-  return lines;
+  // Narrower than the count column (under 15 columns): cut rather than wrap.
+  return lines.map((line) => clip(line, width));
 }
