@@ -67,6 +67,7 @@ export function addRunOptions(command: Command): Command {
       "30",
     )
     .option("--console-interval <seconds>", "seconds between live console tables (headless)", "2")
+    .option("--only-summary", "no live console tables, only the final ones (headless)")
     .option("--log-dir <dir>", "folder for job_status.json, job_summary.json, job_log.log", "logs")
     .option("--wait-for-completion", "after the window, wait for every submitted job to finish")
     .option(

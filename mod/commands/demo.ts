@@ -13,6 +13,8 @@
  */
 import { join } from "node:path";
 import { ExitCode } from "../exit_codes.ts";
+import { formatOutputsList } from "../output/outputs_list.ts";
+import { consoleWidth } from "../output/console_tables.ts";
 import { parseCount, parsePositiveNumber } from "../config/duration.ts";
 import { resolveRunSettings, type RunFlags } from "../config/run_settings.ts";
 import { runLoadTest } from "../engine/load_test.ts";
@@ -58,8 +60,9 @@ export async function demoCommand(flags: RunFlags, sourceOf: SourceOf): Promise<
       runTime: flags.runTime ?? (flags.processingWindowMin ? undefined : "45s"),
       waitForCompletion: true,
       completionTimeout: given("completionTimeout") ? flags.completionTimeout : "2m",
-      statsInterval: given("statsInterval") ? flags.statsInterval : "10",
+      // The status line and the final tables; live tables only when --console-interval asks.
       consoleInterval: given("consoleInterval") ? flags.consoleInterval : "5",
+      onlySummary: flags.onlySummary === true || !given("consoleInterval"),
       logDir: given("logDir") ? flags.logDir : out,
       output: flags.output ?? join(out, "osml-load"),
       html: flags.html ?? join(out, "report.html"),
@@ -76,9 +79,9 @@ export async function demoCommand(flags: RunFlags, sourceOf: SourceOf): Promise<
       ]
     ) delete env[name];
     const settings = resolveRunSettings(demoFlags, env);
-    console.error(
-      `Simulator listening at ${sim.endpoint} (region ${sim.region}, account ${sim.account})`,
-    );
+    // Two short lines rather than one that wraps in an 80-column terminal.
+    console.error(`Simulator listening at ${sim.endpoint}`);
+    console.error(`  (region ${sim.region}, account ${sim.account})`);
     const result = await runLoadTest(settings, {
       handleSignals: false,
       signal: stop.signal,
@@ -89,25 +92,29 @@ export async function demoCommand(flags: RunFlags, sourceOf: SourceOf): Promise<
     });
     if (result.reason === "dry-run") return ExitCode.Ok;
     // The cost report over the simulator's Cost Explorer, priced from what it did.
+    const files = [...result.files];
     try {
       console.log("");
-      await runCost({
-        summary: join(settings.logDir, "job_summary.json"),
-        output: join(out, "cost_report.json"),
-      });
+      const costPath = join(out, "cost_report.json");
+      await runCost({ summary: join(settings.logDir, "job_summary.json"), output: costPath });
+      files.push(costPath);
     } catch (error) {
       console.error(`cost report skipped: ${error instanceof Error ? error.message : error}`);
     }
     console.log("");
-    console.log(`Demo finished (${result.reason}). Outputs in ${out}/:`);
-    const names: string[] = [];
-    for await (const entry of Deno.readDir(out)) if (entry.isFile) names.push(entry.name);
-    for (const name of names.sort()) console.log(`  ${join(out, name)}`);
+    console.log(`Demo finished (${result.reason}).`);
+    const kinds: Record<string, string> = {};
+    if (settings.jsonPath) kinds[settings.jsonPath] = "statistics (JSON)";
+    for (const line of formatOutputsList(files, { width: consoleWidth(), kinds })) {
+      console.log(line);
+    }
     console.log(
       `Jobs: ${result.jobs.total_image_sent} sent, ${result.jobs.total_image_succeeded} succeeded, ${result.jobs.total_image_failed} failed (the simulator fails some on purpose).`,
     );
-    if (result.reason === "interrupted") return ExitCode.Interrupted;
-    return result.reason === "fatal" ? ExitCode.ToolFailed : ExitCode.Ok;
+    // The tool worked unless it failed or was interrupted (the simulator fails jobs on purpose).
+    return result.exitCode === ExitCode.ToolFailed || result.exitCode === ExitCode.Interrupted
+      ? result.exitCode
+      : ExitCode.Ok;
   } finally {
     interrupt.dispose();
     for (const [name, value] of saved) {

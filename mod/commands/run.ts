@@ -13,6 +13,8 @@
 import { resolveRunSettings, type RunFlags } from "../config/run_settings.ts";
 import { runLoadTest } from "../engine/load_test.ts";
 import { ExitCode } from "../exit_codes.ts";
+import { formatOutputsList } from "../output/outputs_list.ts";
+import { consoleWidth } from "../output/console_tables.ts";
 
 /** Run the `run` command with commander's parsed options; returns the exit code. */
 export async function runCommand(flags: RunFlags): Promise<number> {
@@ -30,7 +32,11 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     },
   });
   if (result.reason !== "dry-run" && result.files.length) {
-    console.error(`Outputs: ${result.files.join(", ")}`);
+    const kinds: Record<string, string> = {};
+    if (settings.jsonPath) kinds[settings.jsonPath] = "statistics (JSON)";
+    for (const line of formatOutputsList(result.files, { width: consoleWidth(), kinds })) {
+      console.error(line);
+    }
   }
   return result.exitCode;
 }

@@ -47,6 +47,8 @@ export interface RunSettings {
   junitPath: string | undefined;
   statsIntervalS: number;
   consoleIntervalS: number;
+  /** No live console tables, only the final ones (Locust's `--only-summary`). */
+  onlySummary: boolean;
   logDir: string;
   waitForCompletion: boolean;
   completionTimeoutS: number;
@@ -158,6 +160,7 @@ export function resolveRunSettings(
       str(flags, "consoleInterval") ?? "2",
       "--console-interval",
     ),
+    onlySummary: flags.onlySummary === true,
     logDir: str(flags, "logDir") ?? "logs",
     waitForCompletion: flags.waitForCompletion === true,
     completionTimeoutS: parseDuration(

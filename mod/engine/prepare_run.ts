@@ -163,14 +163,17 @@ export async function prepareRun(
     if (settings.sourceBucket) {
       const source = settings.sourceBucket;
       let bar: ReturnType<typeof progressBar> | undefined;
-      images = await buildImageCatalog(s3, source, {
-        warn: (message) => log.warn(LOGGER, message),
-        onProgress: (done, total) => {
-          bar ??= progressBar("Reading image headers", total, 20);
-          bar.update(done);
-        },
-      });
-      bar?.stop();
+      try {
+        images = await buildImageCatalog(s3, source, {
+          warn: (message) => log.warn(LOGGER, message),
+          onProgress: (done, total) => {
+            bar ??= progressBar("Reading image headers", total, 20);
+            bar.update(done);
+          },
+        });
+      } finally {
+        bar?.stop();
+      }
       if (images.length === 0) {
         throw new UsageError(
           `no images found in ${formatS3Url(source)} (looked for ${

@@ -1,7 +1,9 @@
 /**
  * The outputs a run's settings ask for, each behind the one `Output`
- * interface: Locust's headless console tables, the Locust CSV files,
- * the HTML report, the JSON stats and the JUnit threshold report.
+ * interface: in headless mode the status line and Locust's console tables
+ * (sharing one line redrawn in place at the bottom of the terminal), the
+ * Locust CSV files, the HTML report, the JSON stats and the JUnit threshold
+ * report.
  *
  * @example
  * ```ts ignore
@@ -12,6 +14,9 @@
 import type { RunSettings } from "../config/run_settings.ts";
 import type { Output } from "../output/output.ts";
 import { createConsoleStatsOutput } from "../output/console_stats.ts";
+import { createStatusLineOutput } from "../output/status_line.ts";
+import { ConsoleGuard } from "../output/console_guard.ts";
+import { LiveLine } from "../log/live_line.ts";
 import { createLocustCsvOutput } from "../output/locust_csv.ts";
 import { createHtmlReportOutput } from "../output/html_report.ts";
 import { createJsonStatsOutput } from "../output/json_stats.ts";
@@ -56,15 +61,25 @@ export function plannedOutputs(settings: RunSettings): PlannedOutput[] {
   return planned;
 }
 
-/** Build the outputs of a run from its settings. */
+/**
+ * Build the outputs of a run from its settings. The status line comes first, so that at the end
+ * its final value is printed before the final tables.
+ */
 export function buildOutputs(settings: RunSettings, write: (line: string) => void): Output[] {
   const outputs: Output[] = [];
   if (settings.headless) {
+    const liveLine = new LiveLine();
+    const guard = new ConsoleGuard();
+    const intervalMs = settings.consoleIntervalS * 1000;
     outputs.push(
+      createStatusLineOutput({ intervalMs, line: liveLine, write, guard }),
       createConsoleStatsOutput({
-        intervalMs: settings.consoleIntervalS * 1000,
+        intervalMs,
+        live: !settings.onlySummary,
         write,
         jobStatistics: true,
+        liveLine,
+        guard,
       }),
     );
   }
