@@ -34,7 +34,6 @@ import {
   type ValueParser,
 } from "./option_parsers.ts";
 import type { CommandName, DefaultSpec, OptionSpec } from "./option_spec.ts";
-import { parseS3Location } from "./s3_location.ts";
 
 const ALL: readonly CommandName[] = ["run", "demo", "capacity"];
 const RUN_DEMO: readonly CommandName[] = ["run", "demo"];
@@ -45,12 +44,6 @@ export const LOG_LEVELS = ["DEBUG", "INFO", "WARNING", "ERROR"] as const;
 
 /** The load shapes `--shape` takes. */
 export const SHAPE_CHOICES = ["window", "stages", "burst", "rate"] as const;
-
-/** An S3 URL checked for form, kept as written (the random/predefined users' locations). */
-const s3Text: ValueParser<string> = (text, flag) => {
-  parseS3Location(text, flag);
-  return text.trim();
-};
 
 /** A demo default inside its `--out` folder. */
 function inOut(name: string): DefaultSpec {
@@ -486,20 +479,20 @@ export const OPTIONS = {
     flag: "--test-imagery-location",
     arg: "<s3-url>",
     kind: "s3",
-    parse: s3Text,
+    parse: textValue,
     unsetHelp: "s3://osml-test-images-<account>",
     commands: ALL,
-    help: "images for the random and predefined users",
+    help: "images for the random and predefined users (<account> is replaced)",
     group: "Deployment (AWS)",
   },
   testResultsLocation: {
     flag: "--test-results-location",
     arg: "<s3-url>",
     kind: "s3",
-    parse: s3Text,
+    parse: textValue,
     unsetHelp: "s3://mr-bucket-sink-<account>",
     commands: ALL,
-    help: "results for the random and predefined users",
+    help: "results for the random and predefined users (<account> is replaced)",
     group: "Deployment (AWS)",
   },
   requestFile: {
