@@ -76,6 +76,11 @@ Deno.test("precedence: flag > environment > config file > default, each with its
   assert.equal(resolveRunSettings(BUCKETS, { OSML_LOAD_USERS: "7" }, { config }).users, 7);
   assert.equal(resolveRunSettings(BUCKETS, {}, { config }).users, 2);
   assert.equal(resolveRunSettings(BUCKETS, {}).users, 1);
+  // An explicit false (the web form's unticked box) is a value; an empty text is not.
+  const waiting = { OSML_LOAD_WAIT_FOR_COMPLETION: "true", OSML_LOAD_MODEL_NAME: "aircraft" };
+  const form = { ...BUCKETS, waitForCompletion: false, modelName: "" };
+  assert.equal(resolveRunSettings(form, waiting).waitForCompletion, false);
+  assert.equal(resolveRunSettings(form, waiting).modelName, "aircraft");
 });
 
 Deno.test("the load window: --run-time wins at the same level, a higher level wins across", () => {

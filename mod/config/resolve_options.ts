@@ -65,8 +65,14 @@ export interface ResolvedOptions {
   configPath: string | undefined;
 }
 
+/**
+ * True when a layer gives a value: empty text and empty lists do not (a
+ * cleared form field falls back); an explicit `false` does (a form's
+ * unticked box wins over the environment). Commander itself never gives
+ * `false`: the table has no `--no-` flags.
+ */
 function given(value: RawValue | undefined): value is RawValue {
-  if (value === undefined || value === false) return false;
+  if (value === undefined) return false;
   if (typeof value === "string") return value.trim() !== "";
   if (Array.isArray(value)) return value.length > 0;
   return true;
