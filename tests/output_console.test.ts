@@ -24,7 +24,7 @@ import { progressBar } from "../mod/log/progress.ts";
 import type { OutputContext, RunPhase } from "../mod/output/output.ts";
 import type { JobStatistics } from "../mod/output/run_report.ts";
 import { StatsAggregator } from "../mod/stats/aggregator.ts";
-import { addRunOptions } from "../mod/cli/run_command.ts";
+import { addTableOptions } from "../mod/cli/command_options.ts";
 import { resolveRunSettings } from "../mod/config/run_settings.ts";
 import { buildOutputs } from "../mod/engine/run_outputs.ts";
 import { A_NAME, aggregate, C_NAME, context, JOBS, START, THROTTLED } from "./stats_fixture.ts";
@@ -678,7 +678,7 @@ Deno.test("Outputs: lists every file once, sorted, described when the width allo
 });
 
 Deno.test("--only-summary: Locust's flag turns the live tables off; the status line stays", async () => {
-  const flags = addRunOptions(new Command("run")).parse(["--only-summary"], { from: "user" })
+  const flags = addTableOptions(new Command("run"), "run").parse(["--only-summary"], { from: "user" })
     .opts();
   assert.equal(flags.onlySummary, true);
   const settings = resolveRunSettings({

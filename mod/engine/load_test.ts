@@ -413,6 +413,7 @@ export async function runLoadTest(
       },
     }, ctx);
     let lastTickS = 0;
+    let spawned = false;
     while (!supervisor.loadSignal.aborted) {
       const elapsedS = (clock.monotonic() - loadStartMono) / 1000;
       const target = prepared.shape.tick(elapsedS);
@@ -427,6 +428,14 @@ export async function runLoadTest(
       } else if (manual) pool.setTarget(manual.users, manual.spawnRate);
       else pool.setTarget(target.users, target.spawnRate);
       lastTickS = elapsedS;
+      if (!spawned && pool.target > 0 && pool.runningUsers >= pool.target) {
+        spawned = true;
+        // Locust's --reset-stats: the statistics start again once every user is running.
+        if (settings.resetStats) {
+          stats.reset();
+          log.info(LOGGER, "All users spawned: statistics reset (--reset-stats)");
+        }
+      }
       await everySecond(clock.now());
       const next = loadStartMono + Math.ceil(elapsedS + 1e-9) * 1000;
       await clock.sleep(next - clock.monotonic(), supervisor.loadSignal);
