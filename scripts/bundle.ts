@@ -12,7 +12,7 @@
  * ```sh
  * deno task bundle
  * deno run --allow-net=127.0.0.1,localhost --allow-env --allow-read --allow-write \
- *   --allow-sys=osRelease,homedir dist/osml-load.js demo
+ *   --allow-sys=osRelease,homedir,systemMemoryInfo dist/osml-load.js demo
  * ```
  * @module
  */

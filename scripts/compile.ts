@@ -53,7 +53,7 @@ export const RUNTIME_PERMISSIONS: readonly string[] = [
   "--allow-env",
   "--allow-read",
   "--allow-write",
-  "--allow-sys=osRelease,homedir",
+  "--allow-sys=osRelease,homedir,systemMemoryInfo",
 ];
 
 /**
