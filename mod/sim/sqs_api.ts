@@ -48,6 +48,12 @@ export interface SqsQuirks {
    * some SQS-compatible servers answer; `true` for every queue.
    */
   attributesMissingFor?: readonly string[] | true;
+  /**
+   * Hold every SendMessage answer this long (ms) AFTER the message is on the queue, like a slow
+   * network on the way back: a fast consumer can then act on the message (and publish its
+   * status) before the sender's SendMessage returns.
+   */
+  sendMessageAnswerDelayMs?: number;
 }
 
 const sqsQuirks = new WeakMap<SqsStore, SqsQuirks>();
@@ -180,6 +186,8 @@ export async function handleSqs(
       if (entry.messageAttributes) {
         out.MD5OfMessageAttributes = md5OfMessageAttributes(entry.messageAttributes);
       }
+      const delayMs = sqsQuirks.get(store)?.sendMessageAnswerDelayMs ?? 0;
+      if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
       return out;
     }
     case "SendMessageBatch": {
