@@ -18,6 +18,7 @@ import { UsageError } from "../mod/usage_error.ts";
 import { shortRun, withSimulator } from "./engine_test_support.ts";
 import { errorOf } from "./sim_test_support.ts";
 
+const quiet = () => new RunLog({ verbose: false, console: () => {} });
 const pixelsByKey = new Map(SAMPLE_IMAGES.map((s) => [s.key, s.pixels === 0 ? null : s.pixels]));
 
 async function readBody(s3: S3Client, bucket: string, key: string, range?: string) {
@@ -83,7 +84,7 @@ Deno.test("the catalog reads every pixel count behind that server; unreadable is
 });
 
 Deno.test("no readable image stops the run before sending: a UsageError naming the cause", async () => {
-  await withSimulator({ modelRunner: false }, async (sim) => {
+  await withSimulator({ modelRunner: false }, async (sim, dir) => {
     const s3 = new S3Client({ ...simClientConfig(sim), forcePathStyle: true, maxAttempts: 1 });
     const warnings: string[] = [];
     try {
@@ -110,6 +111,13 @@ Deno.test("no readable image stops the run before sending: a UsageError naming t
         denied.message,
         /none of the 13 image\(s\).*AccessDenied \(HTTP 403\) \(13 image/,
       );
+      // The run stops before sending anything (a UsageError exits 2).
+      const run = await errorOf(
+        runLoadTest(shortRun(sim, dir), { handleSignals: false, write: () => {}, log: quiet() }),
+      );
+      assert.ok(run instanceof UsageError, String(run));
+      assert.match(run.message, /AccessDenied \(HTTP 403\)/);
+      assert.equal(sim.state.queue("ImageRequestQueue").counts().visible, 0, "nothing sent");
     } finally {
       s3.destroy();
     }

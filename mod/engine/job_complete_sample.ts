@@ -1,5 +1,6 @@
 import type { Sample } from "../stats/sample.ts";
 import type { TrackedJob } from "../tracker/job_record.ts";
+import type { StatsAggregator } from "../stats/aggregator.ts";
 
 /** The request type of the end-to-end job entries. */
 export const JOB_COMPLETE = "Job Complete";
@@ -44,4 +45,34 @@ export function jobCompleteSample(job: TrackedJob, endedAt: number, timeoutNote?
     ...(error !== undefined ? { error } : {}),
     at: endedAt,
   };
+}
+
+/**
+ * The `Job Complete` entries' totals (requests and failures over every `<file>:<model>` name),
+ * to check the job invariants with (`jobInvariantViolations(tracker.statistics(), totals)` in
+ * mod/tracker/job_invariants.ts). Only meaningful while the statistics were never reset (a
+ * "Reset stats" clears the entries but not the tracker).
+ *
+ * @example
+ * ```ts
+ * import { JOB_COMPLETE, jobCompleteTotals } from "./job_complete_sample.ts";
+ * import { StatsAggregator } from "../stats/aggregator.ts";
+ * const stats = new StatsAggregator();
+ * stats.record({ type: JOB_COMPLETE, name: "a.tif:m", responseTimeMs: 900, length: 1, at: Date.now(),
+ *   error: "JobFailed('Status: FAILED')" });
+ * const totals = jobCompleteTotals(stats);
+ * if (totals.requests !== 1 || totals.failures !== 1) throw new Error(JSON.stringify(totals));
+ * ```
+ */
+export function jobCompleteTotals(
+  stats: Pick<StatsAggregator, "entries">,
+): { requests: number; failures: number } {
+  let requests = 0;
+  let failures = 0;
+  for (const entry of stats.entries()) {
+    if (entry.type !== JOB_COMPLETE) continue;
+    requests += entry.numRequests;
+    failures += entry.numFailures;
+  }
+  return { requests, failures };
 }
