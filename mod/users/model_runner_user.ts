@@ -154,7 +154,8 @@ function queueNameOf(queueUrl: string): string {
  * `Process Image` sample. `image` gives the size and pixels; without it they
  * come from `ctx.settings.imageSizes` by URL, else size 0 and pixels unknown
  * (null). Each send after a PARTIAL registers the job with the next
- * `attempt` (2, 3), which starts a new attempt in the tracker. Returns undefined (and
+ * `attempt` (2, 3), which starts a new attempt in the tracker; a user that
+ * was stopped sends no new attempt (the PARTIAL is the result). Returns undefined (and
  * emits nothing) when the user was stopped during the wait; throws
  * {@linkcode SendRequestError} when a send fails.
  *
@@ -193,7 +194,8 @@ export async function processImage(
     if (outcome.status === "STOPPED") return undefined;
     status = outcome.status;
     durationS = outcome.durationS === null ? null : Math.trunc(outcome.durationS);
-    if (status !== "PARTIAL") break;
+    // A stopped user sends no new attempt: the PARTIAL is its result.
+    if (status !== "PARTIAL" || ctx.signal.aborted) break;
   }
   const responseTimeMs = performance.now() - started;
   const error = status === "SUCCESS" ? undefined : jobUnsuccessfulMessage(
