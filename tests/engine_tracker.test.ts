@@ -114,12 +114,14 @@ Deno.test("tracker follows upstream's record and statistics rules (fidelity 25, 
   assert.equal(stats.total_image_partial, 1);
   assert.equal(stats.total_gb_processed, 300 / 1024 ** 3);
   assert.equal(stats.total_pixels_processed, 30);
-  // PARTIAL may still change, and the totals follow.
+  // Deviation (issue 13): PARTIAL is terminal too; only a new attempt (a retry) reopens it.
   tracker.update(ev("b", "s3://b/b.tif", "SUCCESS", 5));
-  assert.equal(tracker.statistics().total_image_succeeded, 2);
-  assert.equal(tracker.statistics().total_image_failed, 0);
+  assert.equal(tracker.get("b:s3://b/b.tif")!.record.status, "PARTIAL");
+  assert.equal(tracker.statistics().total_image_succeeded, 1);
+  assert.equal(tracker.statistics().total_image_failed, 1);
   assert.equal(tracker.counts().unknownStatus, 1);
-  assert.equal(tracker.counts().ignoredFinal, 1);
+  assert.equal(tracker.counts().refusedBy["terminal-conflict"], 2, "a:FAILED and b:SUCCESS");
+  assert.equal(tracker.counts().refused, 2);
 });
 
 Deno.test("a status that overtakes its job's registration is applied when it arrives", () => {

@@ -26,7 +26,10 @@ export interface CostReportInput {
   imagesProcessed: number;
   imagesSucceeded: number;
   gbProcessed: number;
+  /** Pixels of the processed jobs whose pixel count is known. */
   pixelsProcessed: number;
+  /** Processed jobs whose pixels are unknown (their header could not be read); default 0. */
+  jobsPixelsUnknown?: number;
 }
 
 /** The costs Cost Explorer returned for the window, unrounded, in USD. */
@@ -50,8 +53,10 @@ export interface CostReport {
     total_images_succeeded: number;
     total_gb_processed: number;
     total_pixels_processed: number;
-    /** Pixels / 10⁹, 3 decimals. */
+    /** Pixels / 10⁹, 3 decimals (of the jobs whose pixels are known). */
     gigapixels_processed: number;
+    /** Processed jobs whose pixels are unknown; present only when above 0. */
+    jobs_pixels_unknown?: number;
   };
   cost_summary: {
     /** 2 decimals. */
@@ -62,8 +67,11 @@ export interface CostReport {
     cost_per_image: number;
     /** 2 decimals. */
     cost_per_gb: number;
-    /** 4 decimals. */
-    cost_per_gigapixel: number;
+    /**
+     * 4 decimals; null (unknown) when some processed jobs' pixels are unknown: dividing by the
+     * known pixels alone would overstate it.
+     */
+    cost_per_gigapixel: number | null;
   };
   /** Service → cost (2 decimals), by unrounded cost, highest first. */
   costs_by_service: Record<string, number>;
@@ -73,7 +81,10 @@ export interface CostReport {
 
 /**
  * Compute the report. Every per-unit figure divides the UNROUNDED total and is
- * 0 when its denominator is not positive; gigapixels are pixels / 10⁹.
+ * 0 when its denominator is not positive; gigapixels are pixels / 10⁹. When
+ * the pixels of some processed jobs are unknown (`jobsPixelsUnknown` > 0),
+ * the cost per gigapixel is null (unknown) rather than a division by a total
+ * that is short of the truth.
  *
  * @example
  * ```ts
@@ -88,6 +99,7 @@ export function computeCostReport(input: CostReportInput, costs: WindowCosts): C
   const durationHours = secondsBetween(input.start, input.stop) / 3600;
   const pixels = input.pixelsProcessed;
   const gigapixels = pixels > 0 ? pixels / 1e9 : 0;
+  const pixelsUnknown = input.jobsPixelsUnknown ?? 0;
   const total = costs.total;
   const services = [...costs.byService.entries()].sort((a, b) => b[1] - a[1]);
   const byService: Record<string, number> = {};
@@ -103,13 +115,16 @@ export function computeCostReport(input: CostReportInput, costs: WindowCosts): C
       total_gb_processed: input.gbProcessed,
       total_pixels_processed: pixels,
       gigapixels_processed: pyRound(gigapixels, 3),
+      ...(pixelsUnknown > 0 ? { jobs_pixels_unknown: pixelsUnknown } : {}),
     },
     cost_summary: {
       total_cost_usd: pyRound(total, 2),
       cost_per_hour: pyRound(durationHours > 0 ? total / durationHours : 0, 2),
       cost_per_image: pyRound(input.imagesProcessed > 0 ? total / input.imagesProcessed : 0, 4),
       cost_per_gb: pyRound(input.gbProcessed > 0 ? total / input.gbProcessed : 0, 2),
-      cost_per_gigapixel: pyRound(gigapixels > 0 ? total / gigapixels : 0, 4),
+      cost_per_gigapixel: pixelsUnknown > 0
+        ? null
+        : pyRound(gigapixels > 0 ? total / gigapixels : 0, 4),
     },
     costs_by_service: byService,
     time_period: { start: pythonIsoformat(input.start), end: pythonIsoformat(input.stop) },

@@ -25,7 +25,8 @@ function row(label: string, value: string): string {
  * line and ends with the closing rule and a blank line (with a final newline),
  * exactly what upstream writes to stdout. Service lines show the rounded cost
  * and its share of the rounded total (0 when the total is 0); a service is
- * listed only if its share is above 0 or its cost above $0.01.
+ * listed only if its share is above 0 or its cost above $0.01. An unknown cost
+ * per gigapixel is printed as `unknown` with the reason.
  *
  * @example
  * ```ts
@@ -54,14 +55,25 @@ export function formatCostTable(report: CostReport): string {
     row("Images Processed:", String(summary.total_images_processed)),
     row("Images Succeeded:", String(summary.total_images_succeeded)),
     row("GB Processed:", pyFixed(summary.total_gb_processed, 2)),
-    row("Gigapixels Processed:", pyFixed(summary.gigapixels_processed, 3)),
+    row(
+      "Gigapixels Processed:",
+      pyFixed(summary.gigapixels_processed, 3) +
+        (summary.jobs_pixels_unknown
+          ? ` (known pixels only: ${summary.jobs_pixels_unknown} job(s) unknown)`
+          : ""),
+    ),
     "",
     "Cost Summary:",
     row("Total Cost:", `$${pyFixed(costs.total_cost_usd, 2)}`),
     row("Cost per Hour:", `$${pyFixed(costs.cost_per_hour, 2)}`),
     row("Cost per Image:", `$${pyFixed(costs.cost_per_image, 4)}`),
     row("Cost per GB:", `$${pyFixed(costs.cost_per_gb, 2)}`),
-    row("Cost per Gigapixel:", `$${pyFixed(costs.cost_per_gigapixel, 4)}`),
+    row(
+      "Cost per Gigapixel:",
+      costs.cost_per_gigapixel === null
+        ? `unknown (the pixels of ${summary.jobs_pixels_unknown ?? "some"} job(s) are unknown)`
+        : `$${pyFixed(costs.cost_per_gigapixel, 4)}`,
+    ),
     "",
     "Costs by Service:",
   ];

@@ -28,8 +28,13 @@ export interface JobSummary {
   imagesSucceeded: number;
   /** `total_gb_processed` (0 when absent). */
   gbProcessed: number;
-  /** `total_pixels_processed` (0 when absent). */
+  /** `total_pixels_processed` (0 when absent): the pixels of the jobs whose pixels are known. */
   pixelsProcessed: number;
+  /**
+   * `jobs_pixels_unknown`: processed jobs whose image header could not be read, so that
+   * `total_pixels_processed` is short of the truth (0 when absent, as in upstream's summaries).
+   */
+  jobsPixelsUnknown?: number;
 }
 
 const COUNTERS = {
@@ -38,6 +43,7 @@ const COUNTERS = {
   imagesSucceeded: "total_image_succeeded",
   gbProcessed: "total_gb_processed",
   pixelsProcessed: "total_pixels_processed",
+  jobsPixelsUnknown: "jobs_pixels_unknown",
 } as const;
 
 /**

@@ -3,47 +3,94 @@
  * ApproximateNumberOfMessagesNotVisible (jobs waiting plus jobs being worked
  * on), and keeps the highest value seen.
  *
+ * Unknown is not zero: a failed GetQueueAttributes call, or an answer without
+ * `Attributes` or without both counts (some SQS-compatible servers answer so),
+ * makes the backlog `null` (unknown) until a sample succeeds again, never 0.
+ * The first time the backlog becomes unknown, `onUnknown` is called (warn
+ * once); every failure also goes to `onError` (for a debug log).
+ *
  * @example
  * ```ts ignore
- * const backlog = new BacklogSampler(sqs, queueUrl, (m) => log.debug("x", m));
+ * const backlog = new BacklogSampler(sqs, queueUrl, (m) => log.debug("x", m), (m) => log.warn("x", m));
  * await backlog.sample();
- * console.log(backlog.depth, backlog.max);
+ * console.log(backlog.depth ?? `unknown (${backlog.unknownReason})`, backlog.max);
  * ```
  * @module
  */
 import { GetQueueAttributesCommand, type SQSClient } from "@aws-sdk/client-sqs";
+
+const COUNTS = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"] as const;
 
 /** The request queue's backlog over time. */
 export class BacklogSampler {
   #sqs: SQSClient;
   #queueUrl: string;
   #onError: (message: string) => void;
-  /** The last sample, once one succeeded. */
-  depth: number | undefined;
-  /** The highest sample so far. */
-  max = 0;
+  #onUnknown: ((message: string) => void) | undefined;
+  #warned = false;
+  /** The last sample; null when it could not be read (or before the first sample). */
+  depth: number | null = null;
+  /** Why `depth` is null after a sample, or undefined when the last sample succeeded. */
+  unknownReason: string | undefined;
+  /** The highest backlog read so far; null while none could be read. */
+  max: number | null = null;
+  /** Samples taken, and how many of them gave an unknown backlog. */
+  samples = 0;
+  unknownSamples = 0;
 
-  constructor(sqs: SQSClient, queueUrl: string, onError: (message: string) => void) {
+  /**
+   * `onError` gets every failed sample; `onUnknown` (optional) only the first time the backlog
+   * cannot be read, with what happened and what it means for the run.
+   */
+  constructor(
+    sqs: SQSClient,
+    queueUrl: string,
+    onError: (message: string) => void,
+    onUnknown?: (message: string) => void,
+  ) {
     this.#sqs = sqs;
     this.#queueUrl = queueUrl;
     this.#onError = onError;
+    this.#onUnknown = onUnknown;
   }
 
-  /** Take one sample (a failure is reported and keeps the last value). */
+  /** Take one sample; a failure makes the backlog unknown (null) until a sample succeeds. */
   async sample(): Promise<void> {
+    this.samples++;
+    let reason: string;
     try {
       const response = await this.#sqs.send(
-        new GetQueueAttributesCommand({
-          QueueUrl: this.#queueUrl,
-          AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
-        }),
+        new GetQueueAttributesCommand({ QueueUrl: this.#queueUrl, AttributeNames: [...COUNTS] }),
       );
-      const a = response.Attributes ?? {};
-      this.depth = Number(a.ApproximateNumberOfMessages ?? 0) +
-        Number(a.ApproximateNumberOfMessagesNotVisible ?? 0);
-      this.max = Math.max(this.max, this.depth);
+      const a = response.Attributes;
+      const values = COUNTS.map((name) => a?.[name]);
+      if (values.every((v) => v !== undefined && /^\d+$/.test(v))) {
+        this.depth = values.reduce((sum, v) => sum + Number(v), 0);
+        this.max = Math.max(this.max ?? 0, this.depth);
+        this.unknownReason = undefined;
+        return;
+      }
+      reason = a === undefined
+        ? "GetQueueAttributes answered without Attributes"
+        : `GetQueueAttributes answered without ${
+          COUNTS.filter((_, i) => values[i] === undefined || !/^\d+$/.test(values[i]!)).join(
+            " and ",
+          )
+        }`;
     } catch (error) {
-      this.#onError(`backlog sample failed: ${error instanceof Error ? error.message : error}`);
+      reason = `GetQueueAttributes failed: ${error instanceof Error ? error.message : error}`;
+    }
+    this.depth = null;
+    this.unknownReason = reason;
+    this.unknownSamples++;
+    this.#onError(`backlog sample failed: ${reason}`);
+    if (!this.#warned) {
+      this.#warned = true;
+      this.#onUnknown?.(
+        `the request queue's backlog is unknown (${reason}): it is reported as unknown, not 0, ` +
+          "and the capacity search decides on job latency alone while it is; grant " +
+          "sqs:GetQueueAttributes on the request queue, or check the SQS endpoint",
+      );
     }
   }
 }

@@ -23,6 +23,9 @@ export interface ImageInfo {
   name: string;
   /** Object size in bytes, from the listing. */
   size: number;
-  /** Width × height from the header; 0 when the header could not be read. */
-  pixels: number;
+  /**
+   * Width × height from the header; null when the header could not be read (unknown, never 0:
+   * a run's pixel totals count only known pixels and say how many are unknown).
+   */
+  pixels: number | null;
 }

@@ -46,7 +46,9 @@ import { checkThresholdScopes, evaluateRunThresholds } from "./run_thresholds.ts
 import { ArrivalStats } from "./arrival_stats.ts";
 import { BacklogSampler } from "./backlog_sampler.ts";
 import { timelinePoint } from "./timeline_point.ts";
-import { JOB_COMPLETE, jobCompleteSample } from "./job_complete_sample.ts";
+import { JOB_COMPLETE, jobCompleteSample, jobCompleteTotals } from "./job_complete_sample.ts";
+import { jobInvariantViolations } from "../tracker/job_invariants.ts";
+import { thresholdSummary } from "../stats/threshold_summary.ts";
 import { RunSupervisor, type StopReason, within } from "./run_supervisor.ts";
 import { checkUserCount } from "./user_capacity.ts";
 import { type Clock, systemClock } from "./clock.ts";
@@ -209,6 +211,8 @@ export async function runLoadTest(
   const arrivals = new ArrivalStats();
   let targetRate: number | undefined;
   let waitRequested = settings.waitForCompletion;
+  /** After a reset, Job Complete totals no longer match the tracker's (which never resets). */
+  let statsWereReset = false;
 
   const onTransition = (t: JobTransition) => {
     if (!t.completedNow) return;
@@ -238,7 +242,12 @@ export async function runLoadTest(
   });
   log.info(LOGGER, "Started background status monitor");
   const sqs = sqsClient({ region: prepared.deployment.region, ...aws });
-  const backlog = new BacklogSampler(sqs, prepared.queueUrl, (m) => log.debug(LOGGER, m));
+  const backlog = new BacklogSampler(
+    sqs,
+    prepared.queueUrl,
+    (m) => log.debug(LOGGER, m),
+    (m) => log.warn(LOGGER, m),
+  );
 
   function failRun(where: string, error: unknown): void {
     supervisor.fail(where, error);
@@ -249,10 +258,12 @@ export async function runLoadTest(
     const counts = tracker.counts();
     const monitorCounts = monitor.counts();
     return {
-      startedAt: loadStartedAt ?? processStart,
+      startedAt: processStart,
+      ...(loadStartedAt !== undefined ? { loadStartedAt } : {}),
       ...(stoppedAt !== undefined ? { stoppedAt } : {}),
+      statusCounts: counts,
+      imagesPixelsUnknown: prepared.images.filter((image) => image.pixels === null).length,
       extra: {
-        setup_duration_s: ((loadStartedAt ?? processStart) - processStart) / 1000,
         aws_account: prepared.deployment.account,
         aws_region: prepared.deployment.region,
         mr_input_queue: prepared.deployment.imageQueueName,
@@ -265,8 +276,17 @@ export async function runLoadTest(
         queue_backlog: backlog.depth ?? null,
         ...(supervisor.failures.length ? { tool_failures: supervisor.failures.join("; ") } : {}),
         ...(arrivals.active ? arrivals.summary() : {}),
+        ...(thresholdResults.length ? { thresholds: thresholdSummary(thresholdResults) } : {}),
       },
     };
+  };
+  /** Check the job invariants (a broken one is a defect: logged, never hidden). */
+  const checkInvariants = () => {
+    const broken = jobInvariantViolations(
+      tracker.statistics(),
+      statsWereReset ? undefined : jobCompleteTotals(stats),
+    );
+    for (const message of broken) log.warn(TRACKER_LOGGER, `job invariant broken: ${message}`);
   };
 
   const steps = stepsOf(prepared.shape);
@@ -300,6 +320,7 @@ export async function runLoadTest(
     }));
   };
   const writeJobFiles = async () => {
+    checkInvariants();
     files.add(await writeJobStatus(settings.logDir, tracker));
     files.add(await writeJobSummary(settings.logDir, tracker.statistics(), summaryExtras()));
   };
@@ -348,7 +369,7 @@ export async function runLoadTest(
     if (now - lastStats >= settings.statsIntervalS * 1000) {
       lastStats = now;
       log.block(TRACKER_LOGGER, statisticsBlock(tracker.statistics()));
-      if (backlog.depth !== undefined) {
+      if (backlog.depth !== undefined && backlog.depth !== null) {
         log.info(TRACKER_LOGGER, `Request queue backlog: ${backlog.depth} (max ${backlog.max})`);
       }
       if (arrivals.active) log.info(TRACKER_LOGGER, arrivals.describe());
@@ -408,6 +429,7 @@ export async function runLoadTest(
         supervisor.stop(mode);
       },
       resetStats() {
+        statsWereReset = true;
         stats.reset();
         log.info(LOGGER, "Statistics reset");
       },
@@ -432,6 +454,7 @@ export async function runLoadTest(
         spawned = true;
         // Locust's --reset-stats: the statistics start again once every user is running.
         if (settings.resetStats) {
+          statsWereReset = true;
           stats.reset();
           log.info(LOGGER, "All users spawned: statistics reset (--reset-stats)");
         }

@@ -43,8 +43,11 @@ export interface UserWorkerSettings {
   randomImages: ImageInfo[];
   /** Rendered requests of the predefined user. */
   predefinedRequests: ImageRequest[];
-  /** Sizes and pixel counts by image URL, for requests that name images directly. */
-  imageSizes: Record<string, { size: number; pixels: number }>;
+  /**
+   * Sizes and pixel counts by image URL, for requests that name images directly; `pixels` is
+   * null when the image's header could not be read (unknown, not 0).
+   */
+  imageSizes: Record<string, { size: number; pixels: number | null }>;
   /** Timeout of one SQS call (`--aws-timeout`), in ms. */
   awsTimeoutMs: number;
 }
@@ -76,9 +79,20 @@ export interface JobRegistration {
   imageUrl: string;
   messageId: string;
   size: number;
-  pixels: number;
-  /** When the send completed (ms since epoch): the job's start. */
+  /** Width × height from the image header; null when the header could not be read. */
+  pixels: number | null;
+  /**
+   * When the send BEGAN (ms since epoch, taken just before SendMessage): the job's start. Job
+   * latency, `start_time` and the fallback `processing_duration` count from it. Not when the
+   * send returned: against a fast Model Runner the job's status can arrive before that.
+   */
   submittedAt: number;
+  /**
+   * Which send of this image id this is: 1 (the default) for the first, 2 and 3 for a waiting
+   * user's PARTIAL retries, which resend the same body. A higher attempt starts the job afresh
+   * in the tracker; an equal or lower one is a duplicate registration and changes nothing.
+   */
+  attempt?: number;
   /** Locust entry name `<file>:<model>`. */
   name: string;
   /** True when the user waits for this job (the main thread then reports it done). */

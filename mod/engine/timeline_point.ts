@@ -6,7 +6,8 @@ export interface TimelineInputs {
   stats: StatsAggregator;
   jobs: JobStatistics;
   users: number;
-  queueDepth: number | undefined;
+  /** The backlog; null when it could not be read (a gap, not 0); undefined when not sampled. */
+  queueDepth: number | null | undefined;
   targetRate: number | undefined;
 }
 

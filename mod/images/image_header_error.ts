@@ -11,6 +11,8 @@
 export class ImageHeaderError extends Error {
   /** The file (key or path) whose header could not be read. */
   readonly file: string;
+  /** What was wrong with the header (the message without the file name and the advice). */
+  readonly problem: string;
 
   /** Make an error for `file`; `problem` says what was wrong with its header. */
   constructor(file: string, problem: string, options?: ErrorOptions) {
@@ -21,5 +23,6 @@ export class ImageHeaderError extends Error {
     );
     this.name = "ImageHeaderError";
     this.file = file;
+    this.problem = problem;
   }
 }

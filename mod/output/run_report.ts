@@ -34,11 +34,14 @@ export interface TimelinePoint {
   jobsFailed: number;
   jobsPartial: number;
   jobsTimedOut: number;
-  /** Cumulative GiB and pixels of completed jobs. */
+  /** Cumulative GiB and (known) pixels of completed jobs. */
   gbProcessed: number;
   pixelsProcessed: number;
-  /** Request-queue backlog (ApproximateNumberOfMessages + NotVisible), when sampled. */
-  queueDepth?: number;
+  /**
+   * Request-queue backlog (ApproximateNumberOfMessages + NotVisible); null when it could not be
+   * read at this point (drawn as a gap, never as 0); absent before the first sample.
+   */
+  queueDepth?: number | null;
   /** Target arrival rate (jobs/s) for open-model shapes. */
   targetRate?: number;
 }
@@ -55,11 +58,32 @@ export interface JobStatistics {
   /** FAILED + PARTIAL, as upstream counts it. */
   total_image_failed: number;
   total_gb_processed: number;
+  /** Pixels of the processed jobs whose pixel count is known (see `jobs_pixels_unknown`). */
   total_pixels_processed: number;
   /** PARTIAL alone (also included in `total_image_failed`). */
   total_image_partial: number;
-  /** Jobs still open when the completion wait timed out. */
+  /**
+   * Jobs still open when the completion wait timed out: neither processed nor in progress, and
+   * not in `total_image_failed` (see mod/tracker/job_outcome.ts).
+   */
   total_image_timed_out: number;
+}
+
+/**
+ * What the job tracker counts beyond {@linkcode JobStatistics} (kept apart so that every key
+ * of `JobStatistics` stays a number that thresholds and reports can read).
+ */
+export interface JobStatisticsExtra {
+  /**
+   * PARTIAL attempts that a waiting user sent again (a new attempt of the same job); each had
+   * its `Job Complete` sample.
+   */
+  total_image_retried: number;
+  /**
+   * Processed jobs whose image header could not be read: their pixels are unknown and not in
+   * `total_pixels_processed`.
+   */
+  jobs_pixels_unknown: number;
 }
 
 /** One step of a capacity search (`osml-load capacity`). */
@@ -70,16 +94,26 @@ export interface CapacityStep {
   targetRate: number;
   /** Rate actually submitted in jobs/s. */
   achievedRate: number;
-  /** Request-queue backlog at the start and end of the step. */
-  backlogStart: number;
-  backlogEnd: number;
+  /** Request-queue backlog at the start and end of the step; null when it could not be read. */
+  backlogStart: number | null;
+  backlogEnd: number | null;
+  /**
+   * What the verdict was decided on: `backlog+latency` normally; `latency` when the backlog
+   * was unknown at the start or the end of the step (the step then never passes on the
+   * backlog, and fails when no job finished in it either).
+   */
+  decidedOn?: "backlog+latency" | "latency";
+  /** True when the backlog was unknown at the start or end of the step. */
+  backlogUnknown?: boolean;
   /** End-to-end job latency p95 over the step (ms), or null when no job finished. */
   latencyP95Ms: number | null;
   /** Failed jobs / finished jobs over the step. */
   failRatio: number;
   /**
    * Why the step passed or failed; `generator` means the load generator could
-   * not submit the target rate (too few users for the latency of a send).
+   * not submit the target rate (too few users for the latency of a send);
+   * `unmeasured` means neither the backlog nor a job latency could be measured, so the step
+   * cannot pass.
    */
-  verdict: "ok" | "backlog" | "latency" | "failures" | "confirm" | "generator";
+  verdict: "ok" | "backlog" | "latency" | "failures" | "confirm" | "generator" | "unmeasured";
 }

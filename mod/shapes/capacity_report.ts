@@ -2,7 +2,8 @@ import type { CapacityStep } from "../output/run_report.ts";
 import type { CapacityResult } from "./capacity_shape.ts";
 
 /**
- * The capacity search's steps and result as console lines.
+ * The capacity search's steps and result as console lines. An unknown backlog shows as `?`,
+ * and the steps decided on latency alone are named.
  *
  * @example
  * ```ts
@@ -19,13 +20,23 @@ export function formatCapacityReport(
     "Capacity search",
     " step  target/s  achieved/s  backlog start→end  job p95 (ms)  fail ratio  verdict",
   ];
+  const backlog = (n: number | null) => n === null ? "?" : String(n);
   for (const s of steps) {
     lines.push(
       `${String(s.step).padStart(5)}  ${s.targetRate.toFixed(3).padStart(8)}  ${
         s.achievedRate.toFixed(3).padStart(10)
-      }  ${`${s.backlogStart}→${s.backlogEnd}`.padStart(17)}  ${
+      }  ${`${backlog(s.backlogStart)}→${backlog(s.backlogEnd)}`.padStart(17)}  ${
         String(s.latencyP95Ms ?? "-").padStart(12)
-      }  ${s.failRatio.toFixed(3).padStart(10)}  ${s.verdict}`,
+      }  ${s.failRatio.toFixed(3).padStart(10)}  ${s.verdict}${
+        s.decidedOn === "latency" ? " (latency only)" : ""
+      }`,
+    );
+  }
+  const unknown = steps.filter((s) => s.backlogUnknown).map((s) => s.step);
+  if (unknown.length > 0) {
+    lines.push(
+      `  backlog unknown (?) in step(s) ${unknown.join(", ")}: those steps were decided on ` +
+        "job latency alone (an unknown backlog is never taken for 0)",
     );
   }
   const why: Record<CapacityResult["ended"], string> = {

@@ -12,6 +12,11 @@
  * submissions (no free user in time) ends the search: the generator, not the
  * service, was the limit.
  *
+ * A backlog that could not be read (null) is never taken for 0: a step with
+ * an unknown backlog at its start or end is decided on the job latency alone
+ * (`decidedOn: "latency"`, `backlogUnknown: true` in its record), and when no
+ * job finished in it either, it cannot pass (`unmeasured`).
+ *
  * @example
  * ```ts
  * import { capacityShape } from "./capacity_shape.ts";
@@ -80,8 +85,11 @@ export function capacityShape(options: CapacityOptions): CapacitySearch {
     const sent = end.jobsSent - begin.jobsSent;
     const latency = diffHistograms(end.latency, begin.latency);
     const latencyP95Ms = done > 0 ? percentileOf(latency, done, 0.95) : null;
-    const backlogStart = begin.backlog ?? 0;
-    const backlogEnd = end.backlog ?? backlogStart;
+    // Unknown is not zero: a backlog that could not be read at either end of the step says
+    // nothing about its growth, so the step is decided on latency alone.
+    const backlogStart = begin.backlog ?? null;
+    const backlogEnd = end.backlog ?? null;
+    const backlogUnknown = backlogStart === null || backlogEnd === null;
     const failRatio = done > 0 ? failed / done : 0;
     const tolerance = Math.max(3, 0.05 * sent);
     let verdict: CapacityStep["verdict"] = "ok";
@@ -89,8 +97,9 @@ export function capacityShape(options: CapacityOptions): CapacitySearch {
     const scheduled = end.scheduled - begin.scheduled;
     if (end.dropped - begin.dropped > GENERATOR_DROP_SHARE * scheduled) verdict = "generator";
     else if (failRatio > options.maxFailRatio) verdict = "failures";
-    else if (backlogEnd - backlogStart > tolerance) verdict = "backlog";
+    else if (!backlogUnknown && backlogEnd! - backlogStart! > tolerance) verdict = "backlog";
     else if (latencyP95Ms !== null && latencyP95Ms > options.maxLatencyMs) verdict = "latency";
+    else if (backlogUnknown && latencyP95Ms === null) verdict = "unmeasured";
     const step: CapacityStep = {
       step: steps.length + 1,
       targetRate: rate,
@@ -100,6 +109,8 @@ export function capacityShape(options: CapacityOptions): CapacitySearch {
       latencyP95Ms,
       failRatio,
       verdict: phase === "confirm" && verdict === "ok" ? "confirm" : verdict,
+      decidedOn: backlogUnknown ? "latency" : "backlog+latency",
+      backlogUnknown,
     };
     steps.push(step);
     return verdict;

@@ -35,8 +35,11 @@ export interface PlanRow {
 /** What the engine tells a shape about the run, every second (feedback shapes use it). */
 export interface ShapeObservation {
   elapsedS: number;
-  /** Request-queue backlog (visible + in flight), when sampled. */
-  backlog: number | undefined;
+  /**
+   * Request-queue backlog (visible + in flight), when sampled; null when it could not be read
+   * (unknown, not 0).
+   */
+  backlog: number | null | undefined;
   /** Jobs submitted so far. */
   jobsSent: number;
   /** Open model: submissions scheduled so far, and how many were dropped (no free user in time). */

@@ -5,6 +5,9 @@
  * GetObject (with Range: 206 + Content-Range, 416 when unsatisfiable),
  * DeleteObject. XML as S3 writes it.
  *
+ * Opt-in quirks ({@linkcode setS3Quirks}) imitate other S3-compatible servers,
+ * for tests of the tool's robustness; they are off unless a test turns them on.
+ *
  * @example
  * ```ts
  * import { s3Operation } from "./s3_api.ts";
@@ -14,6 +17,7 @@
  */
 import { AwsError } from "./aws_error.ts";
 import { awsChunkedDecoder } from "./aws_chunked.ts";
+import { md5Hex } from "./md5.ts";
 import { s3ErrorResponse, xmlEscape, xmlResponse } from "./protocol.ts";
 import type { S3Object, S3Store } from "./s3_store.ts";
 import type { UsageLedger } from "./usage.ts";
@@ -27,6 +31,51 @@ export interface S3Context {
   ledger: UsageLedger;
   region: string;
   account: string;
+}
+
+/**
+ * Behaviours of other S3-compatible servers that the simulator can imitate (all off by default).
+ *
+ * @example
+ * ```ts
+ * import type { S3Quirks } from "./s3_api.ts";
+ * const quirks: S3Quirks = { contentMd5OnGet: true };
+ * ```
+ */
+export interface S3Quirks {
+  /**
+   * Send the WHOLE object's `Content-MD5` (base64 of its MD5) with every GetObject answer,
+   * ranged (206) ones included, as some S3-compatible servers do for objects uploaded with a
+   * Content-MD5 (the AWS CLI and boto3 send one). A 206 body never matches it. For objects
+   * whose ETag is not a plain MD5 (the simulator's big adopted files), a stand-in digest that
+   * likewise differs from any range is sent.
+   */
+  contentMd5OnGet?: boolean;
+}
+
+const s3Quirks = new WeakMap<S3Store, S3Quirks>();
+
+/**
+ * Turn quirks on (or off, with `{}`) for the S3 API over `store` (e.g. `sim.state.s3`).
+ *
+ * @example
+ * ```ts
+ * import { setS3Quirks } from "./s3_api.ts";
+ * import { startSimulator } from "./simulator.ts";
+ * const sim = await startSimulator({ port: 0, modelRunner: false });
+ * setS3Quirks(sim.state.s3, { contentMd5OnGet: true });
+ * await sim.close();
+ * ```
+ */
+export function setS3Quirks(store: S3Store, quirks: S3Quirks): void {
+  s3Quirks.set(store, { ...quirks });
+}
+
+function wholeObjectContentMd5(o: S3Object): string {
+  const hex = /^[0-9a-f]{32}$/.test(o.etag) ? o.etag : md5Hex(`whole-object:${o.etag}`);
+  const bytes = new Uint8Array(16);
+  for (let i = 0; i < 16; i++) bytes[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return btoa(String.fromCharCode(...bytes));
 }
 
 /**
@@ -354,6 +403,7 @@ async function getObject(
     throw new AwsError(404, "NoSuchKey", `The specified key does not exist: ${key}.`);
   }
   const headers = objectHeaders(o);
+  if (s3Quirks.get(ctx.store)?.contentMd5OnGet) headers["content-md5"] = wholeObjectContentMd5(o);
   const rangeHeader = req.headers.get("range");
   let range: [number, number] | undefined;
   if (rangeHeader !== null) {

@@ -4,6 +4,9 @@
  * Errors are thrown as {@linkcode AwsError} with the query-compatible code
  * that SQS sends in `x-amzn-query-error`.
  *
+ * Opt-in quirks ({@linkcode setSqsQuirks}) imitate other SQS-compatible servers,
+ * for tests of the tool's robustness; they are off unless a test turns them on.
+ *
  * @example
  * ```ts
  * import { handleSqs } from "./sqs_api.ts";
@@ -29,6 +32,46 @@ export interface SqsContext {
 }
 
 type Input = Record<string, unknown>;
+
+/**
+ * Behaviours of other SQS-compatible servers that the simulator can imitate (all off by default).
+ *
+ * @example
+ * ```ts
+ * import type { SqsQuirks } from "./sqs_api.ts";
+ * const quirks: SqsQuirks = { attributesMissingFor: ["ImageRequestQueue"] };
+ * ```
+ */
+export interface SqsQuirks {
+  /**
+   * Queue names whose GetQueueAttributes answer is `{}` (no `Attributes` member at all), as
+   * some SQS-compatible servers answer; `true` for every queue.
+   */
+  attributesMissingFor?: readonly string[] | true;
+  /**
+   * Hold every SendMessage answer this long (ms) AFTER the message is on the queue, like a slow
+   * network on the way back: a fast consumer can then act on the message (and publish its
+   * status) before the sender's SendMessage returns.
+   */
+  sendMessageAnswerDelayMs?: number;
+}
+
+const sqsQuirks = new WeakMap<SqsStore, SqsQuirks>();
+
+/**
+ * Turn quirks on (or off, with `{}`) for the SQS API over `store` (e.g. `sim.state.sqs`).
+ *
+ * @example
+ * ```ts
+ * import { setSqsQuirks } from "./sqs_api.ts";
+ * import { SqsStore } from "./sqs_store.ts";
+ * const store = new SqsStore({ region: "us-west-2", account: "123456789012", baseUrl: "http://127.0.0.1:4566" });
+ * setSqsQuirks(store, { attributesMissingFor: true });
+ * ```
+ */
+export function setSqsQuirks(store: SqsStore, quirks: SqsQuirks): void {
+  sqsQuirks.set(store, { ...quirks });
+}
 
 /**
  * The SQS operations the simulator answers.
@@ -119,6 +162,8 @@ export async function handleSqs(
     case "GetQueueAttributes": {
       const q = queueOf(req, store);
       const names = Array.isArray(req.AttributeNames) ? req.AttributeNames.map(String) : [];
+      const missing = sqsQuirks.get(store)?.attributesMissingFor;
+      if (missing === true || missing?.includes(q.name)) return {};
       return { Attributes: queueAttributes(q, names) };
     }
     case "SetQueueAttributes": {
@@ -141,6 +186,8 @@ export async function handleSqs(
       if (entry.messageAttributes) {
         out.MD5OfMessageAttributes = md5OfMessageAttributes(entry.messageAttributes);
       }
+      const delayMs = sqsQuirks.get(store)?.sendMessageAnswerDelayMs ?? 0;
+      if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
       return out;
     }
     case "SendMessageBatch": {

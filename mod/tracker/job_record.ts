@@ -17,6 +17,19 @@ export type JobStatusValue = typeof JOB_STATUSES[number];
 /** Terminal statuses: the job is complete. */
 export const TERMINAL_STATUSES: ReadonlySet<string> = new Set(["SUCCESS", "FAILED", "PARTIAL"]);
 
+/**
+ * True for one of the five statuses Model Runner publishes.
+ *
+ * @example
+ * ```ts
+ * import { isJobStatus } from "./job_record.ts";
+ * if (!isJobStatus("IN_PROGRESS") || isJobStatus("DONE")) throw new Error("unexpected");
+ * ```
+ */
+export function isJobStatus(status: string): status is JobStatusValue {
+  return (JOB_STATUSES as readonly string[]).includes(status);
+}
+
 /** A `job_status.json` record (upstream keys, in upstream order). */
 export interface JobStatusRecord {
   job_id: string;
@@ -25,8 +38,10 @@ export interface JobStatusRecord {
   status: JobStatusValue;
   completed: boolean;
   size: number;
-  pixels: number;
+  /** Width × height; null when the image's header could not be read (unknown, not 0). */
+  pixels: number | null;
   start_time: string;
+  /** Seconds (always written with a decimal point, as upstream's float), or null while open. */
   processing_duration: number | null;
 }
 
@@ -35,10 +50,16 @@ export interface TrackedJob {
   record: JobStatusRecord;
   /** Locust entry name `<file>:<model>`. */
   name: string;
-  /** Send time, ms since epoch. */
+  /** When the send of the current attempt began, ms since epoch. */
   submittedAt: number;
-  /** Start of the job's latency: the scheduled time in the open model, else the send time. */
+  /**
+   * Start of the job's latency: when the send began, or the scheduled time in the open model
+   * when that is earlier. The status of a job cannot arrive before its send began, so latency
+   * measured from here is never negative.
+   */
   startAt: number;
+  /** Which send of this image id the record follows (1, then 2 and 3 for PARTIAL retries). */
+  attempt: number;
   /** When the terminal status arrived, ms since epoch. */
   completedAt?: number;
   /** Worker that submitted it (to wake a waiting user). */

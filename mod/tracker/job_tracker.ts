@@ -1,11 +1,21 @@
 /**
  * The job tracker (upstream-behaviour.md §6): every job this run submitted,
- * keyed by image id `<jobId>:<imageUrl>`, updated by status events, with
- * upstream's statistics kept incrementally (O(1) per event).
+ * keyed by image id `<jobId>:<imageUrl>`, moved along the job state machine
+ * (`job_state_machine.ts`) by status events, with upstream's statistics kept
+ * incrementally (O(1) per event).
  *
- * Status events can overtake the registration of their job (the user worker
- * batches registrations); such events wait up to `graceMs` for it and are
- * then counted as foreign.
+ * - Status events can overtake the registration of their job (the user worker
+ *   batches registrations); such events wait up to `graceMs` for it and are
+ *   then counted as foreign.
+ * - A terminal status is never overwritten; a duplicate status counts once;
+ *   every refused change is counted by reason ({@linkcode StatusCounts}).
+ * - A waiting user's PARTIAL retry registers the same image id again with a
+ *   higher `attempt`: that starts a new attempt (the PARTIAL moves from
+ *   processed to `total_image_retried`). Events that reach an awaited PARTIAL
+ *   job before the retry's registration are held for up to `graceMs`: those
+ *   received after the retry's send began belong to the retry and are applied
+ *   to it; the rest are judged against the PARTIAL attempt.
+ * - The invariants of `job_invariants.ts` hold after every call.
  *
  * @example
  * ```ts
@@ -14,49 +24,80 @@
  * tracker.register({ imageId: "j:s3://b/a.tif", jobId: "j", imageUrl: "s3://b/a.tif", messageId: "m",
  *   size: 1024, pixels: 4096, submittedAt: Date.now(), name: "a.tif:centerpoint", awaited: false }, 0);
  * tracker.update({ imageId: "j:s3://b/a.tif", jobId: "j", status: "SUCCESS", durationS: 3, receivedAt: Date.now() });
- * tracker.statistics().total_image_succeeded; // 1
+ * tracker.update({ imageId: "j:s3://b/a.tif", jobId: "j", status: "IN_PROGRESS", durationS: null, receivedAt: Date.now() });
+ * const stats = tracker.statistics();
+ * if (stats.total_image_succeeded !== 1 || tracker.counts().refused !== 1) throw new Error("not final");
  * ```
  * @module
  */
 import type { JobRegistration, StatusEvent } from "../engine/protocol.ts";
-import type { JobStatistics } from "../output/run_report.ts";
+import type { JobStatistics, JobStatisticsExtra } from "../output/run_report.ts";
 import {
   formatStartTime,
-  JOB_STATUSES,
+  isJobStatus,
   type JobStatusRecord,
   type JobStatusValue,
   TERMINAL_STATUSES,
   type TrackedJob,
 } from "./job_record.ts";
+import { countsAsFailed } from "./job_outcome.ts";
+import { decideTransition, REFUSAL_REASONS, type RefusalReason } from "./job_state_machine.ts";
 
 /** What changed when an event was applied. */
 export interface JobTransition {
   job: TrackedJob;
   /** The status before the event. */
   previous: JobStatusValue;
-  /** True when the job just became complete. */
+  /** True when the job (its current attempt) just became complete. */
   completedNow: boolean;
 }
 
-/** Counts of status messages that did not update a job. */
+/** Counts of status messages (and registrations) that did not change a job. */
 export interface StatusCounts {
   /** Events for jobs this run never registered (after the grace period). */
   foreign: number;
   /** Events with a status outside the five known ones. */
   unknownStatus: number;
-  /** Events that arrived after the job's status was final (SUCCESS/FAILED). */
-  ignoredFinal: number;
+  /** Events with a status the job had already received in its current attempt (counted once). */
+  duplicates: number;
+  /** Status changes the state machine refused, all reasons (`status_transitions_refused`). */
+  refused: number;
+  /** Refused status changes by reason. */
+  refusedBy: Record<RefusalReason, number>;
+  /** Registrations of an image id with no higher attempt than the one tracked (ignored). */
+  duplicateRegistrations: number;
+  /** Higher-attempt registrations of a job that had ended SUCCESS or FAILED (ignored). */
+  refusedRetries: number;
 }
 
 const GIB = 1024 ** 3;
 
+interface Book {
+  /** Statuses received in the current attempt. */
+  seen: Set<JobStatusValue>;
+  /** Events held while a retry of this awaited PARTIAL job may be on its way. */
+  held?: { events: StatusEvent[]; since: number };
+}
+
 /** Tracks jobs and their statuses. */
 export class JobTracker {
   #jobs = new Map<string, TrackedJob>();
+  #books = new Map<string, Book>();
   #pending = new Map<string, { events: StatusEvent[]; since: number }>();
   #graceMs: number;
   #onTransition: ((t: JobTransition) => void) | undefined;
-  #counts: StatusCounts = { foreign: 0, unknownStatus: 0, ignoredFinal: 0 };
+  #counts: StatusCounts = {
+    foreign: 0,
+    unknownStatus: 0,
+    duplicates: 0,
+    refused: 0,
+    refusedBy: Object.fromEntries(REFUSAL_REASONS.map((r) => [r, 0])) as Record<
+      RefusalReason,
+      number
+    >,
+    duplicateRegistrations: 0,
+    refusedRetries: 0,
+  };
   // Incremental statistics.
   #completed = 0;
   #succeeded = 0;
@@ -64,7 +105,9 @@ export class JobTracker {
   #partial = 0;
   #bytes = 0;
   #pixels = 0;
+  #pixelsUnknown = 0;
   #timedOut = 0;
+  #retried = 0;
 
   /** `onTransition` is called for every applied status change. */
   constructor(options: { graceMs?: number; onTransition?: (t: JobTransition) => void } = {}) {
@@ -82,10 +125,37 @@ export class JobTracker {
     return this.#jobs.get(imageId);
   }
 
-  /** Register (or re-register, resetting it) a submitted job. */
+  /**
+   * Register a submitted job. A registration of a tracked image id starts a new attempt when
+   * its `attempt` is higher than the tracked one (a PARTIAL retry), and is ignored (counted in
+   * `duplicateRegistrations`) otherwise.
+   */
   register(job: JobRegistration, workerIndex: number): void {
+    const attempt = job.attempt ?? 1;
     const existing = this.#jobs.get(job.imageId);
-    if (existing?.record.completed) this.#uncount(existing);
+    if (existing) {
+      if (attempt <= existing.attempt) {
+        this.#counts.duplicateRegistrations++;
+        return;
+      }
+      const status = existing.record.status;
+      if (existing.record.completed && status !== "PARTIAL") {
+        this.#counts.refusedRetries++;
+        return;
+      }
+      this.#startNewAttempt(existing, job, attempt, workerIndex);
+      return;
+    }
+    this.#jobs.set(job.imageId, this.#newJob(job, attempt, workerIndex));
+    this.#books.set(job.imageId, { seen: new Set() });
+    const pending = this.#pending.get(job.imageId);
+    if (pending) {
+      this.#pending.delete(job.imageId);
+      for (const event of pending.events) this.update(event);
+    }
+  }
+
+  #newJob(job: JobRegistration, attempt: number, workerIndex: number): TrackedJob {
     const record: JobStatusRecord = {
       job_id: job.jobId,
       image_url: job.imageUrl,
@@ -97,25 +167,52 @@ export class JobTracker {
       start_time: formatStartTime(new Date(job.submittedAt)),
       processing_duration: null,
     };
-    this.#jobs.set(job.imageId, {
+    return {
       record,
       name: job.name,
       submittedAt: job.submittedAt,
-      startAt: job.scheduledAt ?? job.submittedAt,
+      startAt: Math.min(job.scheduledAt ?? job.submittedAt, job.submittedAt),
+      attempt,
       workerIndex,
       awaited: job.awaited,
-    });
-    const pending = this.#pending.get(job.imageId);
-    if (pending) {
-      this.#pending.delete(job.imageId);
-      for (const event of pending.events) this.update(event);
+    };
+  }
+
+  #startNewAttempt(
+    existing: TrackedJob,
+    job: JobRegistration,
+    attempt: number,
+    workerIndex: number,
+  ): void {
+    const book = this.#books.get(job.imageId)!;
+    const held = book.held?.events ?? [];
+    delete book.held;
+    // Events received before the retry's send began belong to the old attempt.
+    const late = held.filter((e) => e.receivedAt >= job.submittedAt);
+    for (const event of held) {
+      if (event.receivedAt < job.submittedAt) this.#judge(job.imageId, existing, event);
     }
+    if (existing.record.completed) {
+      this.#uncount(existing);
+      this.#retried++;
+    }
+    const fresh = this.#newJob(job, attempt, workerIndex);
+    existing.record = fresh.record;
+    existing.name = fresh.name;
+    existing.submittedAt = fresh.submittedAt;
+    existing.startAt = fresh.startAt;
+    existing.attempt = attempt;
+    existing.workerIndex = workerIndex;
+    existing.awaited = fresh.awaited;
+    delete existing.completedAt;
+    book.seen = new Set();
+    for (const event of late) this.update(event);
   }
 
   /**
-   * Apply a status event (§6.2): unknown jobs wait for their registration;
-   * SUCCESS and FAILED are final; PARTIAL may still change; a status outside
-   * the enum changes nothing.
+   * Apply a status event: unknown jobs wait for their registration; the state machine decides
+   * whether the status applies, is a duplicate, or is refused; a status outside the five known
+   * ones changes nothing. Returns the transition when the status was applied.
    */
   update(event: StatusEvent): JobTransition | undefined {
     const job = this.#jobs.get(event.imageId);
@@ -125,33 +222,60 @@ export class JobTracker {
       else this.#pending.set(event.imageId, { events: [event], since: event.receivedAt });
       return undefined;
     }
-    if (!(JOB_STATUSES as readonly string[]).includes(event.status)) {
+    if (!isJobStatus(event.status)) {
       this.#counts.unknownStatus++;
       return undefined;
     }
-    const record = job.record;
-    if (record.status === "SUCCESS" || record.status === "FAILED") {
-      this.#counts.ignoredFinal++;
+    const book = this.#books.get(event.imageId)!;
+    // A waiting user resends a PARTIAL job: what arrives now may belong to that retry.
+    if (job.awaited && job.record.status === "PARTIAL" && !job.timedOut) {
+      if (book.held) book.held.events.push(event);
+      else book.held = { events: [event], since: event.receivedAt };
       return undefined;
     }
+    return this.#judge(event.imageId, job, event);
+  }
+
+  /** Apply the state machine's verdict on a (known-status) event for the job `imageId`. */
+  #judge(imageId: string, job: TrackedJob, event: StatusEvent): JobTransition | undefined {
+    const book = this.#books.get(imageId)!;
+    const next = event.status as JobStatusValue;
+    const record = job.record;
+    const verdict = decideTransition(record.status, next, {
+      seen: book.seen.has(next),
+      timedOut: job.timedOut === true,
+    });
+    if (verdict === "duplicate") {
+      this.#counts.duplicates++;
+      return undefined;
+    }
+    if (verdict !== "apply") {
+      this.#counts.refused++;
+      this.#counts.refusedBy[verdict]++;
+      return undefined;
+    }
+    book.seen.add(next);
     const previous = record.status;
-    const wasCompleted = record.completed;
-    if (wasCompleted) this.#uncount(job);
-    record.status = event.status as JobStatusValue;
-    if (TERMINAL_STATUSES.has(event.status)) {
+    record.status = next;
+    let completedNow = false;
+    if (TERMINAL_STATUSES.has(next)) {
       record.completed = true;
       record.processing_duration = event.durationS ??
         (event.receivedAt - Math.floor(job.submittedAt / 1000) * 1000) / 1000;
       job.completedAt = event.receivedAt;
+      this.#count(job);
+      completedNow = true;
     }
-    if (record.completed) this.#count(job);
-    const completedNow = record.completed && !wasCompleted;
     const transition = { job, previous, completedNow };
     this.#onTransition?.(transition);
     return transition;
   }
 
-  /** Count pending events older than the grace period as foreign and drop them. */
+  /**
+   * Count pending events older than the grace period as foreign and drop them; judge held
+   * events older than it against the job's PARTIAL attempt (no retry came). Returns the number
+   * of foreign events.
+   */
   expirePending(now: number = Date.now()): number {
     let expired = 0;
     for (const [id, pending] of this.#pending) {
@@ -159,6 +283,14 @@ export class JobTracker {
         this.#pending.delete(id);
         this.#counts.foreign += pending.events.length;
         expired += pending.events.length;
+      }
+    }
+    for (const [id, book] of this.#books) {
+      if (book.held && now - book.held.since >= this.#graceMs) {
+        const events = book.held.events;
+        delete book.held;
+        const job = this.#jobs.get(id)!;
+        for (const event of events) this.#judge(id, job, event);
       }
     }
     return expired;
@@ -169,45 +301,51 @@ export class JobTracker {
     this.#counts.foreign += count;
   }
 
-  /** Counts of status events that changed nothing. */
+  /** Counts of status events (and registrations) that changed nothing. */
   counts(): StatusCounts {
-    return { ...this.#counts };
+    return { ...this.#counts, refusedBy: { ...this.#counts.refusedBy } };
   }
 
-  /** True when every job is complete (vacuously true with none, as upstream). */
+  /** True when no job is in progress (vacuously true with none, as upstream). */
   isComplete(): boolean {
-    return this.#completed === this.#jobs.size;
+    return this.#completed + this.#timedOut === this.#jobs.size;
   }
 
-  /** Jobs not yet complete. */
+  /** Jobs not yet complete (timed-out jobs included). */
   *openJobs(): IterableIterator<TrackedJob> {
     for (const job of this.#jobs.values()) if (!job.record.completed) yield job;
   }
 
-  /** Mark every open job as timed out (the completion wait ran out). */
+  /**
+   * Mark every job in progress as timed out (the completion wait ran out) and return the jobs
+   * marked now. A timed-out job refuses every later status.
+   */
   markOpenJobsTimedOut(): TrackedJob[] {
-    const open = [...this.openJobs()];
-    for (const job of open) {
+    const marked: TrackedJob[] = [];
+    for (const job of this.openJobs()) {
       if (!job.timedOut) {
         job.timedOut = true;
         this.#timedOut++;
+        marked.push(job);
       }
     }
-    return open;
+    return marked;
   }
 
-  /** Upstream's statistics (§6.2) plus PARTIAL and timed-out counts. */
-  statistics(): JobStatistics {
+  /** Upstream's statistics (§6.2) plus PARTIAL, timed-out, retried and unknown-pixel counts. */
+  statistics(): JobStatistics & JobStatisticsExtra {
     return {
       total_image_sent: this.#jobs.size,
-      total_image_in_progress: this.#jobs.size - this.#completed,
+      total_image_in_progress: this.#jobs.size - this.#completed - this.#timedOut,
       total_image_processed: this.#completed,
       total_image_succeeded: this.#succeeded,
-      total_image_failed: this.#failed + this.#partial,
+      total_image_failed: this.#failed,
       total_gb_processed: this.#bytes / GIB,
       total_pixels_processed: this.#pixels,
       total_image_partial: this.#partial,
       total_image_timed_out: this.#timedOut,
+      total_image_retried: this.#retried,
+      jobs_pixels_unknown: this.#pixelsUnknown,
     };
   }
 
@@ -219,20 +357,21 @@ export class JobTracker {
   }
 
   #count(job: TrackedJob): void {
-    this.#completed++;
-    this.#bytes += job.record.size;
-    this.#pixels += job.record.pixels;
-    if (job.record.status === "SUCCESS") this.#succeeded++;
-    else if (job.record.status === "FAILED") this.#failed++;
-    else if (job.record.status === "PARTIAL") this.#partial++;
+    this.#add(job, 1);
   }
 
   #uncount(job: TrackedJob): void {
-    this.#completed--;
-    this.#bytes -= job.record.size;
-    this.#pixels -= job.record.pixels;
-    if (job.record.status === "SUCCESS") this.#succeeded--;
-    else if (job.record.status === "FAILED") this.#failed--;
-    else if (job.record.status === "PARTIAL") this.#partial--;
+    this.#add(job, -1);
+  }
+
+  #add(job: TrackedJob, sign: 1 | -1): void {
+    const { status, size, pixels } = job.record;
+    this.#completed += sign;
+    this.#bytes += sign * size;
+    if (pixels === null) this.#pixelsUnknown += sign;
+    else this.#pixels += sign * pixels;
+    if (countsAsFailed(status)) this.#failed += sign;
+    else if (status === "SUCCESS") this.#succeeded += sign;
+    if (status === "PARTIAL") this.#partial += sign;
   }
 }

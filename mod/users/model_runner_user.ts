@@ -79,7 +79,8 @@ export const ERROR_BACKOFF_MS = 1000;
  */
 export interface ImageSize {
   size: number;
-  pixels: number;
+  /** Null when the image's header could not be read (unknown, not 0). */
+  pixels: number | null;
 }
 
 /**
@@ -151,7 +152,10 @@ function queueNameOf(queueUrl: string): string {
 /**
  * Process one image request the submit-and-wait way and emit its
  * `Process Image` sample. `image` gives the size and pixels; without it they
- * come from `ctx.settings.imageSizes` by URL, else 0. Returns undefined (and
+ * come from `ctx.settings.imageSizes` by URL, else size 0 and pixels unknown
+ * (null). Each send after a PARTIAL registers the job with the next
+ * `attempt` (2, 3), which starts a new attempt in the tracker; a user that
+ * was stopped sends no new attempt (the PARTIAL is the result). Returns undefined (and
  * emits nothing) when the user was stopped during the wait; throws
  * {@linkcode SendRequestError} when a send fails.
  *
@@ -170,7 +174,7 @@ export async function processImage(
   const processor = request.imageProcessor as { name?: unknown } | undefined;
   const endpoint = typeof processor?.name === "string" ? processor.name : undefined;
   const name = imageUrl && endpoint ? entryName(imageUrl, endpoint) : "invalid_request";
-  const known = image ?? ctx.settings.imageSizes[imageUrl] ?? { size: 0, pixels: 0 };
+  const known = image ?? ctx.settings.imageSizes[imageUrl] ?? { size: 0, pixels: null };
   const imageId = imageIdOf(request);
   const started = performance.now();
   let status = "TIMEOUT";
@@ -183,13 +187,15 @@ export async function processImage(
       size: known.size,
       pixels: known.pixels,
       awaited: true,
+      attempt: attempts,
     });
     if (!sent.ok) throw new SendRequestError(ctx.settings.queueUrl, sent.error);
     const outcome = await ctx.waitForJob(imageId, ctx.settings.jobTimeoutMs);
     if (outcome.status === "STOPPED") return undefined;
     status = outcome.status;
     durationS = outcome.durationS === null ? null : Math.trunc(outcome.durationS);
-    if (status !== "PARTIAL") break;
+    // A stopped user sends no new attempt: the PARTIAL is its result.
+    if (status !== "PARTIAL" || ctx.signal.aborted) break;
   }
   const responseTimeMs = performance.now() - started;
   const error = status === "SUCCESS" ? undefined : jobUnsuccessfulMessage(

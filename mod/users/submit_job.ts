@@ -11,15 +11,27 @@ export interface SubmitOptions {
   model: string;
   /** Image size in bytes (the sample's length and the tracker's size). */
   size: number;
-  /** Image pixels (from the header, read before the run). */
-  pixels: number;
+  /** Image pixels (from the header, read before the run); null when the header was unreadable. */
+  pixels: number | null;
   /** True when the user will wait for this job. */
   awaited: boolean;
+  /** Which send of this request this is (1 = first, the default; PARTIAL retries 2 and 3). */
+  attempt?: number;
 }
 
-/** The result of a send: the registration, or the error text on failure. */
+/**
+ * The result of a send: the registration (with when the send began, `startedAt`, and when it
+ * returned, `sentAt`, both ms since epoch), or the error text on failure.
+ */
 export type SubmitResult =
-  | { ok: true; imageId: string; messageId: string; sentAt: number; elapsedMs: number }
+  | {
+    ok: true;
+    imageId: string;
+    messageId: string;
+    startedAt: number;
+    sentAt: number;
+    elapsedMs: number;
+  }
   | { ok: false; error: string; elapsedMs: number };
 
 /**
@@ -27,6 +39,10 @@ export type SubmitResult =
  * and register the job with the tracker. With `sampleType`, also emit the
  * Locust sample: named `<file>:<model>`, length = image size; a failed send
  * is a failure sample with length 0 and nothing is registered (§7.2).
+ *
+ * The registration's `submittedAt` is when the send began (the wall clock is
+ * read just before SendMessage), so the job's latency can never be negative,
+ * even when its status arrives before SendMessage returns.
  *
  * @example
  * ```ts ignore
@@ -41,6 +57,7 @@ export async function submitJob(
 ): Promise<SubmitResult> {
   const imageUrl = request.imageUrls[0] ?? "";
   const name = entryName(imageUrl, options.model);
+  const startedAt = Date.now();
   const started = performance.now();
   try {
     const response = await ctx.sqs.send(
@@ -60,9 +77,10 @@ export async function submitJob(
       messageId,
       size: options.size,
       pixels: options.pixels,
-      submittedAt: sentAt,
+      submittedAt: startedAt,
       name,
       awaited: options.awaited,
+      ...(options.attempt !== undefined ? { attempt: options.attempt } : {}),
       ...(ctx.scheduledAt !== undefined ? { scheduledAt: ctx.scheduledAt } : {}),
     });
     if (options.sampleType) {
@@ -74,7 +92,7 @@ export async function submitJob(
         at: sentAt,
       });
     }
-    return { ok: true, imageId, messageId, sentAt, elapsedMs };
+    return { ok: true, imageId, messageId, startedAt, sentAt, elapsedMs };
   } catch (error) {
     const elapsedMs = performance.now() - started;
     const text = describeAwsError(error, "SendMessage");

@@ -22,7 +22,12 @@ import type { Deployment } from "../discovery/deployment.ts";
 import type { RunLog } from "../log/run_log.ts";
 import type { UserWorkerSettings } from "../engine/protocol.ts";
 import type { ImageInfo } from "../engine/image_info.ts";
-import { listImages, readPixels } from "../engine/image_catalog.ts";
+import {
+  listImages,
+  readPixelReport,
+  readPixels,
+  requireReadableImages,
+} from "../engine/image_catalog.ts";
 import { awsErrorCode, awsHttpStatus } from "../aws/aws_errors.ts";
 import { s3Client } from "../aws/s3_client.ts";
 import { sageMakerClient } from "../aws/sagemaker_client.ts";
@@ -141,9 +146,11 @@ export async function gatherUserInputs(
           }): upload test images there or point --test-imagery-location at them`,
         );
       }
-      inputs.randomImages = await readPixels(s3, listed, {
+      const report = await readPixelReport(s3, listed, {
         warn: (message) => log.warn(LOGGER, message),
       });
+      requireReadableImages(report, formatS3Url(location), "--test-imagery-location");
+      inputs.randomImages = report.images;
       log.info(
         LOGGER,
         `Found ${listed.length} image(s) for random requests in ${formatS3Url(location)}`,
@@ -192,20 +199,25 @@ async function endpointsOrExplain(
   }
 }
 
-/** Size (HeadObject) and pixels (header) of every distinct `s3://` image the requests name. */
+/**
+ * Size (HeadObject) and pixels (header) of every distinct `s3://` image the requests name;
+ * pixels are null (unknown) when the header could not be read.
+ */
 async function imageSizes(
   s3: S3Client,
   requests: ImageRequest[],
   warn: (message: string) => void,
-): Promise<Record<string, { size: number; pixels: number }>> {
+): Promise<Record<string, { size: number; pixels: number | null }>> {
   const urls = [...new Set(requests.map((r) => r.imageUrls[0] ?? ""))];
-  const sizes: Record<string, { size: number; pixels: number }> = {};
+  const sizes: Record<string, { size: number; pixels: number | null }> = {};
   const listed: Omit<ImageInfo, "pixels">[] = [];
   await Promise.all(urls.map(async (url) => {
     const match = /^s3:\/\/([^/]+)\/(.+)$/i.exec(url);
     if (!match) {
-      warn(`request file names ${url}, which is not an s3:// URL: its size counts as 0`);
-      sizes[url] = { size: 0, pixels: 0 };
+      warn(
+        `request file names ${url}, which is not an s3:// URL: its size counts as 0 and its pixels are unknown`,
+      );
+      sizes[url] = { size: 0, pixels: null };
       return;
     }
     const bucket = match[1]!;
@@ -219,9 +231,11 @@ async function imageSizes(
       warn(
         status === 404
           ? `request file names ${url}, which does not exist: Model Runner will fail those jobs (check --test-imagery-location)`
-          : `could not read ${url} (${awsErrorCode(error)}): its size counts as 0`,
+          : `could not read ${url} (${
+            awsErrorCode(error)
+          }): its size counts as 0 and its pixels are unknown`,
       );
-      sizes[url] = { size: 0, pixels: 0 };
+      sizes[url] = { size: 0, pixels: null };
     }
   }));
   for (const image of await readPixels(s3, listed, { warn })) {
