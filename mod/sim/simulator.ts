@@ -453,6 +453,7 @@ function faultError(service: Service, operation: string, action: FaultAction): A
             queryCode: "RequestThrottled",
           });
         case "STS":
+          return new AwsError(400, "Throttling", "Rate exceeded");
         case "SNS":
           return new AwsError(400, "Throttling", "Rate exceeded");
         default:
