@@ -1,7 +1,9 @@
 /**
  * The simulator's ECS task definitions and their API (AWS JSON 1.1,
  * `X-Amz-Target: AmazonEC2ContainerServiceV20141113.<Operation>`):
- * RegisterTaskDefinition, ListTaskDefinitions, DescribeTaskDefinition.
+ * RegisterTaskDefinition, ListTaskDefinitions, DescribeTaskDefinition;
+ * CreateCluster, ListClusters, DescribeClusters; RunTask, DescribeTasks,
+ * ListTasks and StopTask over the clusters and tasks of `ecs_tasks.ts`.
  *
  * @example
  * ```ts
@@ -14,6 +16,8 @@
  * @module
  */
 import { AwsError } from "./aws_error.ts";
+import { type EcsCluster, EcsTasks, type RunTaskInput, type TaskRunner } from "./ecs_tasks.ts";
+import type { UsageLedger } from "./usage.ts";
 
 /** A key/value pair of a container's environment. */
 export interface EnvironmentVariable {
@@ -67,11 +71,29 @@ export class EcsStore {
   readonly account: string;
   /** All revisions, in registration order. */
   readonly taskDefinitions: TaskDefinition[] = [];
+  /** Clusters and tasks (RunTask starts processes through `tasks.runner`). */
+  readonly tasks: EcsTasks;
 
   /** An empty store for this region and account. */
-  constructor(region: string, account: string) {
+  constructor(
+    region: string,
+    account: string,
+    options: {
+      ledger?: UsageLedger;
+      taskRunner?: TaskRunner | undefined;
+      env?: Record<string, string>;
+    } = {},
+  ) {
     this.region = region;
     this.account = account;
+    this.tasks = new EcsTasks({
+      region,
+      account,
+      findTaskDefinition: (ref) => this.find(ref),
+      runner: options.taskRunner,
+      env: options.env ?? {},
+      ledger: options.ledger,
+    });
   }
 
   /** Register a new revision of `input.family`. */
@@ -149,13 +171,20 @@ function pageOf<T>(items: T[], req: Record<string, unknown>, maxCap: number) {
  * @example
  * ```ts
  * import { ECS_OPERATIONS } from "./ecs_api.ts";
- * ECS_OPERATIONS.length; // 3
+ * ECS_OPERATIONS.includes("RunTask"); // true
  * ```
  */
 export const ECS_OPERATIONS: readonly string[] = [
   "RegisterTaskDefinition",
   "ListTaskDefinitions",
   "DescribeTaskDefinition",
+  "CreateCluster",
+  "ListClusters",
+  "DescribeClusters",
+  "RunTask",
+  "DescribeTasks",
+  "ListTasks",
+  "StopTask",
 ];
 
 /**
@@ -206,6 +235,57 @@ export function handleEcs(operation: string, input: unknown, store: EcsStore): u
       }
       return { taskDefinition: td, tags: [] };
     }
+    case "CreateCluster": {
+      const name = typeof req.clusterName === "string" ? req.clusterName : "default";
+      const tags = Array.isArray(req.tags) ? req.tags as { key: string; value: string }[] : [];
+      return { cluster: clusterOut(store, store.tasks.createCluster(name, tags)) };
+    }
+    case "ListClusters": {
+      const { page, next } = pageOf(store.tasks.listClusters().map((c) => c.clusterArn), req, 100);
+      return next === undefined ? { clusterArns: page } : { clusterArns: page, nextToken: next };
+    }
+    case "DescribeClusters": {
+      const refs = Array.isArray(req.clusters) ? req.clusters.map(String) : ["default"];
+      const clusters = [];
+      const failures = [];
+      for (const ref of refs) {
+        const c = store.tasks.findCluster(ref);
+        if (c) clusters.push(clusterOut(store, c));
+        else failures.push({ arn: ref, reason: "MISSING" });
+      }
+      return { clusters, failures };
+    }
+    case "RunTask":
+      return store.tasks.run(req as RunTaskInput);
+    case "DescribeTasks": {
+      const refs = Array.isArray(req.tasks) ? req.tasks.map(String) : [];
+      const include = Array.isArray(req.include) ? req.include.map(String) : [];
+      return store.tasks.describe(optionalString(req.cluster), refs, include.includes("TAGS"));
+    }
+    case "ListTasks": {
+      const arns = store.tasks.list({
+        cluster: optionalString(req.cluster),
+        family: optionalString(req.family),
+        startedBy: optionalString(req.startedBy),
+        desiredStatus: optionalString(req.desiredStatus),
+        launchType: optionalString(req.launchType),
+      });
+      const { page, next } = pageOf(arns, req, 100);
+      return next === undefined ? { taskArns: page } : { taskArns: page, nextToken: next };
+    }
+    case "StopTask": {
+      const ref = optionalString(req.task);
+      if (ref === undefined) {
+        throw new AwsError(
+          400,
+          "InvalidParameterException",
+          "task is required: pass the task ARN or id.",
+        );
+      }
+      return {
+        task: store.tasks.stop(optionalString(req.cluster), ref, optionalString(req.reason)),
+      };
+    }
     default:
       throw new AwsError(
         400,
@@ -215,4 +295,22 @@ export function handleEcs(operation: string, input: unknown, store: EcsStore): u
         }.`,
       );
   }
+}
+
+function optionalString(v: unknown): string | undefined {
+  return typeof v === "string" && v !== "" ? v : undefined;
+}
+
+function clusterOut(store: EcsStore, c: EcsCluster) {
+  const counts = store.tasks.clusterCounts(c);
+  return {
+    clusterArn: c.clusterArn,
+    clusterName: c.clusterName,
+    status: c.status,
+    runningTasksCount: counts.running,
+    pendingTasksCount: counts.pending,
+    activeServicesCount: 0,
+    registeredContainerInstancesCount: 0,
+    tags: c.tags,
+  };
 }

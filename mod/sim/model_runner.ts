@@ -14,8 +14,14 @@
  *   is reproducible); on SUCCESS/PARTIAL a small result object
  *   goes to each S3 sink whose bucket exists.
  *
- * Statuses are SNS envelopes put on the status queue, exactly like the
- * reference fixtures. Options can change at runtime.
+ * Statuses are published, as the real service publishes them, to the status
+ * SNS topic (`statusTopic`, default `ImageStatusTopic`) with the message
+ * attributes `status`, `image_status`, `job_id`, `image_id` and
+ * `processing_duration`; SNS delivers them to every subscribed queue whose
+ * filter policy matches (the seeded status queue gets the envelope, exactly
+ * like the reference fixtures). When there is no such topic (a simulator
+ * seeded by hand), the envelope goes straight onto `statusQueue`.
+ * Options can change at runtime.
  *
  * @example
  * ```ts
@@ -32,7 +38,15 @@ import { readPixelCount } from "../images/pixels.ts";
 import { type ImageRequest, validateImageRequest } from "./image_request_validation.ts";
 import { Prng } from "./prng.ts";
 import type { SimState } from "./sim_state.ts";
-import { buildStatusEnvelope, type ImageStatus, STATUS_REASONS } from "./status_envelope.ts";
+import type { SnsMessageAttribute } from "./sns_store.ts";
+import {
+  buildStatusEnvelope,
+  type ImageStatus,
+  STATUS_REASONS,
+  statusAttributes,
+  statusMessage,
+  type StatusNotification,
+} from "./status_envelope.ts";
 import type { RunningResource } from "./usage.ts";
 
 /** Settings of the simulated Model Runner. */
@@ -55,7 +69,9 @@ export interface ModelRunnerOptions {
   requestQueue: string;
   /** Dead-letter queue name (default `ImageRequestQueue-dlq`). */
   deadLetterQueue: string;
-  /** Status queue name (default `ImageStatusQueue`). */
+  /** Status topic name (default `ImageStatusTopic`). */
+  statusTopic: string;
+  /** Status queue name, used only when the status topic does not exist (default `ImageStatusQueue`). */
   statusQueue: string;
   /** Long-poll wait per receive, ms (default 1000, as the real service). */
   pollWaitMs: number;
@@ -80,6 +96,7 @@ export const DEFAULT_MODEL_RUNNER_OPTIONS: Readonly<ModelRunnerOptions> = Object
   seed: 1,
   requestQueue: "ImageRequestQueue",
   deadLetterQueue: "ImageRequestQueue-dlq",
+  statusTopic: "ImageStatusTopic",
   statusQueue: "ImageStatusQueue",
   pollWaitMs: 1000,
 });
@@ -344,10 +361,8 @@ export class ModelRunner {
   }
 
   #publish(request: ImageRequest, status: ImageStatus, reason: string, seconds: number): void {
-    const queue = this.#state.sqs.get(this.#options.statusQueue);
     this.counters.published++;
-    if (!queue) return;
-    queue.send(buildStatusEnvelope({
+    const n: StatusNotification = {
       status,
       jobId: request.jobId,
       imageUrl: request.imageUrl,
@@ -355,8 +370,20 @@ export class ModelRunner {
       durationSeconds: seconds,
       region: this.#state.region,
       account: this.#state.account,
+      topic: this.#options.statusTopic,
       subscriptionId: this.#subscriptionId,
-    }));
+    };
+    const sns = this.#state.sns;
+    const topicArn = sns.topicArn(this.#options.statusTopic);
+    if (sns.getTopic(topicArn)) {
+      const attributes: Record<string, SnsMessageAttribute> = {};
+      for (const [name, a] of Object.entries(statusAttributes(n))) {
+        attributes[name] = { DataType: a.Type, StringValue: a.Value };
+      }
+      sns.publish({ topicArn, message: statusMessage(n), attributes });
+      return;
+    }
+    this.#state.sqs.get(this.#options.statusQueue)?.send(buildStatusEnvelope(n));
   }
 }
 

@@ -1,8 +1,11 @@
 /**
  * Seed the simulator with what a stock OSML Model Runner deployment has
- * (upstream-behaviour.md §3.5): request queue + DLQ, status queue, a source
- * bucket of sample images, a result bucket, the ECS task definition with the
- * CDK container environment, and SageMaker endpoints.
+ * (upstream-behaviour.md §3.5): request queue + DLQ, the status SNS topic
+ * feeding the status queue (non-raw, with the queue policy that lets the
+ * topic send), a source bucket of sample images, a result bucket, the ECS
+ * task definition with the CDK container environment, SageMaker endpoints;
+ * and for generators on ECS: the `osml-load` task definition (as
+ * `deploy/ecs-task-definition.json`) and the clusters `default` and `osml-load`.
  *
  * @example
  * ```ts
@@ -34,6 +37,9 @@ export const STOCK_NAMES = {
   statusTopic: "ImageStatusTopic",
   taskDefinitionFamily: "osml-ModelRunnerDataplaneECSServiceTaskDefinition",
   container: "ModelRunnerContainer",
+  generatorTaskDefinitionFamily: "osml-load",
+  generatorContainer: "osml-load",
+  generatorCluster: "osml-load",
 } as const;
 
 /**
@@ -57,6 +63,10 @@ export interface SeededDeployment {
   requestQueueUrl: string;
   deadLetterQueueUrl: string;
   statusQueueUrl: string;
+  /** `arn:aws:sns:<region>:<account>:ImageStatusTopic` (the `IMAGE_STATUS_TOPIC`). */
+  statusTopicArn: string;
+  /** The status queue's subscription to the status topic. */
+  statusSubscriptionArn: string;
   /** `osml-test-images-<account>`. */
   imageBucket: string;
   /** `mr-bucket-sink-<account>`. */
@@ -64,6 +74,10 @@ export interface SeededDeployment {
   /** Keys in the image bucket. */
   imageKeys: string[];
   taskDefinitionArn: string;
+  /** The `osml-load` generator task definition (RunTask starts it through the task runner). */
+  generatorTaskDefinitionArn: string;
+  /** ARNs of the clusters `default` and `osml-load`. */
+  clusterArns: string[];
   endpoints: string[];
 }
 
@@ -128,6 +142,8 @@ export async function seedDeployment(state: SimState): Promise<SeededDeployment>
     visibilityTimeout: 900,
     messageRetentionPeriod: 86_400,
   });
+  const topic = state.createTopic(STOCK_NAMES.statusTopic);
+  const subscription = state.subscribeQueue(STOCK_NAMES.statusTopic, STOCK_NAMES.statusQueue);
   const imageBucket = `osml-test-images-${account}`;
   const resultBucket = `mr-bucket-sink-${account}`;
   state.createBucket(imageBucket);
@@ -157,6 +173,34 @@ export async function seedDeployment(state: SimState): Promise<SeededDeployment>
     networkMode: "awsvpc",
     requiresCompatibilities: ["FARGATE"],
   });
+  const generator = state.registerTaskDefinition({
+    family: STOCK_NAMES.generatorTaskDefinitionFamily,
+    containerDefinitions: [{
+      name: STOCK_NAMES.generatorContainer,
+      image: `${account}.dkr.ecr.${region}.amazonaws.com/osml-load:latest`,
+      essential: true,
+      command: ["run", "--headless"],
+      environment: [
+        { name: "AWS_REGION", value: region },
+        { name: "S3_LOAD_TEST_SOURCE_IMAGE_BUCKET", value: `s3://${imageBucket}` },
+        { name: "S3_LOAD_TEST_RESULT_BUCKET", value: `s3://${resultBucket}` },
+        { name: "SM_LOAD_TEST_MODEL", value: "centerpoint" },
+        { name: "TASK_DEFINITION_PATTERN", value: "ModelRunnerDataplane" },
+      ],
+      stopTimeout: 120,
+      linuxParameters: { initProcessEnabled: true },
+    }],
+    cpu: "2048",
+    memory: "4096",
+    networkMode: "awsvpc",
+    requiresCompatibilities: ["FARGATE"],
+    executionRoleArn: `arn:aws:iam::${account}:role/osml-load-execution`,
+    taskRoleArn: `arn:aws:iam::${account}:role/osml-load-task`,
+  });
+  const clusters = [
+    state.createCluster("default"),
+    state.createCluster(STOCK_NAMES.generatorCluster),
+  ];
   for (const e of SEEDED_ENDPOINTS) {
     state.addEndpoint({
       name: e.name,
@@ -169,10 +213,14 @@ export async function seedDeployment(state: SimState): Promise<SeededDeployment>
     requestQueueUrl: request.url,
     deadLetterQueueUrl: dlq.url,
     statusQueueUrl: status.url,
+    statusTopicArn: topic.arn,
+    statusSubscriptionArn: subscription.arn,
     imageBucket,
     resultBucket,
     imageKeys: SAMPLE_IMAGES.map((s) => s.key),
     taskDefinitionArn: td.taskDefinitionArn,
+    generatorTaskDefinitionArn: generator.taskDefinitionArn,
+    clusterArns: clusters.map((c) => c.clusterArn),
     endpoints: SEEDED_ENDPOINTS.map((e) => e.name),
   };
 }

@@ -81,10 +81,12 @@ export async function serveSimulator(
     if (s) {
       print("# Seeded deployment:");
       print(`#   request queue  ${s.requestQueueUrl} (DLQ ${s.deadLetterQueueUrl})`);
+      print(`#   status topic   ${s.statusTopicArn} -> status queue`);
       print(`#   status queue   ${s.statusQueueUrl}`);
       print(`#   image bucket   s3://${s.imageBucket}/ (${s.imageKeys.length} sample images)`);
       print(`#   result bucket  s3://${s.resultBucket}/`);
       print(`#   task def       ${s.taskDefinitionArn}`);
+      print(`#   generator      ${s.generatorTaskDefinitionArn} (clusters default, osml-load)`);
       print(`#   endpoints      ${s.endpoints.join(", ")}`);
     }
     if (sim.modelRunner) {

@@ -4,8 +4,10 @@
  * sends them, for the operations osml-load uses, plus simulated Model Runner
  * workers. Routing: `X-Amz-Target` prefix (`AmazonSQS.` JSON 1.0,
  * `AmazonEC2ContainerServiceV20141113.`, `SageMaker.`,
- * `AWSInsightsIndexService.` JSON 1.1), STS by a form body with `Action=`,
- * everything else S3 REST path-style. Requests without an `Authorization`
+ * `AWSInsightsIndexService.` JSON 1.1); a form body with `Action=` (AWS
+ * Query) goes to SNS when the SigV4 credential scope names `sns` (or the
+ * action is an SNS one) and to STS otherwise; everything else is S3 REST
+ * path-style. ECS RunTask starts tasks through the `taskRunner` option. Requests without an `Authorization`
  * header are refused as AWS refuses them; signatures are not verified.
  *
  * @example
@@ -26,6 +28,7 @@
 import { AwsError } from "./aws_error.ts";
 import { handleCostExplorer } from "./cost_explorer.ts";
 import { handleEcs } from "./ecs_api.ts";
+import type { TaskRunner } from "./ecs_tasks.ts";
 import { type FaultAction, FaultInjector, type FaultOptions } from "./faults.ts";
 import { ModelRunner, type ModelRunnerCounters, type ModelRunnerOptions } from "./model_runner.ts";
 import {
@@ -39,6 +42,7 @@ import { handleS3, parseS3Path, s3Operation } from "./s3_api.ts";
 import { handleSageMaker } from "./sagemaker_api.ts";
 import { seedDeployment, type SeededDeployment, STOCK_NAMES } from "./seed.ts";
 import { SimState } from "./sim_state.ts";
+import { handleSns, SNS_NAMESPACE, SNS_OPERATIONS } from "./sns_api.ts";
 import { handleSqs } from "./sqs_api.ts";
 import { buildStatusEnvelope, type ImageStatus } from "./status_envelope.ts";
 import { handleSts, STS_NAMESPACE } from "./sts_api.ts";
@@ -47,6 +51,7 @@ import { UsageLedger } from "./usage.ts";
 export type { FaultOptions } from "./faults.ts";
 export type { ModelRunnerCounters, ModelRunnerOptions } from "./model_runner.ts";
 export type { SeededDeployment } from "./seed.ts";
+export type { LocalTask, LocalTaskExit, TaskRunner, TaskSpec } from "./ecs_tasks.ts";
 
 /** Options of {@linkcode startSimulator}. */
 export interface SimulatorOptions {
@@ -64,6 +69,16 @@ export interface SimulatorOptions {
   modelRunner?: Partial<ModelRunnerOptions> | false;
   /** Faults (default none). */
   faults?: FaultOptions;
+  /**
+   * Starts the local process of each ECS task RunTask makes (e.g.
+   * `localDenoTaskRunner(...)`); without one, tasks stop with TaskFailedToStart.
+   */
+  taskRunner?: TaskRunner;
+  /**
+   * SNS delivers to a queue only when the queue's Policy allows the topic, as
+   * AWS does (default true; the seeded status queue has such a policy).
+   */
+  enforceQueuePolicy?: boolean;
 }
 
 /** The simulated Model Runner as the simulator exposes it. */
@@ -113,11 +128,11 @@ export interface Simulator {
   readonly modelRunner: SimModelRunner | undefined;
   readonly faults: SimFaults;
   readonly ledger: UsageLedger;
-  /** Stop the Model Runner and the server; remove the temp data folder. */
+  /** Stop the Model Runner and every ECS task (SIGTERM, SIGKILL after 5 s), then the server; remove the temp data folder. */
   close(): Promise<void>;
 }
 
-type Service = "SQS" | "ECS" | "SageMaker" | "CostExplorer" | "STS" | "S3";
+type Service = "SQS" | "ECS" | "SageMaker" | "CostExplorer" | "STS" | "SNS" | "S3";
 
 const TARGET_PREFIXES: Record<string, Service> = {
   AmazonSQS: "SQS",
@@ -158,7 +173,22 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   );
   const port = server.addr.port;
   const endpoint = `http://127.0.0.1:${port}`;
-  state = new SimState({ region, account, baseUrl: endpoint, dataDir }, ledger);
+  const env: Record<string, string> = {
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_REGION: region,
+    AWS_DEFAULT_REGION: region,
+    AWS_ACCESS_KEY_ID: "test",
+    AWS_SECRET_ACCESS_KEY: "test",
+  };
+  state = new SimState({
+    region,
+    account,
+    baseUrl: endpoint,
+    dataDir,
+    enforceQueuePolicy: options.enforceQueuePolicy ?? true,
+    taskRunner: options.taskRunner,
+    taskEnv: env,
+  }, ledger);
   const st = state;
 
   let seeded: SeededDeployment | undefined;
@@ -170,6 +200,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       runner.start();
     }
   } catch (e) {
+    await runner?.stop();
     await server.shutdown();
     if (ownDataDir) await Deno.remove(dataDir, { recursive: true }).catch(() => {});
     throw e;
@@ -190,13 +221,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     port,
     region,
     account,
-    env: {
-      AWS_ENDPOINT_URL: endpoint,
-      AWS_REGION: region,
-      AWS_DEFAULT_REGION: region,
-      AWS_ACCESS_KEY_ID: "test",
-      AWS_SECRET_ACCESS_KEY: "test",
-    },
+    env: { ...env },
     state: st,
     seeded,
     modelRunner: runner,
@@ -206,6 +231,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       if (closed) return;
       closed = true;
       await runner?.stop();
+      await st.ecs.tasks.close();
       st.sqs.close();
       await server.shutdown();
       if (ownDataDir) await Deno.remove(dataDir, { recursive: true }).catch(() => {});
@@ -243,9 +269,12 @@ async function route(
     req.method === "POST" && url.pathname === "/" &&
     (req.headers.get("content-type") ?? "").startsWith("application/x-www-form-urlencoded")
   ) {
-    service = "STS";
     form = new URLSearchParams(await req.text());
     operation = form.get("Action") ?? "";
+    const scope = credentialScopeService(req, url);
+    service = scope === "sns" || (scope === undefined && SNS_OPERATIONS.includes(operation))
+      ? "SNS"
+      : "STS";
   } else {
     service = "S3";
     operation = s3Operation(req.method, url);
@@ -276,6 +305,8 @@ async function route(
         });
       case "STS":
         return handleSts(form ?? new URLSearchParams(), state.account);
+      case "SNS":
+        return handleSns(form ?? new URLSearchParams(), { store: state.sns, ledger });
       default: {
         const input = await readJson(req);
         switch (service) {
@@ -337,9 +368,20 @@ function errorFor(service: Service, req: Request, url: URL, error: AwsError): Re
     }
     case "STS":
       return queryErrorResponse(error, STS_NAMESPACE);
+    case "SNS":
+      return queryErrorResponse(error, SNS_NAMESPACE);
     default:
       return jsonErrorResponse(error, "1.1");
   }
+}
+
+// The service of the SigV4 credential scope (`Credential=AKID/date/region/<service>/aws4_request`).
+function credentialScopeService(req: Request, url: URL): string | undefined {
+  const auth = req.headers.get("authorization") ?? "";
+  const credential = /Credential=([^,\s]+)/.exec(auth)?.[1] ??
+    url.searchParams.get("X-Amz-Credential");
+  if (!credential) return undefined;
+  return credential.split("/")[3];
 }
 
 function missingAuth(service: Service): AwsError {
@@ -357,6 +399,7 @@ function missingAuth(service: Service): AwsError {
         },
       );
     case "STS":
+    case "SNS":
       return new AwsError(
         403,
         "MissingAuthenticationToken",
@@ -389,6 +432,13 @@ function faultError(service: Service, operation: string, action: FaultAction): A
           `User is not authorized to perform ${op} (fault config).`,
         );
       }
+      if (service === "SNS") {
+        return new AwsError(
+          403,
+          "AuthorizationError",
+          `User: arn:aws:iam::sim:user/osml-load-sim is not authorized to perform: ${op} (denied by the simulator's fault config).`,
+        );
+      }
       return new AwsError(
         400,
         "AccessDeniedException",
@@ -403,6 +453,8 @@ function faultError(service: Service, operation: string, action: FaultAction): A
             queryCode: "RequestThrottled",
           });
         case "STS":
+          return new AwsError(400, "Throttling", "Rate exceeded");
+        case "SNS":
           return new AwsError(400, "Throttling", "Rate exceeded");
         default:
           return new AwsError(400, "ThrottlingException", "Rate exceeded");
@@ -431,6 +483,10 @@ function faultError(service: Service, operation: string, action: FaultAction): A
               fault: "Receiver",
             },
           );
+        case "SNS":
+          return new AwsError(500, "InternalError", "Internal error (simulated).", {
+            fault: "Receiver",
+          });
         default:
           return new AwsError(
             500,

@@ -20,6 +20,7 @@
  */
 import { AwsError } from "./aws_error.ts";
 import { md5OfMessageAttributes, type MessageAttributeValue } from "./md5.ts";
+import { validateQueuePolicy } from "./sqs_queue_policy.ts";
 import type { QueueConfig, ReceivedMessage, SqsQueue, SqsStore } from "./sqs_store.ts";
 import type { UsageLedger } from "./usage.ts";
 
@@ -95,7 +96,11 @@ export const SQS_OPERATIONS: readonly string[] = [
   "DeleteMessage",
   "DeleteMessageBatch",
   "ChangeMessageVisibility",
+  "ChangeMessageVisibilityBatch",
   "PurgeQueue",
+  "TagQueue",
+  "UntagQueue",
+  "ListQueueTags",
 ];
 
 /**
@@ -124,6 +129,7 @@ export async function handleSqs(
       const attrs = stringMap(req.Attributes, "Attributes");
       const config = parseQueueAttributes(attrs, store);
       const tags = stringMap(req.tags ?? req.Tags, "tags");
+      checkTags(tags);
       const q = store.create(name, config, tags, Object.keys(config) as (keyof QueueConfig)[]);
       return { QueueUrl: q.url };
     }
@@ -267,6 +273,43 @@ export async function handleSqs(
       queueOf(req, store).purge();
       return {};
     }
+    case "ChangeMessageVisibilityBatch": {
+      const q = queueOf(req, store);
+      const successful: Input[] = [];
+      const failed: Input[] = [];
+      for (const e of batchEntries(req)) {
+        const id = String(e.Id);
+        try {
+          const seconds = optionalInt(e, "VisibilityTimeout", 0, 43_200);
+          if (seconds === undefined) throw missing("VisibilityTimeout");
+          q.changeVisibility(typeof e.ReceiptHandle === "string" ? e.ReceiptHandle : "", seconds);
+          successful.push({ Id: id });
+        } catch (err) {
+          if (!(err instanceof AwsError)) throw err;
+          failed.push({ Id: id, SenderFault: true, Code: err.code, Message: err.message });
+        }
+      }
+      return { Successful: successful, Failed: failed };
+    }
+    case "TagQueue": {
+      const q = queueOf(req, store);
+      const tags = stringMap(req.Tags, "Tags");
+      if (Object.keys(tags).length === 0) throw missing("Tags");
+      checkTags({ ...q.tags, ...tags });
+      Object.assign(q.tags, tags);
+      return {};
+    }
+    case "UntagQueue": {
+      const q = queueOf(req, store);
+      const keys = Array.isArray(req.TagKeys) ? req.TagKeys.map(String) : [];
+      if (keys.length === 0) throw missing("TagKeys");
+      for (const k of keys) delete q.tags[k];
+      return {};
+    }
+    case "ListQueueTags": {
+      const q = queueOf(req, store);
+      return Object.keys(q.tags).length > 0 ? { Tags: { ...q.tags } } : {};
+    }
     default:
       throw new AwsError(
         400,
@@ -276,6 +319,23 @@ export async function handleSqs(
         }.`,
         { queryCode: "AWS.SimpleQueueService.UnsupportedOperation" },
       );
+  }
+}
+
+// SQS's tag rules: at most 50 tags, keys 1-128 and values 0-256 characters, no aws: prefix.
+function checkTags(tags: Record<string, string>): void {
+  const entries = Object.entries(tags);
+  if (entries.length > 50) {
+    throw invalid(`Too many tags (${entries.length}): a queue has at most 50.`);
+  }
+  for (const [k, v] of entries) {
+    if (k.length < 1 || k.length > 128 || v.length > 256 || k.toLowerCase().startsWith("aws:")) {
+      throw invalid(
+        `Invalid tag ${
+          JSON.stringify(k)
+        }: keys are 1-128 characters without the aws: prefix, values at most 256.`,
+      );
+    }
   }
 }
 
@@ -440,6 +500,11 @@ export function parseQueueAttributes(
     }
     config.redrivePolicy = { deadLetterTargetArn: p.deadLetterTargetArn, maxReceiveCount: count };
   }
+  const policy = attrs.Policy;
+  if (policy !== undefined) {
+    if (policy !== "") validateQueuePolicy(policy);
+    config.policy = policy;
+  }
   return config;
 }
 
@@ -457,6 +522,7 @@ const ALL_QUEUE_ATTRIBUTES = [
   "ReceiveMessageWaitTimeSeconds",
   "SqsManagedSseEnabled",
   "RedrivePolicy",
+  "Policy",
 ];
 
 /**
@@ -514,6 +580,9 @@ export function queueAttributes(q: SqsQueue, names: readonly string[]): Record<s
         break;
       case "RedrivePolicy":
         if (q.config.redrivePolicy) out[name] = JSON.stringify(q.config.redrivePolicy);
+        break;
+      case "Policy":
+        if (q.config.policy) out[name] = q.config.policy;
         break;
       default:
         if (!KNOWN_ATTRIBUTES.has(name)) {

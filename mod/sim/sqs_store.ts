@@ -39,6 +39,8 @@ export interface QueueConfig {
   maximumMessageSize: number;
   /** Dead-letter queue target and receive limit, when set. */
   redrivePolicy?: { deadLetterTargetArn: string; maxReceiveCount: number };
+  /** The queue's access policy (JSON), when set; SNS delivery checks it. */
+  policy?: string;
 }
 
 /** One message as stored. */
@@ -136,7 +138,7 @@ export class SqsQueue {
   readonly url: string;
   /** Seconds since epoch when it was created. */
   readonly createdTimestamp: number;
-  /** Tags given at creation. */
+  /** Tags (given at creation, changed by TagQueue / UntagQueue). */
   readonly tags: Record<string, string>;
   /** Current configuration (mutable through `setConfig`). */
   config: QueueConfig;

@@ -16,6 +16,7 @@
  * @module
  */
 import type { Prng } from "./prng.ts";
+import { type EnvelopeAttribute, fakeSignature, snsEnvelope } from "./sns_envelope.ts";
 
 /** The statuses Model Runner publishes for an image. */
 export type ImageStatus = "STARTED" | "IN_PROGRESS" | "SUCCESS" | "PARTIAL" | "FAILED";
@@ -56,11 +57,44 @@ export const STATUS_REASONS = {
   DONE: "Completed image processing",
 } as const;
 
-function fakeSignature(rng: Prng | undefined): string {
-  const bytes = rng ? rng.bytes(256) : crypto.getRandomValues(new Uint8Array(256));
-  let s = "";
-  for (const b of bytes) s += String.fromCharCode(b);
-  return btoa(s);
+/**
+ * The message attributes Model Runner publishes with a status, in its order:
+ * `status`, `image_status`, `job_id`, `image_id`, and `processing_duration`
+ * (whole seconds) only when it is more than 0.
+ *
+ * @example
+ * ```ts
+ * import { statusAttributes } from "./status_envelope.ts";
+ * Object.keys(statusAttributes({ status: "STARTED", jobId: "j", imageUrl: "s3://b/k", reason: "r",
+ *   durationSeconds: 0, region: "us-west-2", account: "123456789012" }));
+ * // ["status", "image_status", "job_id", "image_id"]
+ * ```
+ */
+export function statusAttributes(n: StatusNotification): Record<string, EnvelopeAttribute> {
+  const attrs: Record<string, EnvelopeAttribute> = {
+    status: { Type: "String", Value: n.status },
+    image_status: { Type: "String", Value: n.status },
+    job_id: { Type: "String", Value: n.jobId },
+    image_id: { Type: "String", Value: `${n.jobId}:${n.imageUrl}` },
+  };
+  const duration = Math.floor(n.durationSeconds);
+  if (duration > 0) attrs.processing_duration = { Type: "String", Value: String(duration) };
+  return attrs;
+}
+
+/**
+ * The message text Model Runner publishes with a status.
+ *
+ * @example
+ * ```ts
+ * import { statusMessage } from "./status_envelope.ts";
+ * statusMessage({ status: "SUCCESS", jobId: "j", imageUrl: "s3://b/k", reason: "Completed image processing",
+ *   durationSeconds: 2, region: "us-west-2", account: "123456789012" });
+ * // "StatusMonitor update: RequestStatus.SUCCESS j: Completed image processing"
+ * ```
+ */
+export function statusMessage(n: StatusNotification): string {
+  return `StatusMonitor update: RequestStatus.${n.status} ${n.jobId}: ${n.reason}`;
 }
 
 /**
@@ -76,30 +110,15 @@ function fakeSignature(rng: Prng | undefined): string {
 export function statusEnvelope(n: StatusNotification): Record<string, unknown> {
   const topic = n.topic ?? "ImageStatusTopic";
   const topicArn = `arn:aws:sns:${n.region}:${n.account}:${topic}`;
-  const attrs: Record<string, { Type: string; Value: string }> = {
-    status: { Type: "String", Value: n.status },
-    image_status: { Type: "String", Value: n.status },
-    job_id: { Type: "String", Value: n.jobId },
-    image_id: { Type: "String", Value: `${n.jobId}:${n.imageUrl}` },
-  };
-  const duration = Math.floor(n.durationSeconds);
-  if (duration > 0) attrs.processing_duration = { Type: "String", Value: String(duration) };
-  return {
-    Type: "Notification",
-    MessageId: crypto.randomUUID(),
-    TopicArn: topicArn,
-    Message: `StatusMonitor update: RequestStatus.${n.status} ${n.jobId}: ${n.reason}`,
-    Timestamp: new Date(n.at ?? Date.now()).toISOString(),
-    SignatureVersion: "1",
-    Signature: fakeSignature(n.rng),
-    SigningCertURL:
-      `https://sns.${n.region}.amazonaws.com/SimpleNotificationService-0000000000000000000000000000000.pem`,
-    UnsubscribeURL:
-      `https://sns.${n.region}.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=${topicArn}:${
-        n.subscriptionId ?? crypto.randomUUID()
-      }`,
-    MessageAttributes: attrs,
-  };
+  return snsEnvelope({
+    messageId: crypto.randomUUID(),
+    topicArn,
+    message: statusMessage(n),
+    timestamp: n.at ?? Date.now(),
+    signature: fakeSignature(n.rng),
+    subscriptionArn: `${topicArn}:${n.subscriptionId ?? crypto.randomUUID()}`,
+    attributes: statusAttributes(n),
+  });
 }
 
 /**
