@@ -14,6 +14,7 @@
 import { resolveRunSettings, type RunFlags } from "../config/run_settings.ts";
 import { Interrupt } from "../engine/interrupt.ts";
 import { parseWebAuth, type WebCredentials } from "../web/basic_auth.ts";
+import { isLoopbackHostname } from "../web/loopback.ts";
 import { startWebServer, type WebServer } from "../web/web_server.ts";
 import { WebSession } from "../web/web_session.ts";
 
@@ -29,11 +30,6 @@ export interface WebRunOptions {
   signal?: AbortSignal;
   /** Called once the server listens. */
   onListening?: (server: WebServer) => void;
-}
-
-/** True for addresses only this machine can reach. */
-function isLoopbackHost(host: string): boolean {
-  return host === "localhost" || host === "::1" || host.startsWith("127.");
 }
 
 /**
@@ -79,7 +75,7 @@ export async function webRunCommand(flags: RunFlags, options: WebRunOptions = {}
     throw error;
   }
   notice(`osml-load web UI: ${server.url}  (Ctrl-C to quit)`);
-  if (!isLoopbackHost(hostname) && auth === undefined) {
+  if (!isLoopbackHostname(hostname) && auth === undefined) {
     notice(
       `WARNING: the web UI listens on ${hostname}, reachable from other machines, with no password: anyone who can reach it can start load tests that spend AWS money. Add --web-auth USER:PASSWORD (or OSML_LOAD_WEB_AUTH).`,
     );
