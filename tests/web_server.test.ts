@@ -19,7 +19,8 @@ import { typeRps, userMixRows } from "../mod/web/dashboard_snapshot.ts";
 import { MAX_QUEUED_CHUNKS, SseHub } from "../mod/web/sse_hub.ts";
 import { startWebServer, type WebServer } from "../mod/web/web_server.ts";
 import { WebSession } from "../mod/web/web_session.ts";
-import { resolveWebAuth } from "../mod/commands/web_run.ts";
+import { resolveWebAuth, webRunCommand } from "../mod/commands/web_run.ts";
+import { withSimulator } from "./engine_test_support.ts";
 import { resolveRunSettings } from "../mod/config/run_settings.ts";
 import { StatsAggregator } from "../mod/stats/aggregator.ts";
 import type { OutputContext } from "../mod/output/output.ts";
@@ -645,4 +646,45 @@ Deno.test("job rows: filter by status, sort by any column, newest first, capped 
   assert.deepEqual(oldest.rows.map((r) => r.job_id), ["j000", "j001"]);
   const byDuration = selectJobRows(records, { sort: "processing_duration", dir: "desc", limit: 1 });
   assert.equal(byDuration.rows[0]!.job_id, "j599");
+});
+
+Deno.test({
+  name:
+    "--autostart runs the test at once and --autoquit quits the web UI after it, with its exit code",
+  sanitizeOps: true,
+  sanitizeResources: true,
+  fn: () =>
+    withSimulator(
+      { modelRunner: { workers: 4, fixedMs: 20, msPerMegapixel: 0 } },
+      async (sim, dir) => {
+        const notices: string[] = [];
+        const listening = Promise.withResolvers<WebServer>();
+        const code = await webRunCommand({
+          sourceBucket: `s3://${sim.seeded!.imageBucket}`,
+          resultBucket: `s3://${sim.seeded!.resultBucket}`,
+          users: "1",
+          runTime: "2s",
+          waitMin: "0.2",
+          waitMax: "0.3",
+          logDir: join(dir, "logs"),
+          webPort: "0",
+        }, {
+          env: Deno.env.toObject(),
+          notice: (line) => notices.push(line),
+          log: () => {},
+          autostart: true,
+          autoquitS: 0,
+          onListening: (server) => listening.resolve(server),
+        });
+        await listening.promise;
+        assert.ok([0, 1].includes(code), `the run's exit code (${code})`);
+        assert.ok(
+          notices.some((n) => n.includes("--autostart: the run started")),
+          notices.join("\n"),
+        );
+        assert.ok(notices.some((n) => n.includes("--autoquit: the run ended")), notices.join("\n"));
+        const summary = JSON.parse(await Deno.readTextFile(join(dir, "logs", "job_summary.json")));
+        assert.ok(summary.total_image_sent > 0, "the autostarted run sent jobs");
+      },
+    ),
 });

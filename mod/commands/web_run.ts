@@ -30,6 +30,22 @@ export interface WebRunOptions {
   signal?: AbortSignal;
   /** Called once the server listens. */
   onListening?: (server: WebServer) => void;
+  /**
+   * Start a run at once with the command line's values (Locust's `--autostart`; default: the
+   * settings' `autostart`, when the option table provides it).
+   */
+  autostart?: boolean;
+  /**
+   * With `autostart`: quit this many seconds after the run ends (Locust's `--autoquit N`;
+   * default: the settings' `autoquitS`, when the option table provides it).
+   */
+  autoquitS?: number;
+}
+
+/** Settings the option table adds for Locust's `--autostart` and `--autoquit` (optional here). */
+interface AutoSettings {
+  autostart?: boolean;
+  autoquitS?: number;
 }
 
 /**
@@ -56,7 +72,11 @@ export async function webRunCommand(flags: RunFlags, options: WebRunOptions = {}
   const env = options.env ?? Deno.env.toObject();
   const notice = options.notice ?? ((line: string) => console.error(line));
   const auth = resolveWebAuth(flags, env);
-  const { webHost: hostname, webPort: port } = resolveRunSettings(flags, env);
+  const settings = resolveRunSettings(flags, env);
+  const { webHost: hostname, webPort: port } = settings;
+  const auto = settings as typeof settings & AutoSettings;
+  const autostart = options.autostart ?? auto.autostart === true;
+  const autoquitS = options.autoquitS ?? auto.autoquitS;
   const session = new WebSession({
     flags,
     env,
@@ -83,6 +103,26 @@ export async function webRunCommand(flags: RunFlags, options: WebRunOptions = {}
   options.onListening?.(server);
 
   const done = new AbortController();
+  if (autostart) {
+    try {
+      session.start(session.form);
+      notice("--autostart: the run started with the command line's settings");
+    } catch (error) {
+      notice(`--autostart: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  let quitTimer: ReturnType<typeof setTimeout> | undefined;
+  if (autoquitS !== undefined && !autostart) {
+    notice("--autoquit only works with --autostart (as in Locust): ignored");
+  } else if (autoquitS !== undefined && session.state !== "idle") {
+    // Quit N seconds after the started run ends (Locust's --autoquit).
+    void session.settled().then(() => {
+      if (done.signal.aborted) return;
+      notice(`--autoquit: the run ended, quitting in ${autoquitS} s`);
+      quitTimer = setTimeout(() => done.abort(), autoquitS * 1000);
+    });
+  }
+
   const interrupt = options.signal ? undefined : Interrupt.listen((signal) => {
     notice(
       `${signal} received: stopping the web UI${session.state === "running" ? " and the run" : ""}`,
@@ -100,6 +140,7 @@ export async function webRunCommand(flags: RunFlags, options: WebRunOptions = {}
     await server.close();
     return code;
   } finally {
+    clearTimeout(quitTimer);
     interrupt?.dispose();
   }
 }

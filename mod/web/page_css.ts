@@ -148,12 +148,12 @@ table.sortable th[aria-sort="descending"]::after { content: " ▼"; }
 @media (max-width: 700px) {
   table.stats th.col-type, table.stats td.col-type { display: none; }
   table.stats .type-inline { display: block; font-size: 10px; color: var(--muted); font-weight: 400; }
-  table.stats .col-name {
+  table.stats td.col-name, table.stats th.col-name {
     position: sticky; left: 0; z-index: 1; background: var(--panel);
-    min-width: 130px; max-width: 150px; box-shadow: 1px 0 0 var(--line);
+    min-width: 120px; max-width: 140px; box-shadow: 1px 0 0 var(--line);
   }
-  table.stats thead .col-name { z-index: 2; background: #eef2f6; }
-  table.stats tfoot .col-name { background: #f8fafc; }
+  table.stats thead th.col-name { z-index: 2; background: #eef2f6; }
+  table.stats tfoot td.col-name { background: #f8fafc; }
 }
 @media (max-width: 600px) {
   .topbar { padding: 8px 10px; gap: 6px 12px; }

@@ -32,6 +32,11 @@ const KNOWN_STATUS = new Set(["STARTED", "IN_PROGRESS", "SUCCESS", "PARTIAL", "F
 const OPEN_STATUS = new Set(["STARTED", "IN_PROGRESS"]);
 const LOG_LINES = 500;
 
+/** A rate: one decimal below 100, whole with separators above. */
+function fmtRate(n: number | null): string {
+  return n !== null && n >= 100 ? fmtInt(n) : fmtFixed(n, 1);
+}
+
 type Tab = "dashboard" | "failures" | "exceptions" | "jobs" | "logs" | "downloads";
 
 /** The live page's state and rendering. */
@@ -222,7 +227,7 @@ class LiveApp {
       ["Timed out", fmtInt(j?.total_image_timed_out)],
       ["GB processed", fmtFixed(j?.total_gb_processed, 2)],
       ["Pixels processed", fmtInt(j?.total_pixels_processed)],
-      ["Images / hour", fmtFixed(perHour(j?.total_image_processed), 1)],
+      ["Images / hour", fmtRate(perHour(j?.total_image_processed))],
       ["GB / hour", fmtFixed(perHour(j?.total_gb_processed), 2)],
     ];
     for (const [label, value, cls] of items) {
@@ -321,6 +326,7 @@ class LiveApp {
       else this.#charts.set(spec.id, new Chart(figure.querySelector<HTMLElement>(".plot")!, model));
       figure.dataset.points = String(this.#timeline.length);
       figure.dataset.unit = model.unit;
+      if (model.rightUnit) figure.dataset.rightUnit = model.rightUnit;
     }
   }
 
@@ -507,14 +513,15 @@ class LiveApp {
     });
     byId("btn-new").addEventListener("click", async () => {
       this.#wantStartForm = true;
+      if (this.#last) this.#renderControls(this.#last);
       try {
-        // The server keeps the last start's values: "New test" starts from them.
+        // The server keeps the last start's values: "New test" starts from them (also after a
+        // reload of the page).
         const config = await getJson<ConfigBody>("/api/config");
         this.#form.fill(config.form);
       } catch (error) {
         this.#showError(`Could not load the settings: ${(error as Error).message}`);
       }
-      if (this.#last) this.#renderControls(this.#last);
     });
   }
 }

@@ -15,9 +15,13 @@ import { type ChartData, chartData, jobLatencyUnit, TIMELINE_CHARTS } from "./ch
 import { Chart } from "./charts.ts";
 import { byId, el } from "./dom.ts";
 
-function figure(box: HTMLElement, id: string, title: string): HTMLElement {
+function figure(box: HTMLElement, id: string, title: string, model?: ChartData): HTMLElement {
   const fig = el("figure", null, "chart");
   fig.id = id;
+  if (model) {
+    fig.dataset.unit = model.unit;
+    if (model.rightUnit) fig.dataset.rightUnit = model.rightUnit;
+  }
   const plot = el("div", null, "plot");
   fig.append(el("figcaption", title), plot);
   box.append(fig);
@@ -86,16 +90,14 @@ export function startReport(): void {
   const data = JSON.parse(byId("report-data").textContent ?? "{}") as ReportData;
   const box = byId("charts");
   for (const spec of TIMELINE_CHARTS) {
-    const plot = figure(box, spec.id, spec.title);
-    if (data.timeline.length === 0) {
-      plot.textContent = "No data.";
-      continue;
-    }
-    new Chart(plot, chartData(spec, data.timeline));
+    const model = chartData(spec, data.timeline);
+    const plot = figure(box, spec.id, spec.title, model);
+    if (data.timeline.length === 0) plot.textContent = "No data.";
+    else new Chart(plot, model);
   }
   if (data.capacity.length > 0) {
     for (const [id, title, model] of capacityCharts(data.capacity)) {
-      new Chart(figure(box, id, title), model);
+      new Chart(figure(box, id, title, model), model);
     }
   }
 }
