@@ -22,6 +22,8 @@ import { startWebServer, type WebServer } from "../mod/web/web_server.ts";
 import { WebSession } from "../mod/web/web_session.ts";
 import type { Simulator, SimulatorOptions } from "../mod/sim/simulator.ts";
 import { withSimulator } from "./engine_test_support.ts";
+import { StatsAggregator } from "../mod/stats/aggregator.ts";
+import type { OutputContext } from "../mod/output/output.ts";
 
 const XSS_NAME = "<img src=x onerror=alert(1)>.tif";
 const CHROMIUM_ARGS = [
@@ -480,6 +482,99 @@ Deno.test({
       await page.locator("#f-users").blur();
       await waitText(page, "e-users", /--users/);
       assert.equal(session.state, "idle");
+      assert.deepEqual(errors, []);
+    } finally {
+      await browser.close();
+      restore();
+      await server.close();
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "web UI: while the engine waits for jobs after the run time, the page says so and only “Stop now” is offered",
+  sanitizeResources: true,
+  sanitizeOps: true,
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "osml-load-drain-" });
+    const stops: string[] = [];
+    const ended = Promise.withResolvers<void>();
+    let stoppedAt: number | undefined;
+    const inFlight = {
+      total_image_sent: 5,
+      total_image_in_progress: 3,
+      total_image_processed: 2,
+      total_image_succeeded: 2,
+      total_image_failed: 0,
+      total_gb_processed: 0,
+      total_pixels_processed: 0,
+      total_image_partial: 0,
+      total_image_timed_out: 0,
+    };
+    // A stand-in engine that is in its drain phase (sending stopped, 3 jobs in flight).
+    const session = new WebSession({
+      flags: { sourceBucket: "s3://images", resultBucket: "s3://results", logDir: `${dir}/logs` },
+      env: {},
+      write: () => {},
+      runner: async (_settings, options = {}) => {
+        const ctx: OutputContext = {
+          stats: new StatsAggregator(),
+          userCount: () => 0,
+          jobs: () => inFlight,
+          timeline: () => [],
+          configuration: [],
+          startedAt: Date.now(),
+          stoppedAt: () => stoppedAt,
+          phase: () => stoppedAt === undefined ? "drain" : "finish",
+          drainDeadline: () => Date.now() + 90_000,
+        };
+        for (const output of options.extraOutputs ?? []) await output.start?.(ctx);
+        options.onStarted?.({
+          setUsers() {},
+          stop(mode) {
+            stops.push(mode ?? "now");
+            if (mode === "now") ended.resolve();
+          },
+          resetStats() {},
+        }, ctx);
+        await ended.promise;
+        stoppedAt = Date.now();
+        for (const output of options.extraOutputs ?? []) await output.finish(ctx);
+        return {
+          exitCode: 0,
+          reason: "window",
+          stats: ctx.stats,
+          jobs: inFlight,
+          files: [],
+          prepared: undefined as never,
+        };
+      },
+    });
+    const server = startWebServer({ session, hostname: "127.0.0.1", port: 0 });
+    const { browser, restore } = await launch(dir);
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      const errors: string[] = [];
+      page.on("pageerror", (e) => errors.push(e.message));
+      await page.goto(server.url);
+      await page.waitForFunction(() =>
+        (globalThis as unknown as Dom).document.getElementById("f-users")?.value === "1"
+      );
+      await page.click("#btn-start");
+      await waitText(
+        page,
+        "banner-drain",
+        /^The run time ended\. Waiting for 3 job\(s\) in flight, giving up in 1m/,
+      );
+      assert.equal(await page.isVisible("#btn-stop-wait"), false, "already waiting");
+      assert.equal(await page.isVisible("#btn-stop-now"), true);
+      await page.click("#btn-stop-now");
+      await waitText(page, "m-state", "finished");
+      assert.deepEqual(stops, ["now"]);
+      await waitText(page, "banner-drain", /3 job\(s\) were still in flight .* not waited for/);
+      assert.equal(await jobStat(page, "Not waited for (unknown)"), 3);
       assert.deepEqual(errors, []);
     } finally {
       await browser.close();

@@ -144,13 +144,16 @@ class LiveApp {
     const banner = byId("banner-drain");
     const open = s.jobs?.total_image_in_progress ?? 0;
     let text = "";
-    if (s.state === "stopping" && s.stopMode === "wait") {
+    const draining = s.phase === "drain" && s.stopMode !== "now" &&
+      (s.state === "running" || s.state === "stopping");
+    if (draining || (s.state === "stopping" && s.stopMode === "wait")) {
       const left = s.drainDeadline !== null
         ? `, giving up in ${fmtDuration((s.drainDeadline - s.now) / 1000)}`
         : s.completionTimeoutS !== null
         ? `, for at most ${fmtDuration(s.completionTimeoutS)}`
         : "";
-      text = `Stopped sending. Waiting for ${fmtInt(open)} job(s) in flight${left}. ` +
+      text = `${draining && s.stopMode === null ? "The run time ended" : "Stopped sending"}. ` +
+        `Waiting for ${fmtInt(open)} job(s) in flight${left}. ` +
         `“Stop now” ends the wait; open jobs then stay unknown.`;
     } else if (s.state === "stopping") {
       text = "Stopping now: users stop, outputs are written; open jobs are not waited for.";
@@ -165,9 +168,12 @@ class LiveApp {
   #renderControls(s: DashboardSnapshot): void {
     const st = s.state;
     const live = st === "preparing" || st === "running";
-    byId("btn-stop-wait").hidden = !live;
-    const stopNow = byId<HTMLButtonElement>("btn-stop-now");
-    stopNow.hidden = !(live || (st === "stopping" && s.stopMode === "wait"));
+    // While the engine waits for jobs (after the run time, or after "stop and wait") only
+    // "stop now" is left: it ends the wait.
+    const waiting = (s.phase === "drain" && s.stopMode !== "now") ||
+      (st === "stopping" && s.stopMode === "wait");
+    byId("btn-stop-wait").hidden = !live || waiting;
+    byId("btn-stop-now").hidden = !(live || (st === "stopping" && waiting));
     byId("btn-edit").hidden = st !== "running";
     byId("btn-reset").hidden = !(st === "running" || st === "stopping");
     byId("btn-new").hidden = st !== "finished";
