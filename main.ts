@@ -15,5 +15,6 @@ import { buildProgram } from "./mod/cli/program.ts";
 import { runCli } from "./mod/cli/run_cli.ts";
 
 if (import.meta.main) {
-  Deno.exitCode = await runCli(buildProgram(), Deno.args);
+  // Exit explicitly: a finished command must end the process even if a library left a handle open.
+  Deno.exit(await runCli(buildProgram(), Deno.args));
 }

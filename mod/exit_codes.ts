@@ -19,6 +19,11 @@ export const ExitCode = {
   UsageError: 2,
   /** One or more `--threshold` expressions did not hold. */
   ThresholdsFailed: 3,
+  /**
+   * The tool itself failed during the run (an output that could not be written, a worker or the
+   * status monitor that died): the run was stopped and what could be written was written.
+   */
+  ToolFailed: 4,
   /** Stopped by Ctrl-C or SIGTERM (outputs were still written). */
   Interrupted: 130,
 } as const;

@@ -163,12 +163,14 @@ async function monitorDrain(messages: number) {
     region: "us-west-2",
     queueUrl,
     keepForeign: false,
+    awsTimeoutMs: 15_000,
     waitTimeSeconds: 1,
     onEvents: (events) => {
       seen += events.length;
       if (seen >= messages) resolveDone();
     },
     onWarning: (m) => console.error(m),
+    onFatal: (m) => console.error(m),
   });
   await done;
   const seconds = (performance.now() - started) / 1000;

@@ -125,3 +125,80 @@ Deno.exit(await runCli(p, Deno.args));
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("sim command: its export lines are enough for run --headless (buckets included)", async () => {
+  const root = new URL("..", import.meta.url);
+  const dir = await Deno.makeTempDir({ prefix: "sim-exports-test-" });
+  const stop = new AbortController();
+  const lines: string[] = [];
+  let ready!: () => void;
+  const up = new Promise<void>((resolve) => ready = resolve);
+  const { serveSimulator } = await import("../mod/sim/serve_sim.ts");
+  const serving = serveSimulator(
+    { port: 0, modelRunner: { fixedMs: 10, msPerMegapixel: 0, failureRate: 0, partialRate: 0 } },
+    {
+      signal: stop.signal,
+      handleSignals: false,
+      print: (l) => lines.push(l),
+      onReady: () => ready(),
+    },
+  );
+  try {
+    await up;
+    const exported = Object.fromEntries(
+      lines.flatMap((l) => {
+        const m = /^export (\w+)=(.*)$/.exec(l);
+        return m ? [[m[1]!, m[2]!]] : [];
+      }),
+    );
+    assert.match(
+      exported.S3_LOAD_TEST_SOURCE_IMAGE_BUCKET ?? "",
+      /^s3:\/\/osml-test-images-\d{12}$/,
+    );
+    assert.match(exported.S3_LOAD_TEST_RESULT_BUCKET ?? "", /^s3:\/\/mr-bucket-sink-\d{12}$/);
+    // A shell with nothing but the export lines (and what deno itself needs).
+    const env: Record<string, string> = { ...exported };
+    for (const name of ["HOME", "PATH", "DENO_DIR", "XDG_CACHE_HOME"]) {
+      const value = Deno.env.get(name);
+      if (value !== undefined) env[name] = value;
+    }
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--quiet",
+        "--config",
+        new URL("deno.json", root).pathname,
+        "--allow-net",
+        "--allow-env",
+        "--allow-read",
+        "--allow-write",
+        "--allow-sys",
+        new URL("main.ts", root).pathname,
+        "run",
+        "--headless",
+        "-t",
+        "2s",
+        "-u",
+        "2",
+        "-r",
+        "2",
+        "--log-dir",
+        `${dir}/logs`,
+      ],
+      cwd: dir,
+      clearEnv: true,
+      env,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const stderr = new TextDecoder().decode(output.stderr);
+    assert.doesNotMatch(stderr, /is required/);
+    assert.equal(output.code, 0, stderr);
+    const summary = JSON.parse(await Deno.readTextFile(`${dir}/logs/job_summary.json`));
+    assert.ok(summary.total_image_sent > 0, "the run sent no jobs");
+  } finally {
+    stop.abort();
+    await serving;
+    await Deno.remove(dir, { recursive: true });
+  }
+});

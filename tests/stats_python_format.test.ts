@@ -13,7 +13,6 @@ import {
   percentileOf,
   readablePercentiles,
 } from "../mod/stats/response_times.ts";
-import { ExactSum } from "../mod/stats/exact_sum.ts";
 
 Deno.test("python format: float repr matches Python's repr", () => {
   const cases: [number, string][] = [
@@ -82,14 +81,4 @@ Deno.test("response times: Locust's percentile walk, median and readable labels"
     "100%",
     "58.0%",
   ]);
-});
-
-Deno.test("exact sum: order does not change the result", () => {
-  const values = [0.1, 1e16, 0.2, -1e16, 0.3, 123.456, 1e-9];
-  const forward = new ExactSum();
-  const backward = new ExactSum();
-  for (const v of values) forward.add(v);
-  for (const v of [...values].reverse()) backward.add(v);
-  assert.equal(forward.value(), backward.value());
-  assert.equal(forward.value(), 124.056000001); // math.fsum of the same values
 });

@@ -357,7 +357,7 @@ Deno.test("no endpoints, no images, or no request file stop the run before it st
       },
     );
     assert.equal(
-      dry.prepared.userInputs.endpoints.length,
+      dry.prepared!.userInputs.endpoints.length,
       4,
       "--include-all-endpoints keeps them all",
     );

@@ -17,12 +17,15 @@ import {
   type SQSClient,
 } from "@aws-sdk/client-sqs";
 import { sqsClient } from "../mod/aws/sqs_client.ts";
+import { abortableSleep } from "../mod/engine/abortable_sleep.ts";
 import { parseStatusMessage } from "../mod/engine/status_message.ts";
 import type { FromMonitorWorker, StatusEvent, ToMonitorWorker } from "../mod/engine/protocol.ts";
 
 type Init = Extract<ToMonitorWorker, { type: "init" }>;
 
 const GRACE_MS = 10_000;
+/** Most foreign messages held or remembered at once: a busy shared queue cannot grow memory. */
+const HELD_LIMIT = 10_000;
 const known = new Set<string>();
 const held = new Map<
   string,
@@ -69,7 +72,7 @@ let pollers = 0;
 const pollersDone: Promise<void>[] = [];
 
 async function loop(setup: Init): Promise<void> {
-  const sqs = sqsClient({ region: setup.region });
+  const sqs = sqsClient({ region: setup.region, timeoutMs: setup.awsTimeoutMs });
   startPoller(sqs, setup, true);
   // Wait for every poller, including those that join later.
   for (let i = 0; i < pollersDone.length; i++) await pollersDone[i];
@@ -107,7 +110,7 @@ async function poll(sqs: SQSClient, setup: Init, permanent: boolean): Promise<vo
         }); retrying`,
       });
       post({ type: "events", events: [], received: 0, malformed: 0, foreign: 0, errors: 1 });
-      await new Promise((r) => setTimeout(r, Math.min(5000, 250 * 2 ** Math.min(errors, 5))));
+      await abortableSleep(Math.min(5000, 250 * 2 ** Math.min(errors, 5)), abort.signal);
       continue;
     }
     errors = 0;
@@ -127,6 +130,12 @@ async function poll(sqs: SQSClient, setup: Init, permanent: boolean): Promise<vo
         events.push(event);
         toDelete.push(message);
       } else if (message.MessageId && !held.has(message.MessageId)) {
+        if (held.size >= HELD_LIMIT) {
+          // Full: the oldest held message is counted as foreign and left on the queue.
+          const oldest = held.keys().next().value!;
+          held.delete(oldest);
+          rememberForeign(oldest);
+        }
         held.set(message.MessageId, { message, jobId: parsed.jobId, event, since: now });
       }
     }
@@ -158,13 +167,18 @@ function releaseHeld(events: StatusEvent[], toDelete: Message[], now: number): n
       held.delete(id);
     } else if (now - entry.since > GRACE_MS) {
       held.delete(id);
-      if (!foreignSeen.has(id)) {
-        foreignSeen.add(id);
-        foreign++;
-      }
+      if (rememberForeign(id)) foreign++;
     }
   }
   return foreign;
+}
+
+/** Remember a foreign message id (bounded); true when it was new. */
+function rememberForeign(id: string): boolean {
+  if (foreignSeen.has(id)) return false;
+  foreignSeen.add(id);
+  if (foreignSeen.size > HELD_LIMIT) foreignSeen.delete(foreignSeen.values().next().value!);
+  return true;
 }
 
 self.onmessage = (event: MessageEvent<ToMonitorWorker>) => {

@@ -20,13 +20,16 @@ import { userKind } from "../mod/users/registry.ts";
 import { kindOfUser } from "../mod/users/user_mix.ts";
 import { ArrivalScheduler } from "../mod/engine/arrival_scheduler.ts";
 import { abortableSleep } from "../mod/engine/abortable_sleep.ts";
+import { type UserBody, UserSlots } from "../mod/engine/virtual_user.ts";
 
 type Init = Extract<ToUserWorker, { type: "init" }>;
 
 const FLUSH_MS = 500;
 const recorder = new DeltaRecorder();
 let jobs: JobRegistration[] = [];
-const users = new Map<number, { abort: AbortController; done: Promise<void> }>();
+/** Aborted signal for a context asked about a user that no longer exists. */
+const STOPPED = AbortSignal.abort();
+let slots = new UserSlots(() => ({ iterate: () => Promise.resolve() }));
 const waiters = new Map<string, (outcome: JobOutcome) => void>();
 const early = new Map<string, JobOutcome>();
 const EARLY_LIMIT = 1000;
@@ -45,14 +48,15 @@ function post(message: FromUserWorker): void {
 function flush(): void {
   const delta = recorder.take();
   const arrivalDelta = arrivals?.takeDelta();
-  if (!delta && !arrivalDelta && jobs.length === 0 && users.size === lastRunning) return;
-  lastRunning = users.size;
+  const running = slots.running;
+  if (!delta && !arrivalDelta && jobs.length === 0 && running === lastRunning) return;
+  lastRunning = running;
   post({
     type: "batch",
     workerIndex: init!.workerIndex,
     delta,
     jobs,
-    running: users.size,
+    running,
     ...(arrivalDelta ? { arrivals: arrivalDelta } : {}),
   });
   jobs = [];
@@ -83,15 +87,17 @@ function setRate(rate: number, totalUsers: number, since: number): void {
   }
 }
 
-function startUser(index: number, setup: Init, sqs: ReturnType<typeof sqsClient>): void {
-  const abort = new AbortController();
-  const signal = abort.signal;
+/** The body of user `index`: its kind's onStart, then tasks (on the open model's clock, or with waits). */
+function userBody(index: number, setup: Init, sqs: ReturnType<typeof sqsClient>): UserBody {
+  const handleSignal = () => slots.get(index)?.signal ?? STOPPED;
   const ctx: UserContext = {
     userIndex: index,
     images: setup.images,
     settings: setup.settings,
     sqs,
-    signal,
+    get signal() {
+      return handleSignal();
+    },
     scheduledAt: undefined,
     emit: (sample) => recorder.record(sample),
     exception: (report) => recorder.recordException(report),
@@ -107,6 +113,7 @@ function startUser(index: number, setup: Init, sqs: ReturnType<typeof sqsClient>
         early.delete(imageId);
         return Promise.resolve(known);
       }
+      const signal = handleSignal();
       return new Promise<JobOutcome>((resolve) => {
         const finish = (outcome: JobOutcome) => {
           clearTimeout(timer);
@@ -120,22 +127,22 @@ function startUser(index: number, setup: Init, sqs: ReturnType<typeof sqsClient>
         waiters.set(imageId, finish);
       });
     },
-    sleep: (ms) => abortableSleep(ms, signal),
+    sleep: (ms) => abortableSleep(ms, handleSignal()),
     random: Math.random,
   };
   const user = userKind(kindOfUser(setup.mix, index)).create(ctx);
-  const done = (async () => {
-    try {
+  return {
+    onStart: async () => {
       await user.onStart?.();
-    } catch (error) {
-      reportException(ctx, error);
-      return;
-    }
-    while (!signal.aborted) {
+    },
+    async iterate(signal) {
       if (arrivals) {
         // Open model: run a task when the clock schedules one; no wait time.
         const at = await arrivals.next(signal);
-        if (at === undefined) break;
+        if (at === undefined) {
+          if (!signal.aborted) await abortableSleep(20, signal);
+          return;
+        }
         ctx.scheduledAt = at;
       }
       try {
@@ -144,17 +151,12 @@ function startUser(index: number, setup: Init, sqs: ReturnType<typeof sqsClient>
         reportException(ctx, error);
       }
       ctx.scheduledAt = undefined;
-      if (signal.aborted) break;
-      if (!arrivals) await ctx.sleep(user.waitMs());
-    }
-  })();
-  users.set(index, { abort, done });
-  done.finally(() => {
-    if (users.get(index)?.abort === abort) users.delete(index);
-  });
+      if (!arrivals && !signal.aborted) await ctx.sleep(user.waitMs());
+    },
+  };
 }
 
-function reportException(ctx: UserContext, error: unknown): void {
+function reportException(ctx: Pick<UserContext, "exception">, error: unknown): void {
   const err = error instanceof Error ? error : new Error(String(error));
   ctx.exception({
     message: err.message,
@@ -164,22 +166,20 @@ function reportException(ctx: UserContext, error: unknown): void {
   });
 }
 
-function setUserCount(count: number, sqs: ReturnType<typeof sqsClient>): void {
+/** Run this worker's users among the first `count` (user `u` is worker `u % workerCount`'s). */
+function setUserCount(count: number): void {
   const setup = init!;
   if (stopping) return;
-  for (let u = setup.workerIndex; u < count; u += setup.workerCount) {
-    if (!users.has(u)) startUser(u, setup, sqs);
-  }
-  for (const [u, user] of users) if (u >= count) user.abort.abort();
+  const mine: number[] = [];
+  for (let u = setup.workerIndex; u < count; u += setup.workerCount) mine.push(u);
+  slots.setWanted(mine);
 }
 
 async function stopAll(): Promise<void> {
   if (stopping) return;
   stopping = true;
   clearTimeout(arrivalTimer);
-  const running = [...users.values()];
-  for (const user of running) user.abort.abort();
-  await Promise.all(running.map((u) => u.done));
+  await slots.stopAll();
   arrivals?.dropPending();
   clearInterval(flushTimer);
   flush();
@@ -190,11 +190,18 @@ self.onmessage = (event: MessageEvent<ToUserWorker>) => {
   const message = event.data;
   if (message.type === "init") {
     init = message;
-    const sqs = sqsClient({ region: message.settings.region });
+    const sqs = sqsClient({
+      region: message.settings.region,
+      timeoutMs: message.settings.awsTimeoutMs,
+    });
+    slots = new UserSlots(
+      (index) => userBody(index, message, sqs),
+      (_index, error) => reportException({ exception: (r) => recorder.recordException(r) }, error),
+    );
     const channel = new BroadcastChannel(message.controlChannel);
     channel.onmessage = (e: MessageEvent<ControlMessage>) => {
       const control = e.data;
-      if (control.type === "users") setUserCount(control.count, sqs);
+      if (control.type === "users") setUserCount(control.count);
       else if (control.type === "rate") setRate(control.rate, control.users, control.since);
       else if (control.type === "stop") {
         stopAll().finally(() => {

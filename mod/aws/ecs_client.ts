@@ -1,8 +1,9 @@
 import { ECSClient } from "@aws-sdk/client-ecs";
 import type { AwsSettings } from "./aws_settings.ts";
+import { withCallDeadline } from "./call_deadline.ts";
 
 /**
- * An ECS client for `settings.region`. Every client honours the standard credential chain, `AWS_PROFILE`,
+ * An ECS client for `settings.region`. Every call has a deadline and the run's cancellation (`timeoutMs`, `signal`). Every client honours the standard credential chain, `AWS_PROFILE`,
  * and the endpoint settings `AWS_ENDPOINT_URL` / `AWS_ENDPOINT_URL_<SERVICE>`.
  * One file per service, so a worker loads only the SDK it uses.
  *
@@ -13,5 +14,5 @@ import type { AwsSettings } from "./aws_settings.ts";
  * ```
  */
 export function ecsClient(settings: AwsSettings): ECSClient {
-  return new ECSClient({ region: settings.region });
+  return withCallDeadline(new ECSClient({ region: settings.region }), "ecs", settings);
 }

@@ -1,9 +1,10 @@
 import { S3Client } from "@aws-sdk/client-s3";
 import { hasEndpointOverride } from "./endpoint_override.ts";
 import type { AwsSettings } from "./aws_settings.ts";
+import { withCallDeadline } from "./call_deadline.ts";
 
 /**
- * An S3 client for `settings.region`, path-style when an endpoint override is set. Every client honours the standard credential chain, `AWS_PROFILE`,
+ * An S3 client for `settings.region`, path-style when an endpoint override is set. Every call has a deadline and the run's cancellation (`timeoutMs`, `signal`). Every client honours the standard credential chain, `AWS_PROFILE`,
  * and the endpoint settings `AWS_ENDPOINT_URL` / `AWS_ENDPOINT_URL_<SERVICE>`.
  * One file per service, so a worker loads only the SDK it uses.
  *
@@ -14,5 +15,9 @@ import type { AwsSettings } from "./aws_settings.ts";
  * ```
  */
 export function s3Client(settings: AwsSettings): S3Client {
-  return new S3Client({ region: settings.region, forcePathStyle: hasEndpointOverride("S3") });
+  return withCallDeadline(
+    new S3Client({ region: settings.region, forcePathStyle: hasEndpointOverride("S3") }),
+    "s3",
+    settings,
+  );
 }

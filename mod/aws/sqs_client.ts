@@ -1,8 +1,9 @@
 import { SQSClient } from "@aws-sdk/client-sqs";
 import type { AwsSettings } from "./aws_settings.ts";
+import { withCallDeadline } from "./call_deadline.ts";
 
 /**
- * An SQS client for `settings.region`. Every client honours the standard credential chain, `AWS_PROFILE`,
+ * An SQS client for `settings.region`. Every call has a deadline and the run's cancellation (`timeoutMs`, `signal`). Every client honours the standard credential chain, `AWS_PROFILE`,
  * and the endpoint settings `AWS_ENDPOINT_URL` / `AWS_ENDPOINT_URL_<SERVICE>`.
  * One file per service, so a worker loads only the SDK it uses.
  *
@@ -13,5 +14,5 @@ import type { AwsSettings } from "./aws_settings.ts";
  * ```
  */
 export function sqsClient(settings: AwsSettings): SQSClient {
-  return new SQSClient({ region: settings.region });
+  return withCallDeadline(new SQSClient({ region: settings.region }), "sqs", settings);
 }

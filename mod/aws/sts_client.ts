@@ -1,8 +1,9 @@
 import { STSClient } from "@aws-sdk/client-sts";
 import type { AwsSettings } from "./aws_settings.ts";
+import { withCallDeadline } from "./call_deadline.ts";
 
 /**
- * An STS client for `settings.region`. Every client honours the standard credential chain, `AWS_PROFILE`,
+ * An STS client for `settings.region`. Every call has a deadline and the run's cancellation (`timeoutMs`, `signal`). Every client honours the standard credential chain, `AWS_PROFILE`,
  * and the endpoint settings `AWS_ENDPOINT_URL` / `AWS_ENDPOINT_URL_<SERVICE>`.
  * One file per service, so a worker loads only the SDK it uses.
  *
@@ -13,5 +14,5 @@ import type { AwsSettings } from "./aws_settings.ts";
  * ```
  */
 export function stsClient(settings: AwsSettings): STSClient {
-  return new STSClient({ region: settings.region });
+  return withCallDeadline(new STSClient({ region: settings.region }), "sts", settings);
 }

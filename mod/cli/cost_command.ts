@@ -78,6 +78,11 @@ export function registerCostCommand(program: Command): void {
       collect,
     )
     .option("--format <format>", "standard output as table, json or csv", "table")
+    .option(
+      "--aws-timeout <duration>",
+      "timeout of one Cost Explorer call (connect and answer)",
+      "15s",
+    )
     .option("--region <region>", "accepted for compatibility; Cost Explorer always uses us-east-1")
     .addHelpText("after", HELP_EXAMPLES)
     .action(async (summary: string | undefined, options: Record<string, unknown>) => {
@@ -94,6 +99,7 @@ export function registerCostCommand(program: Command): void {
         service: strings(options["service"]),
         tag: strings(options["tag"]),
         format: string(options["format"]),
+        awsTimeout: string(options["awsTimeout"]),
       });
       Deno.exitCode = ExitCode.Ok;
     });

@@ -1,15 +1,20 @@
 import type { Command } from "commander";
-import { addRunOptions } from "./run_command.ts";
+import type { RunFlags } from "../config/run_settings.ts";
+import { addTableOptions } from "./command_options.ts";
 
 /**
  * Register `osml-load demo`: a real, short load test against the embedded
- * simulator, writing every output into one folder.
+ * simulator, writing every output into one folder. Its options and their
+ * demo defaults come from the option table.
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { Command } from "commander";
  * import { registerDemoCommand } from "./demo_command.ts";
- * registerDemoCommand(new Command("osml-load"));
+ * const program = new Command("osml-load");
+ * registerDemoCommand(program);
+ * assert.match(program.commands[0]!.helpInformation(), /\(default: 45s\)/);
  * ```
  */
 export function registerDemoCommand(program: Command): void {
@@ -18,21 +23,16 @@ export function registerDemoCommand(program: Command): void {
     .description(
       "run a short load test against the embedded simulator and write every output into one folder",
     )
-    .option("--out <dir>", "folder for every output", "demo-output")
-    .option("--sim-workers <n>", "simulated Model Runner workers", "4")
-    .option("--ms-per-megapixel <ms>", "simulated processing time per megapixel", "5")
     .addHelpText(
       "after",
       `
-Defaults: 5 users, spawn rate 5/s, 45 s window, then wait for completion (about a minute in all).
-Every \`run\` option works too, e.g.:
+The demo is headless and waits for its jobs to finish (about a minute in all with the defaults);
+it points the AWS settings at its own simulator, so it takes no buckets, region or queues.
   osml-load demo --users 20 --run-time 2m --out /tmp/demo
 The demo exits 0 when the tool worked, even though the simulator fails some jobs on purpose.`,
     );
-  addRunOptions(demo).action(
-    async (options: Record<string, string | boolean | string[] | undefined>, command: Command) => {
-      const { demoCommand } = await import("../commands/demo.ts");
-      Deno.exitCode = await demoCommand(options, (name) => command.getOptionValueSource(name));
-    },
-  );
+  addTableOptions(demo, "demo").action(async (options: RunFlags) => {
+    const { demoCommand } = await import("../commands/demo.ts");
+    Deno.exitCode = await demoCommand(options);
+  });
 }

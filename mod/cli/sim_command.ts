@@ -3,9 +3,10 @@ import { UsageError } from "../usage_error.ts";
 
 const HELP_EXAMPLES = `
 Examples:
-  # Serve the simulated deployment on the default port and point a shell at it
+  # Serve the simulated deployment on the default port; paste its export lines into
+  # another shell and run a load test there (the buckets are exported too)
   osml-load sim
-  eval "$(osml-load sim | grep ^export)"   # (in another shell: copy the export lines)
+  osml-load run --headless --run-time 30s --users 5
 
   # Any free port, a slow Model Runner with 2 workers and 10 % failures
   osml-load sim --port 0 --workers 2 --ms-per-megapixel 200 --failure-rate 0.1
@@ -19,7 +20,9 @@ Notes:
   Runner deployment: ImageRequestQueue (+ DLQ), ImageStatusQueue, the bucket
   osml-test-images-<account> of sample images, mr-bucket-sink-<account>, the
   ECS task definition and SageMaker endpoints centerpoint, aircraft, flood.
-  Any credentials work (the export lines use test/test).
+  Any credentials work (the export lines use test/test). The export lines also
+  set S3_LOAD_TEST_SOURCE_IMAGE_BUCKET and S3_LOAD_TEST_RESULT_BUCKET to the
+  seeded buckets.
 `;
 
 function numberOption(

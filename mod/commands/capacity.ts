@@ -5,32 +5,52 @@
  * @example
  * ```ts ignore
  * import { capacityCommand } from "./capacity.ts";
- * Deno.exitCode = await capacityCommand({ startRate: "1/s" }, () => undefined);
+ * Deno.exitCode = await capacityCommand({ startRate: "1/s" });
  * ```
  * @module
  */
 import { join } from "node:path";
 import { ExitCode } from "../exit_codes.ts";
-import { resolveRunSettings, type RunFlags } from "../config/run_settings.ts";
+import { resolveRun, type RunFlags } from "../config/run_settings.ts";
+import { findConfigFile } from "../config/config_file.ts";
+import { formatResolvedOptions } from "../config/format_options.ts";
 import { runLoadTest } from "../engine/load_test.ts";
+import { RunLog } from "../log/run_log.ts";
 import type { CapacitySearch } from "../shapes/capacity_shape.ts";
 import { writeTextFileAtomic } from "../fs/atomic_write.ts";
 import { formatCapacityReport } from "../shapes/capacity_report.ts";
 
-/** Run the capacity search; returns the exit code. */
+/**
+ * Run the capacity search; returns the exit code. Its defaults (20 users,
+ * the start rate and steps) come from the option table; it is always
+ * headless. `_sourceOf` is ignored: it was commander's value source, which
+ * the option table now tracks itself (kept so earlier callers still work).
+ */
 export async function capacityCommand(
   flags: RunFlags,
-  sourceOf: (name: string) => string | undefined,
+  _sourceOf?: (name: string) => string | undefined,
   write: (line: string) => void = (line) => console.log(line),
 ): Promise<number> {
-  const settings = resolveRunSettings({
-    ...flags,
-    shape: "capacity",
-    headless: true,
-    users: sourceOf("users") === "cli" ? flags.users : "20",
-  }, Deno.env.toObject());
-  const result = await runLoadTest(settings, { write });
+  const env = Deno.env.toObject();
+  const { settings, options } = resolveRun(flags, env, {
+    command: "capacity",
+    config: findConfigFile(flags, env),
+    fixed: { headless: true },
+  });
+  if (settings.dryRun) { for (const line of formatResolvedOptions(options)) write(line); }
+  const log = new RunLog({
+    verbose: settings.verbose,
+    level: settings.logLevel,
+    logFile: settings.logFile,
+  });
+  let result: Awaited<ReturnType<typeof runLoadTest>>;
+  try {
+    result = await runLoadTest(settings, { write, log });
+  } finally {
+    log.close();
+  }
   if (result.reason === "dry-run") return ExitCode.Ok;
+  if (!result.prepared) return result.exitCode;
   const search = result.prepared.shape as CapacitySearch;
   const report = { steps: search.steps(), result: search.result() };
   for (const line of formatCapacityReport(report.steps, report.result)) write(line);

@@ -12,6 +12,7 @@
  * @module
  */
 import { resolveRunSettings, type RunFlags } from "../config/run_settings.ts";
+import { resolveOptions } from "../config/resolve_options.ts";
 import { Interrupt } from "../engine/interrupt.ts";
 import { parseWebAuth, type WebCredentials } from "../web/basic_auth.ts";
 import { isLoopbackHostname } from "../web/loopback.ts";
@@ -49,7 +50,8 @@ interface AutoSettings {
 }
 
 /**
- * The web credentials from `--web-auth`, else `OSML_LOAD_WEB_AUTH`, else none.
+ * The web credentials from `--web-auth`, else `OSML_LOAD_WEB_AUTH`, else none
+ * (a config file's `web-auth` arrives here as a flag: see `frozenFlags`).
  *
  * @example
  * ```ts
@@ -61,9 +63,7 @@ export function resolveWebAuth(
   flags: RunFlags,
   env: Record<string, string | undefined>,
 ): WebCredentials | undefined {
-  const spec = typeof flags.webAuth === "string" && flags.webAuth !== ""
-    ? flags.webAuth
-    : env.OSML_LOAD_WEB_AUTH;
+  const spec = resolveOptions({ command: "run", flags, env }).values.webAuth;
   return spec ? parseWebAuth(spec) : undefined;
 }
 

@@ -1,28 +1,32 @@
 /**
- * The settings of one load test, resolved from the command line and the
- * environment (flags > environment > defaults; the ECS task definition is
- * read later, in discovery). Pure: no AWS calls here, so every bad flag is
- * reported before anything runs.
+ * The settings of one load test, resolved from the option table
+ * (`options.ts`): flag > environment > config file > default; the ECS task
+ * definition is read later, in discovery. Pure: no AWS calls and no file
+ * reads here, so every bad value is reported before anything runs.
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { resolveRunSettings } from "./run_settings.ts";
  * const settings = resolveRunSettings({ sourceBucket: "s3://images", resultBucket: "s3://results" }, {});
- * settings.users; // 1
- * settings.windowS; // 60
+ * assert.equal(settings.users, 1);
+ * assert.equal(settings.windowS, 60);
  * ```
  * @module
  */
 import { UsageError } from "../usage_error.ts";
-import { parseCount, parseDuration, parsePositiveNumber } from "./duration.ts";
-import { parseS3Location, type S3Location } from "./s3_location.ts";
+import type { S3Location } from "./s3_location.ts";
 import { parseUserMix, type UserMix } from "../users/user_mix.ts";
 import { resolveUserKindName } from "../users/registry.ts";
-import { parseThreshold } from "../stats/thresholds.ts";
-import { defaultMaxWorkers } from "./default_max_workers.ts";
 import { parseShapeSettings, type ShapeSettings } from "../shapes/shape_settings.ts";
+import type { LogLevel } from "../log/run_log.ts";
+import type { ConfigFile } from "./config_file.ts";
+import type { CommandName } from "./option_spec.ts";
+import type { OptionKey } from "./options.ts";
+import { sourceRank, withSource } from "./option_source.ts";
+import { type RawFlags, type ResolvedOptions, resolveOptions } from "./resolve_options.ts";
 
-/** Raw flag values as commander gives them (strings, booleans, string lists). */
+/** Raw flag values as commander gives them (strings, booleans, string lists), by option key. */
 export type RunFlags = Record<string, string | boolean | string[] | undefined>;
 
 /** Resolved settings of a run. */
@@ -37,12 +41,29 @@ export interface RunSettings {
   headless: boolean;
   webHost: string;
   webPort: number;
+  /** `--web-auth USER:PASSWORD` (or `OSML_LOAD_WEB_AUTH`), unparsed. */
+  webAuth: string | undefined;
+  /** Web UI: start a run at once with these settings (Locust's `--autostart`). */
+  autostart: boolean;
+  /** Web UI: quit this many seconds after the run ends (Locust's `--autoquit`). */
+  autoquitS: number | undefined;
+  /** Log DEBUG messages (`--verbose` or `-L DEBUG`). */
   verbose: boolean;
+  /** Least important level logged (`-L/--loglevel`; DEBUG with `--verbose`). */
+  logLevel: LogLevel;
+  /** Also append the log to this file (Locust's `--logfile`). */
+  logFile: string | undefined;
   /** CSV prefix (`.json` removed, as upstream). */
   csvPrefix: string | undefined;
   csvFullHistory: boolean;
   htmlPath: string | undefined;
   jsonPath: string | undefined;
+  /** JUnit XML report of the thresholds (`--junit`). */
+  junitPath: string | undefined;
+  /** Print only the final summary, not live tables (Locust's `--only-summary`). */
+  onlySummary: boolean;
+  /** Reset the statistics once every user has started (Locust's `--reset-stats`). */
+  resetStats: boolean;
   statsIntervalS: number;
   consoleIntervalS: number;
   logDir: string;
@@ -77,115 +98,180 @@ export interface RunSettings {
   awsTimeoutS: number;
 }
 
-function str(flags: RunFlags, key: string): string | undefined {
-  const value = flags[key];
-  return typeof value === "string" && value.trim() !== "" ? value : undefined;
+/** Which command's options and defaults apply, and the layers besides flags and environment. */
+export interface RunContext {
+  /** Default `run`. */
+  command?: CommandName;
+  /** The config file, when one was read (see `findConfigFile`). */
+  config?: ConfigFile | undefined;
+  /** Values the command sets itself (the demo's buckets, capacity's headless). */
+  fixed?: RawFlags;
 }
 
-function env(envVars: Record<string, string | undefined>, ...names: string[]): string | undefined {
-  for (const name of names) {
-    const value = envVars[name];
-    if (value) return value;
+/** The settings and the resolved options they came from (for `--dry-run`). */
+export interface ResolvedRun {
+  settings: RunSettings;
+  options: ResolvedOptions;
+}
+
+// The options of each shape, passed on to the shape parser as text.
+const SHAPE_KEYS: readonly OptionKey[] = [
+  "shape",
+  "stages",
+  "burstPeriod",
+  "burstMin",
+  "burstPeak",
+  "burstStd",
+  "burstMean",
+  "rate",
+  "rateStages",
+];
+const CAPACITY_KEYS: readonly OptionKey[] = [
+  "startRate",
+  "step",
+  "stepDuration",
+  "maxLatency",
+  "maxFailRatio",
+  "maxSteps",
+];
+
+/**
+ * Resolve the options of `context.command` (default `run`) and turn them
+ * into {@linkcode RunSettings}, with where each value came from.
+ *
+ * @example
+ * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { resolveRun } from "./run_settings.ts";
+ * const { settings, options } = resolveRun({ runTime: "30s" }, {}, { command: "demo", fixed: { sourceBucket: "a-b-c", resultBucket: "d-e-f" } });
+ * assert.equal(settings.users, 5);
+ * assert.equal(settings.windowS, 30);
+ * assert.equal(options.sources.users.kind, "default");
+ * ```
+ */
+export function resolveRun(
+  flags: RunFlags,
+  envVars: Record<string, string | undefined>,
+  context: RunContext = {},
+): ResolvedRun {
+  const command = context.command ?? "run";
+  const options = resolveOptions({
+    command,
+    flags,
+    env: envVars,
+    config: context.config,
+    ...(context.fixed ? { fixed: context.fixed } : {}),
+  });
+  const v = options.values;
+  const from = <T>(key: OptionKey, fn: () => T): T => withSource(options.sources[key], fn);
+  const userMix = from("userClass", () => parseUserMix(v.userClass, resolveUserKindName));
+  const needsBuckets = userMix.some((m) => m.kind === "load-test");
+  if (needsBuckets && !v.sourceBucket) {
+    throw new UsageError(
+      "--source-bucket is required (or set S3_LOAD_TEST_SOURCE_IMAGE_BUCKET, or source-bucket in osml-load.conf): give the S3 bucket of test images, e.g. --source-bucket s3://my-images",
+    );
   }
-  return undefined;
+  if (needsBuckets && !v.resultBucket) {
+    throw new UsageError(
+      "--result-bucket is required (or set S3_LOAD_TEST_RESULT_BUCKET, or result-bucket in osml-load.conf): give the S3 bucket for results, e.g. --result-bucket s3://my-results",
+    );
+  }
+  // --run-time wins over --processing-window-min given at the same level (flag, env, file).
+  const runTimeRank = sourceRank(options.sources.runTime);
+  const windowS = v.runTime !== undefined &&
+      runTimeRank >= sourceRank(options.sources.processingWindowMin)
+    ? v.runTime
+    : v.processingWindowMin * 60;
+  if (v.waitMax < v.waitMin) {
+    throw new UsageError(`--wait-max (${v.waitMax}) must be ≥ --wait-min (${v.waitMin})`);
+  }
+  const shapeText = (keys: readonly OptionKey[]) => {
+    const texts: Record<string, string> = {};
+    for (const key of keys) {
+      const text = options.texts[key];
+      if (typeof text === "string") texts[key] = text;
+    }
+    return texts;
+  };
+  const shape = command === "capacity"
+    ? parseShapeSettings({ ...shapeText(CAPACITY_KEYS), shape: "capacity" }, windowS)
+    : parseShapeSettings(shapeText(SHAPE_KEYS), windowS);
+  const logLevel: LogLevel = v.verbose ? "DEBUG" : v.loglevel;
+  const settings: RunSettings = {
+    sourceBucket: v.sourceBucket,
+    resultBucket: v.resultBucket,
+    modelName: v.modelName,
+    users: v.users,
+    spawnRate: v.spawnRate,
+    windowS,
+    headless: v.headless,
+    webHost: v.webHost,
+    webPort: v.webPort,
+    webAuth: v.webAuth,
+    autostart: v.autostart,
+    autoquitS: v.autoquit,
+    verbose: logLevel === "DEBUG",
+    logLevel,
+    logFile: v.logfile,
+    csvPrefix: v.output?.replaceAll(".json", ""),
+    csvFullHistory: v.csvFullHistory,
+    htmlPath: v.html,
+    jsonPath: v.json,
+    junitPath: v.junit,
+    onlySummary: v.onlySummary,
+    resetStats: v.resetStats,
+    statsIntervalS: v.statsInterval,
+    consoleIntervalS: v.consoleInterval,
+    logDir: v.logDir,
+    waitForCompletion: v.waitForCompletion,
+    completionTimeoutS: v.completionTimeout,
+    jobTimeoutS: v.jobTimeout,
+    awsAccount: v.awsAccount,
+    awsRegion: v.awsRegion,
+    inputQueue: v.mrInputQueue,
+    statusQueue: v.mrStatusQueue,
+    taskDefinitionPattern: v.taskDefinitionPattern,
+    testImageryLocation: v.testImageryLocation,
+    testResultsLocation: v.testResultsLocation,
+    requestFile: v.requestFile,
+    includeAllEndpoints: v.includeAllEndpoints,
+    userMix,
+    maxWorkers: v.maxWorkers,
+    keepForeignStatus: v.keepForeignStatus,
+    dryRun: v.dryRun,
+    thresholds: v.threshold,
+    exitCodeOnError: v.exitCodeOnError,
+    waitMinS: v.waitMin,
+    waitMaxS: v.waitMax,
+    shape,
+    maxLatenessS: v.maxLateness,
+    stopTimeoutS: v.stopTimeout,
+    awsTimeoutS: v.awsTimeout,
+  };
+  return { settings, options };
 }
 
 /**
- * Resolve and validate every run flag. `envVars` supplies the environment
- * fallbacks (`S3_LOAD_TEST_SOURCE_IMAGE_BUCKET` or `S3_SOURCE_IMAGE_BUCKET`,
+ * Resolve and validate every run option into {@linkcode RunSettings}.
+ * `envVars` supplies `OSML_LOAD_<FLAG>` and upstream's variables
+ * (`S3_LOAD_TEST_SOURCE_IMAGE_BUCKET` or `S3_SOURCE_IMAGE_BUCKET`,
  * `S3_LOAD_TEST_RESULT_BUCKET` or `S3_RESULT_BUCKET`, `SM_LOAD_TEST_MODEL`,
- * `PROCESSING_WINDOW_MIN`, `TASK_DEFINITION_PATTERN`).
+ * `PROCESSING_WINDOW_MIN`, `TASK_DEFINITION_PATTERN`); `context` names the
+ * command, the config file and the command's own values.
+ *
+ * @example
+ * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { resolveRunSettings } from "./run_settings.ts";
+ * const s = resolveRunSettings({ users: "5", runTime: "30s", output: "out/x" }, { S3_SOURCE_IMAGE_BUCKET: "s3://src", S3_RESULT_BUCKET: "s3://res" });
+ * assert.equal(s.users, 5);
+ * assert.equal(s.windowS, 30);
+ * ```
  */
 export function resolveRunSettings(
   flags: RunFlags,
   envVars: Record<string, string | undefined>,
+  context: RunContext = {},
 ): RunSettings {
-  const userMix = parseUserMix(str(flags, "userClass") ?? "load-test", resolveUserKindName);
-  const needsBuckets = userMix.some((m) => m.kind === "load-test");
-  const source = str(flags, "sourceBucket") ??
-    env(envVars, "S3_LOAD_TEST_SOURCE_IMAGE_BUCKET", "S3_SOURCE_IMAGE_BUCKET");
-  const result = str(flags, "resultBucket") ??
-    env(envVars, "S3_LOAD_TEST_RESULT_BUCKET", "S3_RESULT_BUCKET");
-  if (needsBuckets && !source) {
-    throw new UsageError(
-      "--source-bucket is required (or set S3_LOAD_TEST_SOURCE_IMAGE_BUCKET): give the S3 bucket of test images, e.g. --source-bucket s3://my-images",
-    );
-  }
-  if (needsBuckets && !result) {
-    throw new UsageError(
-      "--result-bucket is required (or set S3_LOAD_TEST_RESULT_BUCKET): give the S3 bucket for results, e.g. --result-bucket s3://my-results",
-    );
-  }
-  const runTime = str(flags, "runTime");
-  const windowMin = str(flags, "processingWindowMin") ?? env(envVars, "PROCESSING_WINDOW_MIN");
-  const windowS = runTime
-    ? parseDuration(runTime, "--run-time")
-    : parsePositiveNumber(windowMin ?? "1", "--processing-window-min") * 60;
-  if (windowS <= 0) throw new UsageError("--run-time must be longer than 0s, e.g. --run-time 90s");
-  const output = str(flags, "output");
-  const waitMin = parsePositiveNumber(str(flags, "waitMin") ?? "1", "--wait-min", true);
-  const waitMax = parsePositiveNumber(str(flags, "waitMax") ?? "3", "--wait-max", true);
-  if (waitMax < waitMin) {
-    throw new UsageError(`--wait-max (${waitMax}) must be ≥ --wait-min (${waitMin})`);
-  }
-  const exitCodeOnError = parseCount(str(flags, "exitCodeOnError") ?? "1", "--exit-code-on-error");
-  if (exitCodeOnError > 255) throw new UsageError("--exit-code-on-error must be 0–255");
-  const webPort = parseCount(str(flags, "webPort") ?? "8089", "--web-port");
-  if (webPort > 65535) throw new UsageError("--web-port must be 0–65535");
-  const thresholds = flags.threshold;
-  // Malformed thresholds fail before anything runs (unknown entries can only be known at the end).
-  if (Array.isArray(thresholds)) { for (const expr of thresholds) parseThreshold(expr); }
-  return {
-    sourceBucket: source ? parseS3Location(source, "--source-bucket") : undefined,
-    resultBucket: result ? parseS3Location(result, "--result-bucket") : undefined,
-    modelName: str(flags, "modelName") ?? env(envVars, "SM_LOAD_TEST_MODEL") ?? "centerpoint",
-    users: parseCount(str(flags, "users") ?? "1", "--users"),
-    spawnRate: parsePositiveNumber(str(flags, "spawnRate") ?? "1", "--spawn-rate"),
-    windowS,
-    headless: flags.headless === true,
-    webHost: str(flags, "webHost") ?? "127.0.0.1",
-    webPort,
-    verbose: flags.verbose === true,
-    csvPrefix: output ? output.replaceAll(".json", "") : undefined,
-    csvFullHistory: flags.csvFullHistory === true,
-    htmlPath: str(flags, "html"),
-    jsonPath: str(flags, "json"),
-    statsIntervalS: parsePositiveNumber(str(flags, "statsInterval") ?? "30", "--stats-interval"),
-    consoleIntervalS: parsePositiveNumber(
-      str(flags, "consoleInterval") ?? "2",
-      "--console-interval",
-    ),
-    logDir: str(flags, "logDir") ?? "logs",
-    waitForCompletion: flags.waitForCompletion === true,
-    completionTimeoutS: parseDuration(
-      str(flags, "completionTimeout") ?? "30m",
-      "--completion-timeout",
-    ),
-    jobTimeoutS: parseDuration(str(flags, "jobTimeout") ?? "15m", "--job-timeout"),
-    awsAccount: str(flags, "awsAccount"),
-    awsRegion: str(flags, "awsRegion"),
-    inputQueue: str(flags, "mrInputQueue"),
-    statusQueue: str(flags, "mrStatusQueue"),
-    taskDefinitionPattern: env(envVars, "TASK_DEFINITION_PATTERN") ?? "ModelRunnerDataplane",
-    testImageryLocation: str(flags, "testImageryLocation"),
-    testResultsLocation: str(flags, "testResultsLocation"),
-    requestFile: str(flags, "requestFile"),
-    includeAllEndpoints: flags.includeAllEndpoints === true,
-    userMix,
-    maxWorkers: parseCount(
-      str(flags, "maxWorkers") ?? String(defaultMaxWorkers()),
-      "--max-workers",
-      1,
-    ),
-    keepForeignStatus: flags.keepForeignStatus === true,
-    dryRun: flags.dryRun === true,
-    thresholds: Array.isArray(thresholds) ? thresholds : [],
-    exitCodeOnError,
-    waitMinS: waitMin,
-    waitMaxS: waitMax,
-    shape: parseShapeSettings(flags, windowS),
-    maxLatenessS: parseDuration(str(flags, "maxLateness") ?? "30s", "--max-lateness"),
-    stopTimeoutS: parseDuration(str(flags, "stopTimeout") ?? "10s", "--stop-timeout"),
-    awsTimeoutS: parseDuration(str(flags, "awsTimeout") ?? "15s", "--aws-timeout"),
-  };
+  return resolveRun(flags, envVars, context).settings;
 }

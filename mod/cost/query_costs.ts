@@ -22,6 +22,8 @@
  * ```
  * @module
  */
+import type { AwsSettings } from "../aws/aws_settings.ts";
+import { withCallDeadline } from "../aws/call_deadline.ts";
 import {
   CostExplorerClient,
   type Expression,
@@ -87,8 +89,14 @@ export interface CostQueryResult extends WindowCosts {
  * client.destroy();
  * ```
  */
-export function createCostExplorerClient(): CostExplorerClient {
-  return new CostExplorerClient({ region: COST_EXPLORER_REGION });
+export function createCostExplorerClient(
+  aws: Omit<AwsSettings, "region"> = {},
+): CostExplorerClient {
+  return withCallDeadline(
+    new CostExplorerClient({ region: COST_EXPLORER_REGION }),
+    "cost_explorer",
+    { region: COST_EXPLORER_REGION, ...aws },
+  );
 }
 
 /**

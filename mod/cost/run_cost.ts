@@ -12,6 +12,7 @@
  */
 import type { CostExplorerClient } from "@aws-sdk/client-cost-explorer";
 import { UsageError } from "../usage_error.ts";
+import { parseDuration } from "../config/duration.ts";
 import { computeCostReport, type CostReport } from "./cost_report.ts";
 import { formatCostCsv } from "./cost_report_csv.ts";
 import { formatCostJson } from "./cost_report_json.ts";
@@ -48,6 +49,8 @@ export interface CostOptions {
   tag?: readonly string[] | undefined;
   /** table (default), json or csv, for standard output. */
   format?: string | undefined;
+  /** Timeout of one Cost Explorer call, e.g. `15s` (default 15 s). */
+  awsTimeout?: string | undefined;
 }
 
 /** Where the command talks to; tests replace these. */
@@ -195,7 +198,12 @@ export async function runCost(options: CostOptions, io: CostIo = {}): Promise<Co
     );
   }
 
-  const client = io.client ?? createCostExplorerClient();
+  const client = io.client ??
+    createCostExplorerClient(
+      options.awsTimeout !== undefined
+        ? { timeoutMs: parseDuration(options.awsTimeout, "--aws-timeout") * 1000 }
+        : {},
+    );
   let costs;
   try {
     costs = await queryWindowCosts(client, { start, stop, granularity, metric, services, tags });

@@ -12,6 +12,8 @@
  * ```
  * @module
  */
+import type { AwsSettings } from "../aws/aws_settings.ts";
+import { AwsTimeoutError } from "../aws/call_deadline.ts";
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { awsErrorCode } from "../aws/aws_errors.ts";
 import { ecsClient } from "../aws/ecs_client.ts";
@@ -54,14 +56,19 @@ export interface DiscoveryInput {
 const LOGGER = "osml_load.discovery";
 
 /** Discover the deployment; throws UsageError when it cannot work. */
-export async function discoverDeployment(input: DiscoveryInput, log: RunLog): Promise<Deployment> {
+export async function discoverDeployment(
+  input: DiscoveryInput,
+  log: RunLog,
+  aws: Omit<AwsSettings, "region"> = {},
+): Promise<Deployment> {
   const { region, source: regionSource } = await resolveRegion(input.awsRegion);
   log.info(LOGGER, `Searching for task definition: ${input.taskDefinitionPattern} in ${region}`);
   let found: Awaited<ReturnType<typeof findTaskDefinition>>;
-  const ecs = ecsClient({ region });
+  const ecs = ecsClient({ region, ...aws });
   try {
     found = await findTaskDefinition(ecs, input.taskDefinitionPattern);
   } catch (error) {
+    if (error instanceof AwsTimeoutError || aws.signal?.aborted) throw error;
     if (!input.inputQueue) {
       throw new UsageError(
         `could not read ECS task definitions in ${region} (${awsErrorCode(error)}: ${
@@ -119,11 +126,12 @@ export async function discoverDeployment(input: DiscoveryInput, log: RunLog): Pr
     accountSource = "ACCOUNT";
   }
   if (!account) {
-    const sts = stsClient({ region });
+    const sts = stsClient({ region, ...aws });
     try {
       account = (await sts.send(new GetCallerIdentityCommand({}))).Account;
       accountSource = "STS";
     } catch (error) {
+      if (error instanceof AwsTimeoutError || aws.signal?.aborted) throw error;
       throw new UsageError(
         `could not determine the AWS account (STS ${
           awsErrorCode(error)

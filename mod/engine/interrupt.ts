@@ -1,48 +1,102 @@
 /**
- * Ctrl-C and SIGTERM handling for a run: the first signal asks the run to stop
- * cleanly (outputs are still written, exit 130); a second Ctrl-C exits at once.
+ * Ctrl-C and SIGTERM as people send them. The first signal asks the run to stop
+ * gracefully (users stop, outputs are written, exit 130). `deno task` passes the
+ * terminal's SIGINT on to its child, which also receives it from the process
+ * group: a repeat within {@linkcode DUPLICATE_WINDOW_MS} is the same Ctrl-C, not
+ * a second one. A second Ctrl-C after that, once the tool has said how to force
+ * an exit, exits at once. SIGTERM is always graceful (ECS and CI send it once,
+ * then SIGKILL after their own timeout).
  *
  * @example
  * ```ts
  * import { Interrupt } from "./interrupt.ts";
- * const interrupt = Interrupt.listen(() => console.error("stopping"));
+ * const interrupt = Interrupt.listen(() => {});
+ * if (interrupt.received !== undefined) throw new Error("no signal was sent");
  * interrupt.dispose();
  * ```
  * @module
  */
 import { ExitCode } from "../exit_codes.ts";
 
+/** A repeat of the first signal within this many milliseconds is the same keypress. */
+export const DUPLICATE_WINDOW_MS = 1_000;
+
+/** Options of {@linkcode Interrupt.listen}. */
+export interface InterruptOptions {
+  /** Where the "press Ctrl-C again" hint goes (default: standard error). */
+  say?: (line: string) => void;
+  /** Exit at once on a real second Ctrl-C (default: `Deno.exit(130)`). */
+  forceExit?: () => void;
+  /** The clock, in milliseconds (default `performance.now`). */
+  now?: () => number;
+}
+
 /** Listens for SIGINT/SIGTERM while a run goes. */
 export class Interrupt {
   #signal: Deno.Signal | undefined;
+  #firstAt = 0;
   #handlers: Array<[Deno.Signal, () => void]> = [];
   #abort = new AbortController();
+  #options: Required<InterruptOptions>;
 
-  private constructor() {}
+  private constructor(options: InterruptOptions) {
+    this.#options = {
+      say: options.say ?? ((line) => console.error(line)),
+      forceExit: options.forceExit ?? (() => Deno.exit(ExitCode.Interrupted)),
+      now: options.now ?? (() => performance.now()),
+    };
+  }
 
-  /** Start listening; `onFirst` runs on the first signal. */
-  static listen(onFirst: (signal: Deno.Signal) => void): Interrupt {
-    const interrupt = new Interrupt();
+  /** Start listening; `onFirst` runs once, on the first signal. */
+  static listen(
+    onFirst: (signal: Deno.Signal) => void,
+    options: InterruptOptions = {},
+  ): Interrupt {
+    const interrupt = new Interrupt(options);
     const signals: Deno.Signal[] = Deno.build.os === "windows"
       ? ["SIGINT", "SIGBREAK"]
       : ["SIGINT", "SIGTERM"];
     for (const name of signals) {
-      const handler = () => {
-        if (interrupt.#signal) {
-          if (name === "SIGINT") {
-            console.error("\nSecond Ctrl-C: exiting now.");
-            Deno.exit(ExitCode.Interrupted);
-          }
-          return;
-        }
-        interrupt.#signal = name;
-        interrupt.#abort.abort();
-        onFirst(name);
-      };
+      const handler = () => interrupt.deliver(name, onFirst);
       Deno.addSignalListener(name, handler);
       interrupt.#handlers.push([name, handler]);
     }
     return interrupt;
+  }
+
+  /**
+   * Handle one delivered signal (what the signal listener calls; public so the
+   * rules can be tested without sending signals).
+   *
+   * @example
+   * ```ts
+   * import { Interrupt } from "./interrupt.ts";
+   * let t = 0, stops = 0, exits = 0;
+   * const interrupt = Interrupt.listen(() => {}, { now: () => t, say: () => {}, forceExit: () => exits++ });
+   * interrupt.deliver("SIGINT", () => stops++);
+   * interrupt.deliver("SIGINT", () => stops++); // deno task's duplicate: ignored
+   * t = 5_000;
+   * interrupt.deliver("SIGINT", () => stops++); // a real second Ctrl-C
+   * interrupt.dispose();
+   * if (stops !== 1 || exits !== 1) throw new Error("one stop, then one forced exit");
+   * ```
+   */
+  deliver(name: Deno.Signal, onFirst: (signal: Deno.Signal) => void): void {
+    const now = this.#options.now();
+    if (this.#signal === undefined) {
+      this.#signal = name;
+      this.#firstAt = now;
+      this.#abort.abort();
+      onFirst(name);
+      if (name === "SIGINT") {
+        this.#options.say("Stopping gracefully: press Ctrl-C again to exit at once.");
+      }
+      return;
+    }
+    // SIGTERM is always graceful; a repeat within the window is the same keypress.
+    if (name !== "SIGINT" || now - this.#firstAt < DUPLICATE_WINDOW_MS) return;
+    this.#options.say("Second Ctrl-C: exiting now.");
+    this.#options.forceExit();
   }
 
   /** The signal that arrived, if any. */

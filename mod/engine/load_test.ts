@@ -1,8 +1,20 @@
 /**
- * Run one load test: prepare (discovery, validation, images, plan), start the
- * status monitor and the user workers, follow the load shape, keep the
- * tracker, statistics and timeline, then stop, optionally wait for the jobs,
- * and write every output. Ctrl-C / SIGTERM stop the run cleanly.
+ * One load test as explicit phases under one {@linkcode RunSupervisor}:
+ *
+ * 1. **prepare** — check every output path, discover the deployment, list the
+ *    images, build the plan, check the user count and every threshold against
+ *    the entries the run can produce. A problem is one line and exit 2, with
+ *    nothing written and no job sent.
+ * 2. **load** — the status monitor and the user workers run; the load shape
+ *    sets users (or the arrival rate) every second; outputs tick.
+ * 3. **drain** — with `--wait-for-completion` (or a web UI "stop and wait"),
+ *    wait for the jobs in flight, bounded by `--completion-timeout`.
+ * 4. **finish** — write the job files and every output, each bounded in time.
+ *
+ * Any failure of the tool itself (an output that throws, a worker or the
+ * monitor dying) stops the users and falls through to finish; Ctrl-C and
+ * SIGTERM do the same, bounded by `--stop-timeout`. The run never calls
+ * `Deno.exit`; its exit code comes back in the result.
  *
  * @example
  * ```ts ignore
@@ -17,35 +29,46 @@ import { sqsClient } from "../aws/sqs_client.ts";
 import { ExitCode } from "../exit_codes.ts";
 import type { RunSettings } from "../config/run_settings.ts";
 import { RunLog } from "../log/run_log.ts";
-import { progressBar } from "../log/progress.ts";
 import { StatsAggregator } from "../stats/aggregator.ts";
-import type { Output, OutputContext } from "../output/output.ts";
+import type { ThresholdResult } from "../stats/thresholds.ts";
+import type { Output, OutputContext, RunPhase } from "../output/output.ts";
 import type { CapacityStep, JobStatistics, TimelinePoint } from "../output/run_report.ts";
 import { JobTracker, type JobTransition } from "../tracker/job_tracker.ts";
 import { statisticsBlock, writeJobStatus, writeJobSummary } from "../tracker/job_files.ts";
 import { isoLocalWithOffset } from "../tracker/local_time.ts";
+import { createOutputFolders, preflightOutputs } from "../fs/preflight.ts";
 import { formatPlan, type PreparedRun, prepareRun } from "./prepare_run.ts";
 import { StatusMonitor } from "./status_monitor.ts";
 import { UserPool } from "./user_pool.ts";
 import { Interrupt } from "./interrupt.ts";
-import { buildOutputs } from "./run_outputs.ts";
-import { evaluateRunThresholds } from "./run_thresholds.ts";
+import { buildOutputs, plannedOutputs } from "./run_outputs.ts";
+import { checkThresholdScopes, evaluateRunThresholds } from "./run_thresholds.ts";
 import { ArrivalStats } from "./arrival_stats.ts";
-import { abortableSleep } from "./abortable_sleep.ts";
 import { BacklogSampler } from "./backlog_sampler.ts";
 import { timelinePoint } from "./timeline_point.ts";
 import { JOB_COMPLETE, jobCompleteSample } from "./job_complete_sample.ts";
+import { RunSupervisor, type StopReason, within } from "./run_supervisor.ts";
+import { checkUserCount } from "./user_capacity.ts";
+import { type Clock, systemClock } from "./clock.ts";
 
 /** How a run ended. */
 export interface LoadTestResult {
   exitCode: number;
-  /** Why the load phase ended. */
-  reason: "window" | "interrupted" | "dry-run" | "fatal";
+  /**
+   * Why the load phase ended: its window (or shape), a Ctrl-C/SIGTERM, a stop
+   * from the web UI, a failure of the tool itself, or a dry run.
+   */
+  reason: "window" | "interrupted" | "stopped" | "dry-run" | "fatal";
   stats: StatsAggregator;
   jobs: JobStatistics;
   /** Files written (logs, CSV, reports). */
   files: string[];
-  prepared: PreparedRun;
+  /** The prepared run; undefined when the run was interrupted while preparing. */
+  prepared: PreparedRun | undefined;
+  /** Failures of the tool itself (`where: message`), first first. */
+  failures: readonly string[];
+  /** Threshold verdicts (empty when none were given). */
+  thresholds: readonly ThresholdResult[];
 }
 
 /** Options of {@linkcode runLoadTest}. */
@@ -58,10 +81,17 @@ export interface LoadTestOptions {
   extraOutputs?: Output[];
   /** Listen for Ctrl-C / SIGTERM (default true). */
   handleSignals?: boolean;
-  /** Stop the load phase when this aborts (like a signal). */
+  /** Interrupt the run when this aborts (like a signal). */
   signal?: AbortSignal;
   /** Called once the users start, with a handle to steer the run (the web UI uses it). */
   onStarted?: (control: RunControl, ctx: OutputContext) => void;
+  /** The clock (tests inject one); default the system clock. */
+  clock?: Clock;
+  /**
+   * Called when winding down after an interrupt or a failure overran `--stop-timeout` by
+   * {@linkcode STOP_GRACE_MS}: the command exits the process there.
+   */
+  onStopOverrun?: () => void;
 }
 
 /** A handle on a running load test. */
@@ -82,70 +112,109 @@ const LOGGER = "osml_load.engine";
 const TRACKER_LOGGER = "osml_load.job_tracker";
 const BACKLOG_EVERY_MS = 5_000;
 const BACKLOG_EVERY_MS_OPEN = 1_000;
+/** How long past `--stop-timeout` winding down may take before `onStopOverrun` is called. */
+export const STOP_GRACE_MS = 3_000;
+/** Longest a normal end may spend writing one output before it is reported as failed. */
+const OUTPUT_WRITE_LIMIT_MS = 120_000;
 
 /** Run a load test to the end and return its result (never calls `Deno.exit`). */
 export async function runLoadTest(
   settings: RunSettings,
   options: LoadTestOptions = {},
 ): Promise<LoadTestResult> {
-  const startedAt = Date.now();
+  const clock = options.clock ?? systemClock;
+  const processStart = clock.now();
   const write = options.write ?? ((line: string) => console.log(line));
   const log = options.log ?? new RunLog({ verbose: settings.verbose });
-  // Listen for Ctrl-C / SIGTERM from the start: a signal during preparation still ends the
-  // run cleanly, with its outputs written.
-  let reason = "window" as LoadTestResult["reason"];
-  // stopLoad ends the load phase; stopAll also ends the completion wait.
-  const stopLoad = new AbortController();
-  const stopAll = new AbortController();
-  const interruptRun = () => {
-    reason = "interrupted";
-    stopLoad.abort();
-    stopAll.abort();
+  const supervisor = new RunSupervisor((message) => log.error(LOGGER, message));
+  const stopTimeoutMs = settings.stopTimeoutS * 1000;
+  /** After an interrupt or a failure: when winding down must be over (monotonic ms). */
+  let stopDeadline: number | undefined;
+  let overrun: ReturnType<typeof setTimeout> | undefined;
+  const armStopDeadline = () => {
+    if (stopDeadline !== undefined) return;
+    stopDeadline = clock.monotonic() + stopTimeoutMs;
+    if (options.onStopOverrun) {
+      // The last resort when something does not honour its bound: the caller exits the process.
+      overrun = setTimeout(options.onStopOverrun, stopTimeoutMs + STOP_GRACE_MS);
+      Deno.unrefTimer(overrun);
+    }
   };
+  const interruptRun = () => {
+    supervisor.interrupt();
+    armStopDeadline();
+  };
+  // Signals are handled from the start: a signal during preparation still ends the run cleanly.
   const interrupt = options.handleSignals === false ? undefined : Interrupt.listen((signal) => {
-    log.warn(LOGGER, `${signal} received: stopping users and writing outputs`);
+    log.warn(
+      LOGGER,
+      `${signal} received: stopping users and writing outputs (at most --stop-timeout ${settings.stopTimeoutS} s)`,
+    );
     interruptRun();
   });
   if (options.signal?.aborted) interruptRun();
   else options.signal?.addEventListener("abort", interruptRun, { once: true });
+  const aws = { timeoutMs: settings.awsTimeoutS * 1000, signal: supervisor.signal };
+  const empty = (prepared: PreparedRun | undefined, code: number): LoadTestResult => ({
+    exitCode: code,
+    reason: code === ExitCode.Interrupted ? "interrupted" : "dry-run",
+    stats: new StatsAggregator(processStart),
+    jobs: new JobTracker().statistics(),
+    files: [],
+    prepared,
+    failures: [],
+    thresholds: [],
+  });
+
+  // ---- prepare -------------------------------------------------------------------------------
   let prepared: PreparedRun;
+  const planned = plannedOutputs(settings);
   try {
-    prepared = await prepareRun(settings, log);
+    if (!settings.dryRun) await preflightOutputs(planned);
+    prepared = await prepareRun(settings, log, aws);
+    const peakUsers = Math.max(0, ...prepared.shape.plan().map((row) => row.users ?? 0));
+    checkUserCount(Math.max(peakUsers, settings.users), "--users");
+    checkThresholdScopes(settings.thresholds, prepared);
+  } catch (error) {
+    interrupt?.dispose();
+    if (supervisor.reason === "interrupted") return empty(undefined, ExitCode.Interrupted);
+    throw error;
+  }
+  if (settings.dryRun || supervisor.reason === "interrupted") {
+    interrupt?.dispose();
+    if (settings.dryRun) { for (const line of formatPlan(prepared)) write(line); }
+    return empty(prepared, settings.dryRun ? ExitCode.Ok : ExitCode.Interrupted);
+  }
+  try {
+    await createOutputFolders(planned);
   } catch (error) {
     interrupt?.dispose();
     throw error;
   }
-  const stats = new StatsAggregator(startedAt);
-  if (settings.dryRun) {
-    interrupt?.dispose();
-    for (const line of formatPlan(prepared)) write(line);
-    return {
-      exitCode: ExitCode.Ok,
-      reason: "dry-run",
-      stats,
-      jobs: new JobTracker().statistics(),
-      files: [],
-      prepared,
-    };
-  }
-
-  await Deno.mkdir(settings.logDir, { recursive: true });
   const logPath = join(settings.logDir, "job_log.log");
   log.attachFile(logPath);
   const files = new Set<string>([logPath]);
 
+  // ---- load ----------------------------------------------------------------------------------
+  let stats = new StatsAggregator(clock.now());
   let pool: UserPool | undefined;
-  let fatal: string | undefined;
   const timeline: TimelinePoint[] = [];
+  let loadStartedAt: number | undefined;
+  let loadStartMono: number | undefined;
+  // deno-lint-ignore prefer-const -- assigned in the finish phase (the rule misreads the closures)
   let stoppedAt: number | undefined;
+  let drainDeadline: number | undefined;
+  let phase: RunPhase = "load";
+  let thresholdResults: readonly ThresholdResult[] = [];
   const arrivals = new ArrivalStats();
   let targetRate: number | undefined;
+  let waitRequested = settings.waitForCompletion;
 
   const onTransition = (t: JobTransition) => {
     if (!t.completedNow) return;
     const job = t.job;
     const status = job.record.status;
-    stats.record(jobCompleteSample(job, job.completedAt ?? Date.now()));
+    stats.record(jobCompleteSample(job, job.completedAt ?? clock.now()));
     if (job.awaited) {
       pool?.notifyJobDone(
         job.workerIndex,
@@ -156,25 +225,34 @@ export async function runLoadTest(
     }
   };
   const tracker = new JobTracker({ onTransition });
-
   const monitor = StatusMonitor.start({
     region: prepared.deployment.region,
     queueUrl: prepared.statusQueueUrl,
     keepForeign: settings.keepForeignStatus,
+    awsTimeoutMs: aws.timeoutMs,
     onEvents: (events) => {
       for (const event of events) tracker.update(event);
     },
     onWarning: (message) => log.warn("osml_load.status_monitor", message),
+    onFatal: (message) => failRun("status monitor", message),
   });
   log.info(LOGGER, "Started background status monitor");
+  const sqs = sqsClient({ region: prepared.deployment.region, ...aws });
+  const backlog = new BacklogSampler(sqs, prepared.queueUrl, (m) => log.debug(LOGGER, m));
+
+  function failRun(where: string, error: unknown): void {
+    supervisor.fail(where, error);
+    armStopDeadline();
+  }
 
   const summaryExtras = () => {
     const counts = tracker.counts();
     const monitorCounts = monitor.counts();
     return {
-      startedAt,
+      startedAt: loadStartedAt ?? processStart,
       ...(stoppedAt !== undefined ? { stoppedAt } : {}),
       extra: {
+        setup_duration_s: ((loadStartedAt ?? processStart) - processStart) / 1000,
         aws_account: prepared.deployment.account,
         aws_region: prepared.deployment.region,
         mr_input_queue: prepared.deployment.imageQueueName,
@@ -185,65 +263,54 @@ export async function runLoadTest(
         status_messages_foreign: counts.foreign + monitorCounts.foreign,
         max_queue_backlog: backlog.max,
         queue_backlog: backlog.depth ?? null,
+        ...(supervisor.failures.length ? { tool_failures: supervisor.failures.join("; ") } : {}),
         ...(arrivals.active ? arrivals.summary() : {}),
       },
     };
   };
 
+  const steps = stepsOf(prepared.shape);
   const ctx: OutputContext = {
-    stats,
-    userCount: () => pool?.userCount ?? 0,
+    get stats() {
+      return stats;
+    },
+    userCount: () => pool?.runningUsers ?? 0,
     jobs: () => tracker.statistics(),
     timeline: () => timeline,
     configuration: prepared.configuration,
-    startedAt,
+    startedAt: processStart,
     stoppedAt: () => stoppedAt,
     jobRecords: () => tracker.statusRecords(),
-    ...(stepsOf(prepared.shape) ? { capacity: stepsOf(prepared.shape)! } : {}),
+    ...(steps ? { capacity: steps } : {}),
+    thresholds: () => thresholdResults,
+    phase: () => phase,
+    loadStartedAt: () => loadStartedAt,
+    plannedDurationS: prepared.shape.durationS ?? undefined,
+    drainDeadline: () => drainDeadline,
+    filesWritten: () => [...files],
   };
   const outputs = [...buildOutputs(settings, write), ...(options.extraOutputs ?? [])];
-  for (const output of outputs) await output.start?.(ctx);
-
-  // Start banner (§7.4 step 7).
-  const expectedEnd = new Date(startedAt + settings.windowS * 1000);
-  log.info(LOGGER, `Load test start time: ${isoLocalWithOffset(new Date(startedAt))}`);
-  log.info(LOGGER, `Expected end time: ${isoLocalWithOffset(expectedEnd)}`);
-  log.info(LOGGER, `Processing window: ${settings.windowS / 60} minute(s)`);
-  log.info(LOGGER, `Input bucket: ${settings.sourceBucket?.bucket ?? "(none)"}`);
-  log.info(LOGGER, `Output bucket: ${settings.resultBucket?.bucket ?? "(none)"}`);
-  log.info(LOGGER, `Model: ${settings.modelName} (instance type ${prepared.instanceType})`);
-  log.info(
-    LOGGER,
-    `Account: ${prepared.deployment.account}, region: ${prepared.deployment.region}`,
-  );
-
-  const sqs = sqsClient({ region: prepared.deployment.region });
-  const backlog = new BacklogSampler(sqs, prepared.queueUrl, (m) => log.debug(LOGGER, m));
-  let lastBacklog = 0;
   const takeTimelinePoint = (now: number) => {
     timeline.push(timelinePoint(now, {
       stats,
       jobs: tracker.statistics(),
-      users: pool?.userCount ?? 0,
+      users: pool?.runningUsers ?? 0,
       queueDepth: backlog.depth,
       targetRate,
     }));
   };
-
   const writeJobFiles = async () => {
     files.add(await writeJobStatus(settings.logDir, tracker));
     files.add(await writeJobSummary(settings.logDir, tracker.statistics(), summaryExtras()));
   };
 
-  let lastStats = Date.now();
-  let loadStartedAt: number | undefined;
   const observeShape = () => {
     const shape = prepared.shape;
-    if (!shape.observe || loadStartedAt === undefined) return;
+    if (!shape.observe || loadStartMono === undefined) return;
     const jobs = tracker.statistics();
     const latency = stats.mergedType(JOB_COMPLETE);
     shape.observe({
-      elapsedS: (performance.now() - loadStartedAt) / 1000,
+      elapsedS: (clock.monotonic() - loadStartMono) / 1000,
       backlog: backlog.depth,
       jobsSent: jobs.total_image_sent,
       scheduled: arrivals.scheduled,
@@ -255,17 +322,29 @@ export async function runLoadTest(
       latency: latency?.responseTimes ?? new Map(),
     });
   };
+
+  let lastStats = clock.now();
+  let lastBacklog = 0;
+  let backlogInFlight: Promise<void> | undefined;
+  /** The once-a-second work of the load and drain phases; a failing output stops the run. */
   const everySecond = async (now: number) => {
     tracker.expirePending(now);
-    if (
-      now - lastBacklog >= (targetRate === undefined ? BACKLOG_EVERY_MS : BACKLOG_EVERY_MS_OPEN)
-    ) {
+    const backlogEvery = targetRate === undefined ? BACKLOG_EVERY_MS : BACKLOG_EVERY_MS_OPEN;
+    if (!backlogInFlight && now - lastBacklog >= backlogEvery) {
       lastBacklog = now;
-      await backlog.sample();
+      // Not awaited: a slow endpoint must not hold up the clock.
+      backlogInFlight = backlog.sample().finally(() => (backlogInFlight = undefined));
     }
     observeShape();
     takeTimelinePoint(now);
-    for (const output of outputs) await output.tick?.(ctx, now);
+    for (const output of outputs) {
+      try {
+        await output.tick?.(ctx, now);
+      } catch (error) {
+        failRun(`${output.name} output`, error);
+        return;
+      }
+    }
     if (now - lastStats >= settings.statsIntervalS * 1000) {
       lastStats = now;
       log.block(TRACKER_LOGGER, statisticsBlock(tracker.statistics()));
@@ -273,12 +352,17 @@ export async function runLoadTest(
         log.info(TRACKER_LOGGER, `Request queue backlog: ${backlog.depth} (max ${backlog.max})`);
       }
       if (arrivals.active) log.info(TRACKER_LOGGER, arrivals.describe());
-      await writeJobFiles();
-      log.info(TRACKER_LOGGER, `Wrote job status to ${join(settings.logDir, "job_status.json")}`);
+      try {
+        await writeJobFiles();
+        log.info(TRACKER_LOGGER, `Wrote job status to ${join(settings.logDir, "job_status.json")}`);
+      } catch (error) {
+        failRun("job files", error);
+      }
     }
   };
 
   try {
+    for (const output of outputs) await output.start?.(ctx);
     pool = await UserPool.start({
       workerCount: prepared.workerCount,
       images: prepared.images,
@@ -293,6 +377,7 @@ export async function runLoadTest(
         waitMaxMs: settings.waitMaxS * 1000,
         jobTimeoutMs: settings.jobTimeoutS * 1000,
         maxLatenessMs: settings.maxLatenessS * 1000,
+        awsTimeoutMs: aws.timeoutMs,
         ...prepared.userInputs,
       },
       onDelta: (delta) => stats.apply(delta),
@@ -301,40 +386,41 @@ export async function runLoadTest(
         for (const job of jobs) tracker.register(job, workerIndex);
         monitor.addKnownJobs(jobs.map((j) => j.jobId));
       },
-      onFatal: (message) => {
-        fatal = message;
-        log.error(LOGGER, message);
-        reason = "fatal";
-        stopLoad.abort();
-        stopAll.abort();
-      },
+      onFatal: (message) => failRun("user worker", message),
     });
-    const loadStart = performance.now();
-    loadStartedAt = loadStart;
+    supervisor.enter("load");
+    loadStartMono = clock.monotonic();
+    loadStartedAt = clock.now();
+    stats = new StatsAggregator(loadStartedAt);
+    logBanner(log, settings, prepared, loadStartedAt);
     let manual: { users: number; spawnRate: number } | undefined;
     options.onStarted?.({
       setUsers(users, spawnRate) {
+        checkUserCount(users, "user count");
         manual = { users, spawnRate };
         pool?.setTarget(users, spawnRate);
         log.info(LOGGER, `User count changed to ${users} (spawn rate ${spawnRate}/s)`);
       },
-      stop() {
-        // A first stop ends the load phase (the completion wait still runs); a second ends both.
-        if (stopLoad.signal.aborted) stopAll.abort();
-        log.info(LOGGER, "Stop requested");
-        stopLoad.abort();
+      stop(mode = "now") {
+        log.info(LOGGER, mode === "wait" ? "Stop requested: waiting for jobs" : "Stop requested");
+        if (mode === "wait" && !supervisor.loadSignal.aborted) waitRequested = true;
+        if (mode === "now") waitRequested = false;
+        supervisor.stop(mode);
       },
       resetStats() {
         stats.reset();
         log.info(LOGGER, "Statistics reset");
       },
     }, ctx);
-    await backlog.sample();
     let lastTickS = 0;
-    while (!stopLoad.signal.aborted) {
-      const elapsedS = (performance.now() - loadStart) / 1000;
+    let spawned = false;
+    while (!supervisor.loadSignal.aborted) {
+      const elapsedS = (clock.monotonic() - loadStartMono) / 1000;
       const target = prepared.shape.tick(elapsedS);
-      if (target === null) break;
+      if (target === null) {
+        supervisor.windowOver();
+        break;
+      }
       if ("rate" in target) {
         if (targetRate !== undefined) arrivals.advance(elapsedS - lastTickS, targetRate);
         targetRate = target.rate;
@@ -342,94 +428,135 @@ export async function runLoadTest(
       } else if (manual) pool.setTarget(manual.users, manual.spawnRate);
       else pool.setTarget(target.users, target.spawnRate);
       lastTickS = elapsedS;
-      await everySecond(Date.now());
-      await sleepUntil(loadStart + Math.ceil(elapsedS + 1e-9) * 1000, stopLoad.signal);
+      if (!spawned && pool.target > 0 && pool.runningUsers >= pool.target) {
+        spawned = true;
+        // Locust's --reset-stats: the statistics start again once every user is running.
+        if (settings.resetStats) {
+          stats.reset();
+          log.info(LOGGER, "All users spawned: statistics reset (--reset-stats)");
+        }
+      }
+      await everySecond(clock.now());
+      const next = loadStartMono + Math.ceil(elapsedS + 1e-9) * 1000;
+      await clock.sleep(next - clock.monotonic(), supervisor.loadSignal);
     }
     if (targetRate !== undefined) {
-      arrivals.advance((performance.now() - loadStart) / 1000 - lastTickS, targetRate);
+      arrivals.advance((clock.monotonic() - loadStartMono) / 1000 - lastTickS, targetRate);
     }
-    log.info(LOGGER, reason === "window" ? "Time window ended: stopping users" : "Stopping users");
-    await pool.stop();
-
-    if (settings.waitForCompletion && reason === "window" && !stopAll.signal.aborted) {
-      await waitForCompletion();
-    }
-  } finally {
-    interrupt?.dispose();
-    await monitor.stop();
-    tracker.expirePending(Number.POSITIVE_INFINITY);
-    if (settings.waitForCompletion && reason === "window" && !stopAll.signal.aborted) {
-      const now = Date.now();
-      const note =
-        `No terminal status within --completion-timeout ${settings.completionTimeoutS} s`;
-      for (const job of tracker.markOpenJobsTimedOut()) {
-        stats.record(jobCompleteSample(job, now, note));
-      }
-    }
-    stoppedAt = Date.now();
-    takeTimelinePoint(stoppedAt);
-    const final = tracker.statistics();
-    log.block(TRACKER_LOGGER, statisticsBlock(final));
-    if (arrivals.active) {
-      log.info(TRACKER_LOGGER, arrivals.describe());
-      write(arrivals.describe());
-    }
-    await writeJobFiles();
-    for (const output of outputs) {
-      try {
-        await output.finish(ctx);
-      } catch (error) {
-        log.error(
-          LOGGER,
-          `could not write the ${output.name} output: ${
-            error instanceof Error ? error.message : error
-          }`,
-        );
-      }
-    }
-    log.info(LOGGER, `Start time: ${isoLocalWithOffset(new Date(startedAt))}`);
-    log.info(LOGGER, `Expected end time: ${isoLocalWithOffset(expectedEnd)}`);
-    log.info(LOGGER, `Actual end time: ${isoLocalWithOffset(new Date(stoppedAt))}`);
-    log.info(LOGGER, `Total elapsed time: ${(stoppedAt - startedAt) / 1000} seconds`);
-    sqs.destroy();
-    log.close();
+  } catch (error) {
+    failRun("engine", error);
   }
 
-  const jobs = tracker.statistics();
-  let exitCode: number = ExitCode.Ok;
-  if (reason === "interrupted") exitCode = ExitCode.Interrupted;
-  else {
-    const thresholds = evaluateRunThresholds(settings.thresholds, stats, jobs, write);
-    if (thresholds === "failed") exitCode = ExitCode.ThresholdsFailed;
-    else if (fatal || stats.numFailures > 0 || stats.exceptions().length > 0) {
-      exitCode = settings.exitCodeOnError;
+  // ---- stop the users --------------------------------------------------------------------------
+  const reasonNow = supervisor.reason;
+  log.info(LOGGER, reasonNow === "window" ? "Time window ended: stopping users" : "Stopping users");
+  const budget = () =>
+    stopDeadline === undefined ? stopTimeoutMs : Math.max(0, stopDeadline - clock.monotonic());
+  if (pool && !(await pool.stop(budget()))) {
+    log.warn(LOGGER, "Users did not stop within --stop-timeout: their workers were terminated");
+  }
+
+  // ---- drain ---------------------------------------------------------------------------------
+  const drains = waitRequested && pool !== undefined &&
+    (supervisor.reason === "window" || supervisor.reason === "stopped") &&
+    !supervisor.drainSignal.aborted;
+  if (drains) {
+    supervisor.enter("drain");
+    phase = "drain";
+    try {
+      await waitForCompletion();
+    } catch (error) {
+      failRun("engine", error);
     }
+  }
+
+  // ---- finish --------------------------------------------------------------------------------
+  supervisor.enter("finish");
+  phase = "finish";
+  await monitor.stop(Math.min(5_000, budget()));
+  tracker.expirePending(Number.POSITIVE_INFINITY);
+  if (drains && !supervisor.drainSignal.aborted) {
+    const now = clock.now();
+    const note = `No terminal status within --completion-timeout ${settings.completionTimeoutS} s`;
+    for (const job of tracker.markOpenJobsTimedOut()) {
+      stats.record(jobCompleteSample(job, now, note));
+    }
+  }
+  supervisor.cancelAll();
+  stoppedAt = clock.now();
+  takeTimelinePoint(stoppedAt);
+  const jobs = tracker.statistics();
+  log.block(TRACKER_LOGGER, statisticsBlock(jobs));
+  if (arrivals.active) {
+    log.info(TRACKER_LOGGER, arrivals.describe());
+    write(arrivals.describe());
+  }
+  if (jobs.total_image_sent === 0) {
+    log.warn(
+      LOGGER,
+      "No job was sent: check the failures above, the request queue and --users/--run-time",
+    );
+  }
+  thresholdResults = evaluateRunThresholds(settings.thresholds, stats, jobs, write);
+  const writeLimit = () =>
+    stopDeadline === undefined ? OUTPUT_WRITE_LIMIT_MS : Math.max(1_000, budget());
+  const wroteJobs = await within(writeLimit(), writeJobFiles(), (e) => failRun("job files", e));
+  if (!wroteJobs) failRun("job files", "not written within the stop timeout");
+  for (const output of outputs) {
+    const done = await within(
+      writeLimit(),
+      Promise.resolve().then(() => output.finish(ctx)),
+      (error) => failRun(`${output.name} output`, error),
+    );
+    if (!done) failRun(`${output.name} output`, "not written within the stop timeout");
+  }
+  for (const output of planned) {
+    if (output.kind === "file" && (await exists(output.path))) files.add(output.path);
+  }
+  log.info(LOGGER, `Start time: ${isoLocalWithOffset(new Date(loadStartedAt ?? processStart))}`);
+  log.info(LOGGER, `Actual end time: ${isoLocalWithOffset(new Date(stoppedAt))}`);
+  log.info(
+    LOGGER,
+    `Total elapsed time: ${(stoppedAt - (loadStartedAt ?? processStart)) / 1000} seconds`,
+  );
+  sqs.destroy();
+  log.close();
+  clearTimeout(overrun);
+  interrupt?.dispose();
+  supervisor.enter("done");
+
+  // (Read again: the checks during preparation narrowed the getter's type.)
+  const reason: StopReason = (supervisor.reason as StopReason | undefined) ?? "window";
+  let exitCode: number = ExitCode.Ok;
+  if (supervisor.failures.length) exitCode = ExitCode.ToolFailed;
+  else if (reason === "interrupted") exitCode = ExitCode.Interrupted;
+  else if (thresholdResults.some((r) => !r.passed)) exitCode = ExitCode.ThresholdsFailed;
+  else if (stats.numFailures > 0 || stats.exceptions().length > 0) {
+    exitCode = settings.exitCodeOnError;
   }
   return {
     exitCode,
-    reason,
+    reason: reason === "failed" ? "fatal" : reason,
     stats,
     jobs,
     files: [...files],
     prepared,
+    failures: supervisor.failures,
+    thresholds: thresholdResults,
   };
 
   async function waitForCompletion(): Promise<void> {
     log.info(LOGGER, "Waiting for all jobs to complete...");
-    const deadline = Date.now() + settings.completionTimeoutS * 1000;
-    const bar = progressBar("Waiting for jobs", tracker.size);
-    try {
-      while (!tracker.isComplete() && !stopAll.signal.aborted && Date.now() < deadline) {
-        const now = Date.now();
-        await everySecond(now);
-        bar.update(tracker.statistics().total_image_processed, tracker.size);
-        await sleepUntil(now + 1000, stopAll.signal);
-      }
-    } finally {
-      bar.stop();
+    const deadline = clock.now() + settings.completionTimeoutS * 1000;
+    drainDeadline = deadline;
+    while (!tracker.isComplete() && !supervisor.drainSignal.aborted && clock.now() < deadline) {
+      const now = clock.now();
+      await everySecond(now);
+      await clock.sleep(Math.min(1000, deadline - clock.now()), supervisor.drainSignal);
     }
+    await everySecond(clock.now());
     if (tracker.isComplete()) log.info(LOGGER, "All jobs completed!");
-    else if (!stopAll.signal.aborted) {
+    else if (!supervisor.drainSignal.aborted) {
       log.warn(
         LOGGER,
         `Completion timeout (${settings.completionTimeoutS} s): ${tracker.statistics().total_image_in_progress} job(s) still open are reported as timed out`,
@@ -438,13 +565,37 @@ export async function runLoadTest(
   }
 }
 
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The start banner (upstream's log lines), with the expected end from the load start. */
+function logBanner(
+  log: RunLog,
+  settings: RunSettings,
+  prepared: PreparedRun,
+  loadStartedAt: number,
+): void {
+  const expectedEnd = new Date(loadStartedAt + settings.windowS * 1000);
+  log.info(LOGGER, `Load test start time: ${isoLocalWithOffset(new Date(loadStartedAt))}`);
+  log.info(LOGGER, `Expected end time: ${isoLocalWithOffset(expectedEnd)}`);
+  log.info(LOGGER, `Processing window: ${settings.windowS / 60} minute(s)`);
+  log.info(LOGGER, `Input bucket: ${settings.sourceBucket?.bucket ?? "(none)"}`);
+  log.info(LOGGER, `Output bucket: ${settings.resultBucket?.bucket ?? "(none)"}`);
+  log.info(LOGGER, `Model: ${settings.modelName} (instance type ${prepared.instanceType})`);
+  log.info(
+    LOGGER,
+    `Account: ${prepared.deployment.account}, region: ${prepared.deployment.region}`,
+  );
+}
+
 /** The steps getter of a shape that keeps capacity-search steps. */
 function stepsOf(shape: PreparedRun["shape"]): (() => readonly CapacityStep[]) | undefined {
   const steps = (shape as { steps?: () => readonly CapacityStep[] }).steps;
   return typeof steps === "function" ? () => steps.call(shape) : undefined;
-}
-
-/** Sleep until `at` (a `performance.now()` or `Date.now()` value matching the caller's clock) or abort. */
-function sleepUntil(at: number, signal: AbortSignal): Promise<void> {
-  return abortableSleep(at - (at > 1e12 ? Date.now() : performance.now()), signal);
 }

@@ -19,6 +19,8 @@ import {
   ListEndpointConfigsCommand,
 } from "@aws-sdk/client-sagemaker";
 import { awsErrorCode, awsHttpStatus } from "../aws/aws_errors.ts";
+import type { AwsSettings } from "../aws/aws_settings.ts";
+import { AwsTimeoutError } from "../aws/call_deadline.ts";
 import { s3Client } from "../aws/s3_client.ts";
 import { sageMakerClient } from "../aws/sagemaker_client.ts";
 import { sqsClient } from "../aws/sqs_client.ts";
@@ -60,6 +62,7 @@ export async function checkBucket(s3: S3Client, location: S3Location, flag: stri
   try {
     await s3.send(new HeadBucketCommand({ Bucket: location.bucket }));
   } catch (error) {
+    if (error instanceof AwsTimeoutError) throw error;
     const status = awsHttpStatus(error);
     if (status === 404) {
       throw new UsageError(
@@ -94,6 +97,7 @@ export async function queueUrlOf(
     if (!response.QueueUrl) throw new Error("GetQueueUrl returned no URL");
     return response.QueueUrl;
   } catch (error) {
+    if (error instanceof AwsTimeoutError) throw error;
     const code = awsErrorCode(error);
     if (code === "QueueDoesNotExist" || code === "AWS.SimpleQueueService.NonExistentQueue") {
       throw new UsageError(`${what} '${name}' not found in account ${account}: ${hint}`);
@@ -106,8 +110,12 @@ export async function queueUrlOf(
   }
 }
 
-async function instanceTypeOf(region: string, model: string): Promise<string> {
-  const sagemaker = sageMakerClient({ region });
+async function instanceTypeOf(
+  region: string,
+  model: string,
+  aws: Omit<AwsSettings, "region">,
+): Promise<string> {
+  const sagemaker = sageMakerClient({ region, ...aws });
   try {
     const configs = await sagemaker.send(new ListEndpointConfigsCommand({ NameContains: model }));
     const name = configs.EndpointConfigs?.[0]?.EndpointConfigName;
@@ -116,7 +124,8 @@ async function instanceTypeOf(region: string, model: string): Promise<string> {
       new DescribeEndpointConfigCommand({ EndpointConfigName: name }),
     );
     return config.ProductionVariants?.[0]?.InstanceType ?? "Unknown";
-  } catch {
+  } catch (error) {
+    if (error instanceof AwsTimeoutError || aws.signal?.aborted) throw error;
     return "Unknown";
   } finally {
     sagemaker.destroy();
@@ -124,11 +133,15 @@ async function instanceTypeOf(region: string, model: string): Promise<string> {
 }
 
 /** Discover, validate, list images, and plan the run. */
-export async function prepareRun(settings: RunSettings, log: RunLog): Promise<PreparedRun> {
-  const deployment = await discoverDeployment(settings, log);
+export async function prepareRun(
+  settings: RunSettings,
+  log: RunLog,
+  aws: Omit<AwsSettings, "region"> = {},
+): Promise<PreparedRun> {
+  const deployment = await discoverDeployment(settings, log, aws);
   const { region, account } = deployment;
-  const s3 = s3Client({ region });
-  const sqs = sqsClient({ region });
+  const s3 = s3Client({ region, ...aws });
+  const sqs = sqsClient({ region, ...aws });
   try {
     if (settings.sourceBucket) await checkBucket(s3, settings.sourceBucket, "--source-bucket");
     if (settings.resultBucket) await checkBucket(s3, settings.resultBucket, "--result-bucket");
@@ -150,14 +163,17 @@ export async function prepareRun(settings: RunSettings, log: RunLog): Promise<Pr
     if (settings.sourceBucket) {
       const source = settings.sourceBucket;
       let bar: ReturnType<typeof progressBar> | undefined;
-      images = await buildImageCatalog(s3, source, {
-        warn: (message) => log.warn(LOGGER, message),
-        onProgress: (done, total) => {
-          bar ??= progressBar("Reading image headers", total, 20);
-          bar.update(done);
-        },
-      });
-      bar?.stop();
+      try {
+        images = await buildImageCatalog(s3, source, {
+          warn: (message) => log.warn(LOGGER, message),
+          onProgress: (done, total) => {
+            bar ??= progressBar("Reading image headers", total, 20);
+            bar.update(done);
+          },
+        });
+      } finally {
+        bar?.stop();
+      }
       if (images.length === 0) {
         throw new UsageError(
           `no images found in ${formatS3Url(source)} (looked for ${
@@ -167,8 +183,8 @@ export async function prepareRun(settings: RunSettings, log: RunLog): Promise<Pr
       }
       log.info(LOGGER, `Found ${images.length} image(s) in ${formatS3Url(source)}`);
     }
-    const userInputs = await gatherUserInputs(settings, deployment, log);
-    const instanceType = await instanceTypeOf(region, settings.modelName);
+    const userInputs = await gatherUserInputs(settings, deployment, log, aws);
+    const instanceType = await instanceTypeOf(region, settings.modelName, aws);
     const shape = buildShape(settings.shape, settings);
     const peakUsers = Math.max(1, ...shape.plan().map((row) => row.users ?? 0));
     const workerCount = Math.max(1, Math.min(settings.maxWorkers, peakUsers));

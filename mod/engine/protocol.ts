@@ -45,6 +45,8 @@ export interface UserWorkerSettings {
   predefinedRequests: ImageRequest[];
   /** Sizes and pixel counts by image URL, for requests that name images directly. */
   imageSizes: Record<string, { size: number; pixels: number }>;
+  /** Timeout of one SQS call (`--aws-timeout`), in ms. */
+  awsTimeoutMs: number;
 }
 
 /** Main → user worker. */
@@ -107,6 +109,8 @@ export type ToMonitorWorker =
     region: string;
     queueUrl: string;
     keepForeign: boolean;
+    /** Timeout of one SQS call (`--aws-timeout`), in ms; long polls add their wait. */
+    awsTimeoutMs: number;
     waitTimeSeconds: number;
     visibilityTimeout: number;
   }

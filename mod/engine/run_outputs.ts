@@ -1,7 +1,9 @@
 /**
  * The outputs a run's settings ask for, each behind the one `Output`
- * interface: Locust's headless console tables, the four Locust CSV files,
- * the HTML report, and the JSON stats.
+ * interface: in headless mode the status line and Locust's console tables
+ * (sharing one line redrawn in place at the bottom of the terminal), the
+ * Locust CSV files, the HTML report, the JSON stats and the JUnit threshold
+ * report.
  *
  * @example
  * ```ts ignore
@@ -12,19 +14,72 @@
 import type { RunSettings } from "../config/run_settings.ts";
 import type { Output } from "../output/output.ts";
 import { createConsoleStatsOutput } from "../output/console_stats.ts";
+import { createStatusLineOutput } from "../output/status_line.ts";
+import { ConsoleGuard } from "../output/console_guard.ts";
+import { LiveLine } from "../log/live_line.ts";
 import { createLocustCsvOutput } from "../output/locust_csv.ts";
 import { createHtmlReportOutput } from "../output/html_report.ts";
 import { createJsonStatsOutput } from "../output/json_stats.ts";
+import { createJunitReportOutput } from "../output/junit_report.ts";
+import type { PlannedOutput } from "../fs/preflight.ts";
 
-/** Build the outputs of a run from its settings. */
+/** The Locust CSV files written under `--output PREFIX`. */
+export const CSV_SUFFIXES = [
+  "_stats.csv",
+  "_stats_history.csv",
+  "_failures.csv",
+  "_exceptions.csv",
+  "_jobs_history.csv",
+];
+
+/**
+ * Every path a run will write, for the preflight check before any load: the log folder and its
+ * files, the CSV files, the HTML report and the JSON stats.
+ *
+ * @example
+ * ```ts ignore
+ * const paths = plannedOutputs(settings).map((o) => o.path);
+ * ```
+ */
+export function plannedOutputs(settings: RunSettings): PlannedOutput[] {
+  const planned: PlannedOutput[] = [
+    { flag: "--log-dir", path: settings.logDir, kind: "dir" },
+    ...["job_log.log", "job_status.json", "job_summary.json"].map((name) => ({
+      flag: "--log-dir",
+      path: `${settings.logDir}/${name}`,
+      kind: "file" as const,
+    })),
+  ];
+  if (settings.csvPrefix) {
+    for (const suffix of CSV_SUFFIXES) {
+      planned.push({ flag: "--output", path: `${settings.csvPrefix}${suffix}`, kind: "file" });
+    }
+  }
+  if (settings.htmlPath) planned.push({ flag: "--html", path: settings.htmlPath, kind: "file" });
+  if (settings.jsonPath) planned.push({ flag: "--json", path: settings.jsonPath, kind: "file" });
+  if (settings.junitPath) planned.push({ flag: "--junit", path: settings.junitPath, kind: "file" });
+  return planned;
+}
+
+/**
+ * Build the outputs of a run from its settings. The status line comes first, so that at the end
+ * its final value is printed before the final tables.
+ */
 export function buildOutputs(settings: RunSettings, write: (line: string) => void): Output[] {
   const outputs: Output[] = [];
   if (settings.headless) {
+    const liveLine = new LiveLine();
+    const guard = new ConsoleGuard();
+    const intervalMs = settings.consoleIntervalS * 1000;
     outputs.push(
+      createStatusLineOutput({ intervalMs, line: liveLine, write, guard }),
       createConsoleStatsOutput({
-        intervalMs: settings.consoleIntervalS * 1000,
+        intervalMs,
+        live: !settings.onlySummary,
         write,
         jobStatistics: true,
+        liveLine,
+        guard,
       }),
     );
   }
@@ -35,5 +90,6 @@ export function buildOutputs(settings: RunSettings, write: (line: string) => voi
   }
   if (settings.htmlPath) outputs.push(createHtmlReportOutput({ path: settings.htmlPath }));
   if (settings.jsonPath) outputs.push(createJsonStatsOutput({ path: settings.jsonPath }));
+  if (settings.junitPath) outputs.push(createJunitReportOutput({ path: settings.junitPath }));
   return outputs;
 }

@@ -1,28 +1,96 @@
 /**
- * Check a run's `--threshold` expressions at the end and print the verdicts.
+ * A run's `--threshold` expressions: checked against the entries the run can
+ * produce before any load (an unknown entry is a usage error then, not after
+ * the run), and evaluated at the end, with the verdicts printed.
  *
  * @example
  * ```ts ignore
- * const verdict = evaluateRunThresholds(["fail_ratio<0.01"], stats, jobs, console.log);
+ * checkThresholdScopes(settings.thresholds, prepared);
+ * const results = evaluateRunThresholds(settings.thresholds, stats, jobs, console.log);
  * ```
  * @module
  */
 import type { StatsAggregator } from "../stats/aggregator.ts";
 import type { JobStatistics } from "../output/run_report.ts";
-import { evaluateThresholds, parseThreshold } from "../stats/thresholds.ts";
+import { evaluateThresholds, parseThreshold, type ThresholdResult } from "../stats/thresholds.ts";
+import { UsageError } from "../usage_error.ts";
+import { entryName } from "../users/image_request.ts";
+import { PROCESS_IMAGE } from "../users/model_runner_user.ts";
+import { JOB_COMPLETE } from "./job_complete_sample.ts";
+import type { PreparedRun } from "./prepare_run.ts";
 
-/** Evaluate; returns `none` when there were none, else `passed` or `failed`. */
+/** Request types each user kind records. */
+const TYPES_OF_KIND: Record<string, string[]> = {
+  "load-test": ["Submit Image", JOB_COMPLETE],
+  predefined: [PROCESS_IMAGE, JOB_COMPLETE],
+  random: [PROCESS_IMAGE, JOB_COMPLETE],
+};
+
+/** Every scope (request type, entry name, `Aggregated`) the prepared run can produce. */
+export function possibleScopes(prepared: PreparedRun): Set<string> {
+  const { settings, images, userInputs } = prepared;
+  const scopes = new Set<string>(["Aggregated"]);
+  for (const { kind } of settings.userMix) {
+    for (const type of TYPES_OF_KIND[kind] ?? [JOB_COMPLETE]) scopes.add(type);
+  }
+  for (const image of images) scopes.add(entryName(image.url, settings.modelName));
+  for (const image of userInputs.randomImages) {
+    for (const endpoint of userInputs.endpoints) scopes.add(entryName(image.url, endpoint));
+  }
+  for (const request of userInputs.predefinedRequests) {
+    const r = request as { imageUrls?: string[]; imageProcessor?: { name?: string } };
+    const url = r.imageUrls?.[0];
+    if (url && r.imageProcessor?.name) scopes.add(entryName(url, r.imageProcessor.name));
+  }
+  return scopes;
+}
+
+/**
+ * Refuse, before any load, a threshold whose scope names no request type or
+ * entry the run can produce.
+ */
+export function checkThresholdScopes(expressions: readonly string[], prepared: PreparedRun): void {
+  if (expressions.length === 0) return;
+  const scopes = possibleScopes(prepared);
+  for (const expression of expressions) {
+    const { scope } = parseThreshold(expression);
+    if (scope === undefined || scopes.has(scope)) continue;
+    const shown = [...scopes].slice(0, 12).map((s) => `"${s}"`).join(", ");
+    throw new UsageError(
+      `--threshold "${expression}": this run records no request type or entry named "${scope}"; ` +
+        `use one of ${shown}${scopes.size > 12 ? ", …" : ""}`,
+    );
+  }
+}
+
+/**
+ * Evaluate every threshold and print the verdicts; a scope that recorded
+ * nothing is a failure with no data (it was checked before the run).
+ */
 export function evaluateRunThresholds(
-  expressions: string[],
+  expressions: readonly string[],
   stats: StatsAggregator,
   jobs: JobStatistics,
   write: (line: string) => void,
-): "none" | "passed" | "failed" {
-  if (expressions.length === 0) return "none";
-  const results = evaluateThresholds(expressions.map(parseThreshold), stats, jobs);
+): ThresholdResult[] {
+  if (expressions.length === 0) return [];
+  const results = expressions.map((expression) => {
+    const threshold = parseThreshold(expression);
+    try {
+      return evaluateThresholds([threshold], stats, jobs)[0]!;
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      return {
+        threshold,
+        actual: Number.NaN,
+        passed: false,
+        message: `FAIL ${expression} (no data)`,
+      };
+    }
+  });
   const failed = results.filter((r) => !r.passed);
   write("");
   write(`Thresholds: ${results.length - failed.length} passed, ${failed.length} failed`);
   for (const result of results) write(`  ${result.message}`);
-  return failed.length ? "failed" : "passed";
+  return results;
 }

@@ -17,8 +17,12 @@ export interface StatusMonitorOptions {
   region: string;
   queueUrl: string;
   keepForeign: boolean;
+  /** Timeout of one SQS call, in ms (long polls add their wait). */
+  awsTimeoutMs: number;
   onEvents: (events: StatusEvent[]) => void;
   onWarning: (message: string) => void;
+  /** The monitor died: the run cannot follow its jobs any more. */
+  onFatal: (message: string) => void;
   /** Long-poll wait (default 5 s, as upstream). */
   waitTimeSeconds?: number;
   /** Visibility timeout (default 30 s, as upstream). */
@@ -72,7 +76,7 @@ export class StatusMonitor {
           options.onWarning(message.message);
           break;
         case "fatal":
-          options.onWarning(`status monitor stopped: ${message.message}`);
+          options.onFatal(`status monitor stopped: ${message.message}`);
           resolveStopped();
           break;
         case "stopped":
@@ -82,7 +86,7 @@ export class StatusMonitor {
     };
     worker.onerror = (event) => {
       event.preventDefault();
-      options.onWarning(`status monitor failed: ${event.message}`);
+      options.onFatal(`status monitor failed: ${event.message}`);
       resolveStopped();
     };
     const init: ToMonitorWorker = {
@@ -90,6 +94,7 @@ export class StatusMonitor {
       region: options.region,
       queueUrl: options.queueUrl,
       keepForeign: options.keepForeign,
+      awsTimeoutMs: options.awsTimeoutMs,
       waitTimeSeconds: options.waitTimeSeconds ?? 5,
       visibilityTimeout: options.visibilityTimeout ?? 30,
     };
@@ -109,7 +114,7 @@ export class StatusMonitor {
     return { ...this.#counts };
   }
 
-  /** Stop the monitor (ends its long poll) and wait up to `timeoutMs`. */
+  /** Stop the monitor (ends its long poll), wait up to `timeoutMs`, then terminate its worker. */
   async stop(timeoutMs = 5_000): Promise<void> {
     const message: ToMonitorWorker = { type: "stop" };
     this.#worker.postMessage(message);

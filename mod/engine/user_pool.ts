@@ -42,6 +42,8 @@ export interface UserPoolOptions {
 }
 
 const SPAWN_TICK_MS = 100;
+/** Longest wait for the workers to load and say they are ready. */
+const START_LIMIT_MS = 60_000;
 
 /** User workers and the spawner. */
 export class UserPool {
@@ -122,7 +124,17 @@ export class UserPool {
       };
       worker.postMessage(init);
     }
-    await Promise.all(ready);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const inTime = await Promise.race([
+      Promise.all(ready).then(() => true),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), START_LIMIT_MS))),
+    ]);
+    clearTimeout(timer);
+    if (!inTime) {
+      for (const worker of workers) worker.terminate();
+      channel.close();
+      throw new Error(`the user workers did not start within ${START_LIMIT_MS / 1000} s`);
+    }
     pool.#timer = setInterval(() => pool.#spawnTick(), SPAWN_TICK_MS);
     return pool;
   }
@@ -179,22 +191,25 @@ export class UserPool {
 
   /**
    * Stop every user: in-flight sends finish, workers flush their last batch.
-   * Waits up to `timeoutMs`, then terminates the workers.
+   * Waits up to `timeoutMs`, then terminates the workers either way. Resolves
+   * `true` when every worker stopped in time.
    */
-  async stop(timeoutMs = 10_000): Promise<void> {
-    if (this.#stopping) return;
+  async stop(timeoutMs = 10_000): Promise<boolean> {
+    if (this.#stopping) return true;
     this.#stopping = true;
     clearInterval(this.#timer);
     this.#broadcast({ type: "stop" });
     let timer: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([
-      Promise.all(this.#stopped),
-      new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs))),
+    const inTime = await Promise.race([
+      Promise.all(this.#stopped).then(() => true),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs))),
     ]);
     clearTimeout(timer);
     for (const worker of this.#workers) worker.terminate();
     this.#channel.close();
     this.#current = 0;
+    for (let i = 0; i < this.#running.length; i++) this.#running[i] = 0;
+    return inTime;
   }
 
   #spawnTick(): void {

@@ -12,14 +12,19 @@
  * ```
  * @module
  */
+import { UsageError } from "../usage_error.ts";
 
 /** Log levels, as Python's logging names them. */
 export type LogLevel = "DEBUG" | "INFO" | "WARNING" | "ERROR";
 
 /** Options of a {@linkcode RunLog}. */
 export interface RunLogOptions {
-  /** Log DEBUG messages too (`--verbose`). */
+  /** Log DEBUG messages too (`--verbose`); wins over `level`. */
   verbose: boolean;
+  /** Least important level logged (`-L/--loglevel`); default INFO. */
+  level?: LogLevel;
+  /** Also append every line, in the file format, to this file (Locust's `--logfile`). */
+  logFile?: string | undefined;
   /** Where console lines go; default `console.error`. */
   console?: (line: string) => void;
 }
@@ -36,16 +41,29 @@ export function asctime(date: Date = new Date()): string {
 
 /** Console + file logger for one run. */
 export class RunLog {
-  #verbose: boolean;
+  #level: LogLevel;
   #console: (line: string) => void;
   #file: Deno.FsFile | undefined;
+  #logFile: Deno.FsFile | undefined;
   #encoder = new TextEncoder();
   /** Lines logged before a file was attached; written to it on attach. */
   #early: string[] = [];
 
+  /** Opens `options.logFile` at once (append): a bad path fails before the run. */
   constructor(options: RunLogOptions) {
-    this.#verbose = options.verbose;
+    this.#level = options.verbose ? "DEBUG" : options.level ?? "INFO";
     this.#console = options.console ?? ((line) => console.error(line));
+    if (options.logFile !== undefined) {
+      try {
+        this.#logFile = Deno.openSync(options.logFile, { append: true, create: true });
+      } catch (error) {
+        throw new UsageError(
+          `--logfile ${options.logFile}: cannot open it (${
+            error instanceof Error ? error.message : String(error)
+          }): create its folder or pick another path`,
+        );
+      }
+    }
   }
 
   /**
@@ -62,10 +80,11 @@ export class RunLog {
 
   /** Log at `level` from logger `name`. */
   log(level: LogLevel, name: string, message: string): void {
-    if (ORDER[level] < ORDER[this.#verbose ? "DEBUG" : "INFO"]) return;
+    if (ORDER[level] < ORDER[this.#level]) return;
     const time = asctime();
     this.#console(`[${time}] ${level}/${name}: ${message}`);
     const line = `${time} - ${name} - ${level} - ${message}\n`;
+    this.#logFile?.writeSync(this.#encoder.encode(line));
     if (this.#file) this.#file.writeSync(this.#encoder.encode(line));
     else if (this.#early.length < 10_000) this.#early.push(line);
   }
@@ -92,9 +111,11 @@ export class RunLog {
     for (const line of lines) this.info(name, line);
   }
 
-  /** Close the log file. */
+  /** Close the log file (and the `--logfile`). */
   close(): void {
     this.#file?.close();
     this.#file = undefined;
+    this.#logFile?.close();
+    this.#logFile = undefined;
   }
 }

@@ -1,14 +1,22 @@
 /**
- * Locust's console tables, line for line: the stats table
- * (`get_stats_summary`), the percentile table
+ * Locust's console tables, with Locust's columns, headers and number formats:
+ * the stats table (`get_stats_summary`), the percentile table
  * (`get_percentile_stats_summary`) and the error report
- * (`get_error_report_summary`), with Python's `%`-formatting.
+ * (`get_error_report_summary`). Unlike Locust's fixed 8/80/7-wide columns,
+ * every column is as wide as its content and the name column takes what the
+ * terminal leaves (names cut with `…`), so rows never wrap, at any width from
+ * 40 columns up; narrower than the whole table, the table is split into parts
+ * that each repeat the type and name. Piped (no terminal), columns are as wide
+ * as their content, as Locust sizes its name column to the name length.
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { statsSummaryLines } from "./console_tables.ts";
  * import { StatsAggregator } from "../stats/aggregator.ts";
- * statsSummaryLines(new StatsAggregator(0), { current: true })[0]?.startsWith("Type     Name"); // true
+ * const lines = statsSummaryLines(new StatsAggregator(0), { current: true, width: 120 });
+ * assert.ok(lines[0]?.startsWith("Type Name"));
+ * assert.ok(lines.every((line) => line.length <= 120));
  * ```
  * @module
  */
@@ -16,151 +24,155 @@
 import type { StatsAggregator, StatsEntry, StatsFailure } from "../stats/aggregator.ts";
 import { pythonFixed, pythonIntFormat } from "../stats/python_format.ts";
 import { PERCENTILES_TO_REPORT, readablePercentiles } from "../stats/response_times.ts";
+import { clip, stdoutStream, streamWidth } from "../log/live_line.ts";
+import { layoutTable, type TableColumn, type TableRow, textWidth } from "./column_layout.ts";
 
-/** Locust's `STATS_TYPE_WIDTH`. */
-export const STATS_TYPE_WIDTH = 8;
+/** The narrowest a name gets before a table is split into parts (`Aggregated` still shows). */
+export const MIN_NAME_WIDTH = 10;
 
 /** Options shared by the table functions. */
 export interface ConsoleTableOptions {
-  /** Locust's `STATS_NAME_WIDTH` (default {@linkcode defaultNameWidth}). */
-  nameWidth?: number;
+  /**
+   * Widest line, in columns (default {@linkcode consoleWidth}); `Infinity` sizes every column
+   * to its content.
+   */
+  width?: number;
 }
 
 /**
- * Locust's `STATS_NAME_WIDTH`: terminal columns − 80, between 0 and 80; 80
- * when stdout is not a terminal.
+ * The width tables are laid out in: standard output's columns on a terminal (80 when it does
+ * not say), else `Infinity` (columns as wide as their content).
  *
  * @example
  * ```ts
- * import { defaultNameWidth } from "./console_tables.ts";
- * defaultNameWidth(); // 80 when piped
+ * import { consoleWidth } from "./console_tables.ts";
+ * const width = consoleWidth();
+ * width > 0; // true
  * ```
  */
-export function defaultNameWidth(): number {
-  try {
-    if (!Deno.stdout.isTerminal()) return 80;
-    return Math.max(Math.min(Deno.consoleSize().columns - 80, 80), 0);
-  } catch {
-    return 80;
-  }
+export function consoleWidth(): number {
+  return streamWidth(stdoutStream());
 }
 
-/** Python `%-Ns`: left-aligned, padded to N code points, never cut. */
-function left(s: string, width: number): string {
-  const len = [...s].length;
-  return len >= width ? s : s + " ".repeat(width - len);
-}
+const typeColumn: TableColumn = { header: "Type", align: "left", key: true };
+const nameColumn: TableColumn = {
+  header: "Name",
+  align: "left",
+  key: true,
+  shrink: MIN_NAME_WIDTH,
+};
 
-/** Python `%Ns`: right-aligned, padded to N code points, never cut. */
-function right(s: string, width: number): string {
-  const len = [...s].length;
-  return len >= width ? s : " ".repeat(width - len) + s;
-}
+const STATS_COLUMNS: readonly TableColumn[] = [
+  typeColumn,
+  nameColumn,
+  { header: "# reqs", align: "right" },
+  { header: "# fails", align: "right" },
+  { header: "Avg", align: "right", group: true },
+  { header: "Min", align: "right" },
+  { header: "Max", align: "right" },
+  { header: "Med", align: "right" },
+  { header: "req/s", align: "right", group: true },
+  { header: "failures/s", align: "right" },
+];
 
 /**
- * One stats-table row (Locust's `StatsEntry.to_string`): current rates when
- * `current`, else rates over the whole run.
+ * One stats-table row's cells (Locust's `StatsEntry.to_string`): current rates when `current`,
+ * else rates over the whole run.
  *
  * @example
  * ```ts
- * import { statsLine } from "./console_tables.ts";
+ * import { strict as assert } from "node:assert";
+ * import { statsCells } from "./console_tables.ts";
  * import { StatsAggregator } from "../stats/aggregator.ts";
- * statsLine(new StatsAggregator(0).total, { current: false }).includes("Aggregated"); // true
+ * assert.deepEqual(statsCells(new StatsAggregator(0).total, false).slice(1, 4), ["Aggregated", "0", "0(0.00%)"]);
  * ```
  */
-export function statsLine(
-  entry: StatsEntry,
-  options: ConsoleTableOptions & { current: boolean },
-): string {
-  const nameWidth = options.nameWidth ?? defaultNameWidth();
-  const rps = options.current ? entry.currentRps : entry.totalRps;
-  const fps = options.current ? entry.currentFailPerSec : entry.totalFailPerSec;
-  const fails = `${entry.numFailures}(${pythonFixed(entry.failRatio * 100, 2)}%)`;
-  return left(entry.type ? entry.type + " " : "", STATS_TYPE_WIDTH) + " " +
-    left(entry.name, nameWidth - STATS_TYPE_WIDTH + 4) + " " +
-    right(String(entry.numRequests), 7) + " " +
-    right(fails, 12) + " |" +
-    right(pythonIntFormat(entry.avgResponseTime), 7) + " " +
-    right(pythonIntFormat(entry.minResponseTime ?? 0), 7) + " " +
-    right(pythonIntFormat(entry.maxResponseTime), 7) +
-    right(pythonIntFormat(entry.medianResponseTime), 7) + " | " +
-    right(pythonFixed(rps, 2), 7) + " " +
-    right(pythonFixed(fps, 2), 11);
+export function statsCells(entry: StatsEntry, current: boolean): string[] {
+  const rps = current ? entry.currentRps : entry.totalRps;
+  const fps = current ? entry.currentFailPerSec : entry.totalFailPerSec;
+  return [
+    entry.type,
+    entry.name,
+    String(entry.numRequests),
+    `${entry.numFailures}(${pythonFixed(entry.failRatio * 100, 2)}%)`,
+    pythonIntFormat(entry.avgResponseTime),
+    pythonIntFormat(entry.minResponseTime ?? 0),
+    pythonIntFormat(entry.maxResponseTime),
+    pythonIntFormat(entry.medianResponseTime),
+    pythonFixed(rps, 2),
+    pythonFixed(fps, 2),
+  ];
 }
 
 /**
- * Locust's stats table: header, separator, one row per entry sorted by
- * (name, type), separator, the Aggregated row.
+ * Locust's stats table: header, separator, one row per entry sorted by (name, type), separator,
+ * the Aggregated row.
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { statsSummaryLines } from "./console_tables.ts";
  * import { StatsAggregator } from "../stats/aggregator.ts";
- * statsSummaryLines(new StatsAggregator(0), { current: false, nameWidth: 80 }).length; // 4
+ * assert.deepEqual(statsSummaryLines(new StatsAggregator(0), { current: false, width: Infinity }), [
+ *   "Type Name       # reqs  # fails | Avg Min Max Med | req/s failures/s",
+ *   "----|----------|------|---------|----|---|---|----|------|----------",
+ *   "----|----------|------|---------|----|---|---|----|------|----------",
+ *   "     Aggregated      0 0(0.00%) |   0   0   0   0 |  0.00       0.00",
+ * ]);
  * ```
  */
 export function statsSummaryLines(
   stats: StatsAggregator,
   options: ConsoleTableOptions & { current: boolean },
 ): string[] {
-  const nameWidth = options.nameWidth ?? defaultNameWidth();
-  const nameColumn = nameWidth - STATS_TYPE_WIDTH + 4;
-  const header = left("Type", STATS_TYPE_WIDTH) + " " + left("Name", nameColumn) + " " +
-    right("# reqs", 7) + " " + right("# fails", 12) + " |" + right("Avg", 7) + " " +
-    right("Min", 7) + " " + right("Max", 7) + right("Med", 7) + " | " + right("req/s", 7) + " " +
-    right("failures/s", 11);
-  const separator = `${"-".repeat(STATS_TYPE_WIDTH)}|${"-".repeat(nameColumn)}|${"-".repeat(7)}|${
-    "-".repeat(13)
-  }|${"-".repeat(7)}|${"-".repeat(7)}|${"-".repeat(7)}|${"-".repeat(7)}|${"-".repeat(8)}|${
-    "-".repeat(11)
-  }`;
-  const opts = { current: options.current, nameWidth };
-  return [
-    header,
-    separator,
-    ...stats.entries().map((e) => statsLine(e, opts)),
-    separator,
-    statsLine(stats.total, opts),
+  const rows: TableRow[] = [
+    ...stats.entries().map((e) => statsCells(e, options.current)),
+    null,
+    statsCells(stats.total, options.current),
   ];
-}
-
-function percentileLine(entry: StatsEntry, nameWidth: number): string {
-  const values = PERCENTILES_TO_REPORT.map((p) => pythonIntFormat(entry.percentile(p)));
-  const cells = [...values.slice(1), String(entry.numRequests)].map((v) => right(v, 6));
-  return left(entry.type, STATS_TYPE_WIDTH) + " " + left(entry.name, nameWidth) + " " +
-    right(values[0] ?? "0", 8) + " " + cells.join(" ");
+  return layoutTable(STATS_COLUMNS, rows, options.width ?? consoleWidth());
 }
 
 /**
- * Locust's percentile table ("Response time percentiles (approximated)"),
- * including its quirk of printing the 50% column 8 wide.
+ * Locust's percentile table ("Response time percentiles (approximated)"): a row for each entry
+ * with response times, then the Aggregated row.
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { percentileSummaryLines } from "./console_tables.ts";
  * import { StatsAggregator } from "../stats/aggregator.ts";
- * percentileSummaryLines(new StatsAggregator(0), { nameWidth: 80 })[0]; // "Response time percentiles (approximated)"
+ * const lines = percentileSummaryLines(new StatsAggregator(0), { width: 80 });
+ * assert.equal(lines[0], "Response time percentiles (approximated)");
+ * assert.ok(lines[1]?.startsWith("Type Name 50% 66%"));
  * ```
  */
 export function percentileSummaryLines(
   stats: StatsAggregator,
   options: ConsoleTableOptions = {},
 ): string[] {
-  const nameWidth = options.nameWidth ?? defaultNameWidth();
-  const headers = ["Type", "Name", ...readablePercentiles(PERCENTILES_TO_REPORT), "# reqs"];
-  const header = left(headers[0] ?? "", STATS_TYPE_WIDTH) + " " +
-    left(headers[1] ?? "", nameWidth) +
-    " " + right(headers[2] ?? "", 8) + " " + headers.slice(3).map((h) => right(h, 6)).join(" ");
-  const separator = `${"-".repeat(STATS_TYPE_WIDTH)}|${"-".repeat(nameWidth)}|${"-".repeat(8)}|${
-    ("-".repeat(6) + "|").repeat(PERCENTILES_TO_REPORT.length)
-  }`.slice(0, -1);
-  const lines = ["Response time percentiles (approximated)", header, separator];
-  for (const e of stats.entries()) {
-    if (e.responseTimes.size > 0) lines.push(percentileLine(e, nameWidth));
-  }
-  lines.push(separator);
-  if (stats.total.responseTimes.size > 0) lines.push(percentileLine(stats.total, nameWidth));
-  return lines;
+  const columns: TableColumn[] = [
+    typeColumn,
+    nameColumn,
+    ...[...readablePercentiles(PERCENTILES_TO_REPORT), "# reqs"].map((header): TableColumn => ({
+      header,
+      align: "right",
+    })),
+  ];
+  const cells = (e: StatsEntry) => [
+    e.type,
+    e.name,
+    ...PERCENTILES_TO_REPORT.map((p) => pythonIntFormat(e.percentile(p))),
+    String(e.numRequests),
+  ];
+  const rows: TableRow[] = stats.entries().filter((e) => e.responseTimes.size > 0).map(cells);
+  rows.push(null);
+  if (stats.total.responseTimes.size > 0) rows.push(cells(stats.total));
+  const width = options.width ?? consoleWidth();
+  return [
+    ...wrapText("Response time percentiles (approximated)", width),
+    ...layoutTable(columns, rows, width),
+  ];
 }
 
 /**
@@ -168,9 +180,12 @@ export function percentileSummaryLines(
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { failureLabel } from "./console_tables.ts";
- * failureLabel({ method: "Submit Image", name: "a.tif:m", error: "Boom()", occurrences: 1, firstSeen: 0, lastSeen: 0, key: "" });
- * // "Submit Image a.tif:m: Boom()"
+ * assert.equal(
+ *   failureLabel({ method: "Submit Image", name: "a.tif:m", error: "Boom()", occurrences: 1, firstSeen: 0, lastSeen: 0, key: "" }),
+ *   "Submit Image a.tif:m: Boom()",
+ * );
  * ```
  */
 export function failureLabel(failure: StatsFailure): string {
@@ -182,13 +197,46 @@ export function failureLabel(failure: StatsFailure): string {
 }
 
 /**
- * Locust's error report, or no lines when there were no failures.
+ * Break `text` into lines of at most `width` code points, at spaces where it can.
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { wrapText } from "./console_tables.ts";
+ * assert.deepEqual(wrapText("Submit Image a.tif: Boom", 12), ["Submit Image", "a.tif: Boom"]);
+ * assert.deepEqual(wrapText("abcdefgh", 3), ["abc", "def", "gh"]);
+ * ```
+ */
+export function wrapText(text: string, width: number): string[] {
+  const out: string[] = [];
+  for (const paragraph of text.split(/\r?\n/)) {
+    let rest = [...paragraph];
+    if (rest.length === 0) out.push("");
+    while (rest.length > 0) {
+      if (width === Infinity || rest.length <= width) {
+        out.push(rest.join(""));
+        break;
+      }
+      let cut = rest.lastIndexOf(" ", width);
+      if (cut < width / 2) cut = width;
+      out.push(rest.slice(0, cut).join("").trimEnd());
+      rest = rest.slice(cut);
+      while (rest[0] === " ") rest = rest.slice(1);
+    }
+  }
+  return out;
+}
+
+/**
+ * Locust's error report, or no lines when there were no failures. Long errors wrap inside the
+ * Error column rather than run past the width.
+ *
+ * @example
+ * ```ts
+ * import { strict as assert } from "node:assert";
  * import { errorReportLines } from "./console_tables.ts";
  * import { StatsAggregator } from "../stats/aggregator.ts";
- * errorReportLines(new StatsAggregator(0)); // []
+ * assert.deepEqual(errorReportLines(new StatsAggregator(0)), []);
  * ```
  */
 export function errorReportLines(
@@ -197,14 +245,24 @@ export function errorReportLines(
 ): string[] {
   const failures = stats.failures();
   if (failures.length === 0) return [];
-  const nameWidth = options.nameWidth ?? defaultNameWidth();
-  const separator = `${"-".repeat(18)}|${"-".repeat(80 + nameWidth - 19)}`;
-  return [
-    "Error report",
-    left("# occurrences", 18) + " " + left("Error", 100),
-    separator,
-    ...failures.map((f) => left(String(f.occurrences), 18) + " " + left(failureLabel(f), 100)),
-    separator,
-    "",
-  ];
+  const width = options.width ?? consoleWidth();
+  const counts = failures.map((f) => String(f.occurrences));
+  const countWidth = Math.max(textWidth("# occurrences"), ...counts.map(textWidth));
+  const labels = failures.map(failureLabel);
+  const longest = Math.max(
+    textWidth("Error"),
+    ...labels.flatMap((l) => l.split(/\r?\n/)).map(textWidth),
+  );
+  const errorWidth = Math.max(1, Math.min(longest, width - countWidth - 1));
+  const separator = `${"-".repeat(countWidth)}|${"-".repeat(errorWidth)}`;
+  const lines = ["Error report", `${"# occurrences".padEnd(countWidth)} Error`, separator];
+  failures.forEach((_, i) => {
+    wrapText(labels[i]!, errorWidth).forEach((part, j) => {
+      const count = j === 0 ? counts[i]! : "";
+      lines.push(`${count.padEnd(countWidth)} ${part}`.trimEnd());
+    });
+  });
+  lines.push(separator, "");
+  // Narrower than the count column (under 15 columns): cut rather than wrap.
+  return lines.map((line) => clip(line, width));
 }

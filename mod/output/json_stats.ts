@@ -13,27 +13,29 @@
  *   "failures": [{ "method", "name", "error", "occurrences", "first_seen", "last_seen" }],
  *   "exceptions": [{ "count", "message", "traceback", "nodes": [string] }],
  *   "jobs": { job_summary.json counters, + total_image_partial, total_image_timed_out },
+ *   "thresholds": [{ "expression", "value": number | null, "passed": bool, "reason"? }],
  *   "configuration": { label: value }
  * }
  * Entry = { "type", "name", "num_requests", "num_failures", "fail_ratio",
- *   "min_response_time" (null when none), "max_response_time", "avg_response_time",
- *   "median_response_time", "avg_content_length", "total_rps", "total_fail_per_sec",
- *   "current_rps", "current_fail_per_sec",
- *   "percentiles": { "50%": int, ..., "100%": int } | null (no requests) }
+ *   "min_response_time", "max_response_time", "avg_response_time", "median_response_time"
+ *   (null when no request has a response time), "avg_content_length", "total_rps",
+ *   "total_fail_per_sec", "current_rps", "current_fail_per_sec",
+ *   "percentiles": { "50%": int, ..., "100%": int } | null (no request has a time) }
  * ```
  *
- * Times are in milliseconds; rates per second.
+ * Times are in milliseconds; rates per second. Unknown values are null, never 0 or NaN.
  *
  * @example
  * ```ts
  * import { createJsonStatsOutput } from "./json_stats.ts";
  * const output = createJsonStatsOutput({ path: "out/stats.json" });
- * output.name; // "json"
+ * if (output.name !== "json") throw new Error("named json");
  * ```
  * @module
  */
 
 import type { StatsEntry } from "../stats/aggregator.ts";
+import { thresholdSummary, type ThresholdSummaryItem } from "../stats/threshold_summary.ts";
 import { PERCENTILES_TO_REPORT, readablePercentiles } from "../stats/response_times.ts";
 import { writeTextFileAtomic } from "../fs/atomic_write.ts";
 import type { Output, OutputContext } from "./output.ts";
@@ -49,10 +51,11 @@ export interface JsonStatsEntry {
   num_requests: number;
   num_failures: number;
   fail_ratio: number;
+  /** The response-time values are null when no request has a response time. */
   min_response_time: number | null;
-  max_response_time: number;
-  avg_response_time: number;
-  median_response_time: number;
+  max_response_time: number | null;
+  avg_response_time: number | null;
+  median_response_time: number | null;
   avg_content_length: number;
   total_rps: number;
   total_fail_per_sec: number;
@@ -80,12 +83,15 @@ export interface JsonStats {
   }[];
   exceptions: { count: number; message: string; traceback: string; nodes: string[] }[];
   jobs: JobStatistics;
+  /** The `--threshold` verdicts, in the order given; empty without thresholds. */
+  thresholds: ThresholdSummaryItem[];
   configuration: Record<string, string>;
 }
 
 const LABELS = readablePercentiles(PERCENTILES_TO_REPORT);
 
 function entryJson(e: StatsEntry): JsonStatsEntry {
+  const timed = e.numRequests - e.numNoneRequests > 0;
   return {
     type: e.type,
     name: e.name,
@@ -93,15 +99,15 @@ function entryJson(e: StatsEntry): JsonStatsEntry {
     num_failures: e.numFailures,
     fail_ratio: e.failRatio,
     min_response_time: e.minResponseTime,
-    max_response_time: e.maxResponseTime,
-    avg_response_time: e.avgResponseTime,
-    median_response_time: e.medianResponseTime,
+    max_response_time: timed ? e.maxResponseTime : null,
+    avg_response_time: timed ? e.avgResponseTime : null,
+    median_response_time: timed ? e.medianResponseTime : null,
     avg_content_length: e.avgContentLength,
     total_rps: e.totalRps,
     total_fail_per_sec: e.totalFailPerSec,
     current_rps: e.currentRps,
     current_fail_per_sec: e.currentFailPerSec,
-    percentiles: e.numRequests === 0 ? null : Object.fromEntries(
+    percentiles: !timed ? null : Object.fromEntries(
       PERCENTILES_TO_REPORT.map((p, i) => [LABELS[i] ?? String(p), e.percentile(p)]),
     ),
   };
@@ -113,7 +119,17 @@ function entryJson(e: StatsEntry): JsonStatsEntry {
  * @example
  * ```ts
  * import { buildJsonStats } from "./json_stats.ts";
- * // const doc = buildJsonStats(ctx); doc.total.num_requests
+ * import { StatsAggregator } from "../stats/aggregator.ts";
+ * const doc = buildJsonStats({
+ *   stats: new StatsAggregator(0), userCount: () => 0, timeline: () => [], configuration: [],
+ *   startedAt: 0, stoppedAt: () => 1000, thresholds: () => [],
+ *   jobs: () => ({
+ *     total_image_sent: 0, total_image_in_progress: 0, total_image_processed: 0,
+ *     total_image_succeeded: 0, total_image_failed: 0, total_gb_processed: 0,
+ *     total_pixels_processed: 0, total_image_partial: 0, total_image_timed_out: 0,
+ *   }),
+ * });
+ * if (doc.total.avg_response_time !== null) throw new Error("no requests: unknown, not 0");
  * ```
  */
 export function buildJsonStats(ctx: OutputContext): JsonStats {
@@ -142,6 +158,7 @@ export function buildJsonStats(ctx: OutputContext): JsonStats {
       nodes: [...e.nodes],
     })),
     jobs: { ...ctx.jobs() },
+    thresholds: thresholdSummary(ctx.thresholds?.() ?? []),
     configuration: Object.fromEntries(ctx.configuration.map(([k, v]) => [k, v])),
   };
 }
@@ -153,6 +170,7 @@ export function buildJsonStats(ctx: OutputContext): JsonStats {
  * ```ts
  * import { createJsonStatsOutput } from "./json_stats.ts";
  * const output = createJsonStatsOutput({ path: "stats.json" });
+ * if (output.finish === undefined) throw new Error("writes at finish");
  * ```
  */
 export function createJsonStatsOutput(options: { path: string }): Output {

@@ -29,19 +29,28 @@ export interface ServeOptions {
 }
 
 /**
- * The `export VAR=value` lines for a simulator's environment.
+ * The `export VAR=value` lines for a simulator's environment: the AWS
+ * endpoint, region and credentials, and, when the deployment is seeded, the
+ * upstream bucket variables of its image and result buckets, so that
+ * `osml-load run --headless` works right after them.
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { startSimulator } from "./simulator.ts";
  * import { exportLines } from "./serve_sim.ts";
  * const sim = await startSimulator({ port: 0, seed: false, modelRunner: false });
- * exportLines(sim)[0]; // "export AWS_ENDPOINT_URL=http://127.0.0.1:<port>"
+ * assert.equal(exportLines(sim)[0], `export AWS_ENDPOINT_URL=${sim.endpoint}`);
  * await sim.close();
  * ```
  */
 export function exportLines(sim: Simulator): string[] {
-  return Object.entries(sim.env).map(([k, v]) => `export ${k}=${v}`);
+  const env: Record<string, string> = { ...sim.env };
+  if (sim.seeded) {
+    env.S3_LOAD_TEST_SOURCE_IMAGE_BUCKET = `s3://${sim.seeded.imageBucket}`;
+    env.S3_LOAD_TEST_RESULT_BUCKET = `s3://${sim.seeded.resultBucket}`;
+  }
+  return Object.entries(env).map(([k, v]) => `export ${k}=${v}`);
 }
 
 /**

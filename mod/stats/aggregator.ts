@@ -14,7 +14,7 @@
  * worker.record({ type: "Submit Image", name: "a.tif:m", responseTimeMs: 20, length: 1, at: Date.now() });
  * const delta = worker.take();
  * if (delta) stats.apply(delta);
- * stats.total.numRequests; // 1
+ * if (stats.total.numRequests !== 1) throw new Error("one request");
  * ```
  * @module
  */
@@ -61,7 +61,8 @@ export interface StatsException {
  * @example
  * ```ts
  * import { maskErrorAddress } from "./aggregator.ts";
- * maskErrorAddress("Err(<X object at 0x7f12ab>)"); // "Err(<X object at 0x....>)"
+ * const masked = maskErrorAddress("Err(<X object at 0x7f12ab>)");
+ * if (masked !== "Err(<X object at 0x....>)") throw new Error(masked);
  * ```
  */
 export function maskErrorAddress(error: string): string {
@@ -80,7 +81,7 @@ export function maskErrorAddress(error: string): string {
  * @example
  * ```ts
  * import { failureKey } from "./aggregator.ts";
- * failureKey("Submit Image", "a.tif:m", "Boom()").length; // 64
+ * if (failureKey("Submit Image", "a.tif:m", "Boom()").length !== 64) throw new Error("hex SHA-256");
  * ```
  */
 export function failureKey(method: string, name: string, error: string): string {
@@ -115,8 +116,8 @@ function compareCodePoints(a: string, b: string): number {
  * import { StatsAggregator } from "./aggregator.ts";
  * const stats = new StatsAggregator(0);
  * stats.record({ type: "Submit Image", name: "a.tif:m", responseTimeMs: 20, length: 1, at: 1000, error: "Boom()" });
- * stats.failRatio; // 1
- * stats.failures()[0]?.occurrences; // 1
+ * if (stats.failRatio !== 1) throw new Error("every request failed");
+ * if (stats.failures()[0]?.occurrences !== 1) throw new Error("one failure");
  * ```
  */
 export class StatsAggregator implements StatsClock {
@@ -128,19 +129,22 @@ export class StatsAggregator implements StatsClock {
   #local = new DeltaRecorder();
   #sorted: StatsEntry[] | undefined;
 
-  /** Start empty; `startedAt` (ms since epoch, default now) is the start of the rates. */
-  constructor(startedAt: number = Date.now()) {
-    this.total = new StatsEntry("", "Aggregated", this, startedAt);
+  /**
+   * Start empty; `startedAt` (ms since epoch, default now) is the start of the
+   * rates; `startedAtS` gives it exactly in Unix seconds (a replay's clock).
+   */
+  constructor(startedAt: number = Date.now(), startedAtS: number = startedAt / 1000) {
+    this.total = new StatsEntry("", "Aggregated", this, startedAt, startedAtS);
   }
 
-  /** When the statistics started or were last reset (ms since epoch). */
-  get startTime(): number {
-    return this.total.startTime;
+  /** When the statistics started or were last reset, Unix seconds (Locust's `start_time`). */
+  get startS(): number {
+    return this.total.startS;
   }
 
-  /** End of the latest request of any entry (ms since epoch), or null. */
-  get lastRequestTimestamp(): number | null {
-    return this.total.lastRequestTimestamp;
+  /** End of the latest request of any entry, Unix seconds, or null. */
+  get lastRequestS(): number | null {
+    return this.total.lastRequestS;
   }
 
   /** Requests of all entries. */
@@ -163,10 +167,10 @@ export class StatsAggregator implements StatsClock {
    * only dates the histogram copy of an entry seen for the first time.
    */
   apply(delta: StatsDelta, now: number = Date.now()): void {
-    for (const entryDelta of delta.entries) {
-      this.#entry(entryDelta, now).extend(entryDelta);
-      this.total.extend(entryDelta);
-    }
+    for (const entryDelta of delta.entries) this.#entry(entryDelta, now).extend(entryDelta);
+    // Locust's master extends its total with the worker's own total, not entry by entry:
+    // that keeps the running sum in the order Locust adds.
+    if (delta.total !== null) this.total.extend(delta.total);
     for (const f of delta.failures) {
       const error = maskErrorAddress(f.error);
       // Hash once per distinct failure, not once per delta.
@@ -217,11 +221,16 @@ export class StatsAggregator implements StatsClock {
     if (delta) this.apply(delta, report.at);
   }
 
-  /** Zero every entry and forget failures (Locust's `reset_all`); entries stay listed. */
+  /**
+   * Zero every entry and forget failures and exceptions, as Locust's
+   * "Reset stats" does (`stats.reset_all()` and `runner.exceptions = {}`);
+   * entries stay listed.
+   */
   reset(now: number = Date.now()): void {
     this.total.reset(now);
     for (const entry of this.#entries.values()) entry.reset(now);
     this.#failures = new Map();
+    this.#exceptions = new Map();
   }
 
   /** Entries sorted by (name, type), as Locust sorts its tables. */
@@ -260,7 +269,7 @@ export class StatsAggregator implements StatsClock {
   #merged(type: string, name: string, include: (e: StatsEntry) => boolean): StatsEntry | undefined {
     const parts = this.entries().filter(include);
     if (parts.length === 0) return undefined;
-    const merged = new StatsEntry(type, name, this, this.startTime);
+    const merged = new StatsEntry(type, name, this, this.startS * 1000, this.startS);
     for (const part of parts) merged.extend(part.toDelta());
     return merged;
   }

@@ -1,10 +1,16 @@
 /**
  * Worker-side batching of samples into a {@linkcode StatsDelta}: a small,
  * structured-clonable summary (Locust's per-entry counters and response-time
- * buckets, failures and exceptions) that the main thread merges by addition
- * in {@linkcode ../stats/aggregator.ts StatsAggregator}. A delta's size
- * depends on the number of entries, buckets and seconds it covers, never on
- * the number of samples.
+ * buckets, the batch's Aggregated counters, failures and exceptions) that the
+ * main thread merges by addition in
+ * {@linkcode ../stats/aggregator.ts StatsAggregator}, as Locust's master merges
+ * its workers' reports (`StatsEntry.extend`). A delta's size depends on the
+ * number of entries, buckets and seconds it covers, never on the number of
+ * samples.
+ *
+ * Sums of response times are running float sums in the order the samples
+ * came, as Locust's `total_response_time`: the main thread adds each batch's
+ * sum to its own, as Locust's master adds each worker report's.
  *
  * @example
  * ```ts
@@ -12,13 +18,13 @@
  * const recorder = new DeltaRecorder();
  * recorder.record({ type: "Submit Image", name: "a.tif:m", responseTimeMs: 12.5, length: 10, at: Date.now() });
  * const delta = recorder.take(); // post it to the main thread
- * recorder.take(); // undefined: nothing new
+ * if (delta?.total?.numRequests !== 1) throw new Error("one request in the batch");
+ * if (recorder.take() !== undefined) throw new Error("nothing new");
  * ```
  * @module
  */
 
 import { bucketOf } from "./response_times.ts";
-import { ExactSum } from "./exact_sum.ts";
 import type { ExceptionReport, Sample } from "./sample.ts";
 
 /** One (type, name) entry's counters over the batch. */
@@ -33,12 +39,16 @@ export interface EntryDelta {
   numNoneRequests: number;
   /** Failed requests. */
   numFailures: number;
-  /** Sum of the response times, as exact partials (see `ExactSum`). */
-  responseTimePartials: number[];
+  /** Running float sum of the response times, in sample order (Locust's `total_response_time`). */
+  totalResponseTime: number;
   /** Smallest response time, or null when none had one. */
   minResponseTime: number | null;
-  /** Largest response time (0 when none). */
+  /** Whether the smallest response time is a Python int (see `Sample.responseTimeIsInt`). */
+  minIsInt: boolean;
+  /** Largest response time (the int 0 when none). */
   maxResponseTime: number;
+  /** Whether the largest response time is a Python int (true for the initial 0). */
+  maxIsInt: boolean;
   /** Sum of the response lengths. */
   totalContentLength: number;
   /** Response-time buckets, flattened `[bucket, count, bucket, count, ...]`. */
@@ -47,8 +57,8 @@ export interface EntryDelta {
   reqsPerSec: number[];
   /** Failures per Unix second, flattened `[second, count, ...]`. */
   failsPerSec: number[];
-  /** End of the latest request (ms since epoch), or null. */
-  lastRequestAt: number | null;
+  /** End of the latest request in Unix seconds (Locust's `last_request_timestamp`), or null. */
+  lastRequestS: number | null;
 }
 
 /** Failures of one (method, name, error) over the batch. */
@@ -75,6 +85,12 @@ export interface ExceptionDelta {
 /** A worker's batch of statistics: merge it with `StatsAggregator.apply`. */
 export interface StatsDelta {
   entries: EntryDelta[];
+  /**
+   * Every request of the batch as one entry (type `""`, name `Aggregated`):
+   * Locust's worker report carries its `stats_total`, and the master extends
+   * its total with it. Null when the batch has no request.
+   */
+  total: EntryDelta | null;
   failures: FailureDelta[];
   exceptions: ExceptionDelta[];
 }
@@ -104,10 +120,12 @@ class EntryAccumulator {
   numRequests = 0;
   numNoneRequests = 0;
   numFailures = 0;
-  readonly sum = new ExactSum();
+  sum = 0;
   // NaN for "none" keeps these fields unboxed doubles (no garbage per sample).
   minResponseTime = NaN;
+  minIsInt = false;
   maxResponseTime = 0;
+  maxIsInt = true;
   totalContentLength = 0;
   readonly slots = new Uint32Array(SLOTS);
   minSlot = SLOTS;
@@ -115,8 +133,36 @@ class EntryAccumulator {
   readonly otherBuckets = new Map<number, number>();
   readonly reqsPerSec = new Map<number, number>();
   readonly failsPerSec = new Map<number, number>();
-  lastRequestAt = NaN;
+  lastRequestS = NaN;
   constructor(readonly type: string, readonly name: string) {}
+
+  /** Count one request ended at `atS` (Unix seconds), in second `second`. */
+  add(sample: Sample, atS: number, second: number): void {
+    this.numRequests++;
+    this.reqsPerSec.set(second, (this.reqsPerSec.get(second) ?? 0) + 1);
+    if (!(atS <= this.lastRequestS)) this.lastRequestS = atS; // also when NaN (none yet)
+    const rt = sample.responseTimeMs;
+    if (Number.isFinite(rt)) {
+      this.sum += rt;
+      // Python's min()/max() keep the held value on a tie, and with it its type.
+      if (!(rt >= this.minResponseTime)) { // also when NaN (none yet)
+        this.minResponseTime = rt;
+        this.minIsInt = sample.responseTimeIsInt === true;
+      }
+      if (rt > this.maxResponseTime) {
+        this.maxResponseTime = rt;
+        this.maxIsInt = sample.responseTimeIsInt === true;
+      }
+      this.addBucket(bucketOf(rt));
+    } else {
+      this.numNoneRequests++;
+    }
+    this.totalContentLength += sample.length;
+    if (sample.error !== undefined) {
+      this.numFailures++;
+      this.failsPerSec.set(second, (this.failsPerSec.get(second) ?? 0) + 1);
+    }
+  }
 
   addBucket(bucket: number): void {
     const slot = slotOf(bucket);
@@ -143,21 +189,25 @@ class EntryAccumulator {
       numRequests: this.numRequests,
       numNoneRequests: this.numNoneRequests,
       numFailures: this.numFailures,
-      responseTimePartials: this.sum.partials(),
+      totalResponseTime: this.sum,
       minResponseTime: Number.isNaN(this.minResponseTime) ? null : this.minResponseTime,
+      minIsInt: this.minIsInt,
       maxResponseTime: this.maxResponseTime,
+      maxIsInt: this.maxIsInt,
       totalContentLength: this.totalContentLength,
       responseTimes,
       reqsPerSec: flatten(this.reqsPerSec),
       failsPerSec: flatten(this.failsPerSec),
-      lastRequestAt: Number.isNaN(this.lastRequestAt) ? null : this.lastRequestAt,
+      lastRequestS: Number.isNaN(this.lastRequestS) ? null : this.lastRequestS,
     };
     this.numRequests = 0;
     this.numNoneRequests = 0;
     this.numFailures = 0;
-    this.sum.clear();
+    this.sum = 0;
     this.minResponseTime = NaN;
+    this.minIsInt = false;
     this.maxResponseTime = 0;
+    this.maxIsInt = true;
     this.totalContentLength = 0;
     if (this.maxSlot >= 0) this.slots.fill(0, this.minSlot, this.maxSlot + 1);
     this.minSlot = SLOTS;
@@ -165,7 +215,7 @@ class EntryAccumulator {
     this.otherBuckets.clear();
     this.reqsPerSec.clear();
     this.failsPerSec.clear();
-    this.lastRequestAt = NaN;
+    this.lastRequestS = NaN;
     return delta;
   }
 }
@@ -185,11 +235,12 @@ function flatten(map: Map<number, number>): number[] {
  * import { DeltaRecorder } from "./delta.ts";
  * const r = new DeltaRecorder();
  * r.record({ type: "Submit Image", name: "a.tif:m", responseTimeMs: 5, length: 0, at: 0, error: "Boom()" });
- * r.take()?.failures[0]?.occurrences; // 1
+ * if (r.take()?.failures[0]?.occurrences !== 1) throw new Error("one failure");
  * ```
  */
 export class DeltaRecorder {
   #entries = new Map<string, Map<string, EntryAccumulator>>();
+  #total = new EntryAccumulator("", "Aggregated");
   #failures = new Map<string, FailureDelta>();
   #exceptions = new Map<string, ExceptionDelta>();
   #dirty = false;
@@ -207,23 +258,11 @@ export class DeltaRecorder {
       byName.set(sample.name, acc);
     }
     const at = sample.at;
-    const second = Math.floor(at / 1000);
-    acc.numRequests++;
-    acc.reqsPerSec.set(second, (acc.reqsPerSec.get(second) ?? 0) + 1);
-    if (!(at <= acc.lastRequestAt)) acc.lastRequestAt = at; // also when NaN (none yet)
-    const rt = sample.responseTimeMs;
-    if (Number.isFinite(rt)) {
-      acc.sum.add(rt);
-      if (!(rt >= acc.minResponseTime)) acc.minResponseTime = rt; // also when NaN (none yet)
-      if (rt > acc.maxResponseTime) acc.maxResponseTime = rt;
-      acc.addBucket(bucketOf(rt));
-    } else {
-      acc.numNoneRequests++;
-    }
-    acc.totalContentLength += sample.length;
+    const atS = sample.atSeconds ?? at / 1000;
+    const second = Math.floor(atS);
+    acc.add(sample, atS, second);
+    this.#total.add(sample, atS, second);
     if (sample.error !== undefined) {
-      acc.numFailures++;
-      acc.failsPerSec.set(second, (acc.failsPerSec.get(second) ?? 0) + 1);
       const key = `${sample.type}\u0000${sample.name}\u0000${sample.error}`;
       const failure = this.#failures.get(key);
       if (failure === undefined) {
@@ -277,6 +316,7 @@ export class DeltaRecorder {
     }
     const delta: StatsDelta = {
       entries,
+      total: this.#total.numRequests > 0 ? this.#total.takeDelta() : null,
       failures: [...this.#failures.values()],
       exceptions: [...this.#exceptions.values()],
     };

@@ -62,6 +62,22 @@ export function pythonInt(n: number): string {
 }
 
 /**
+ * `str(x)` of a Python number that is an int or a float: plain digits for an
+ * int, {@linkcode pythonFloatRepr} for a float. Locust's Min, Max and Median
+ * cells keep the type of the value they hold.
+ *
+ * @example
+ * ```ts
+ * import { pythonNumber } from "./python_format.ts";
+ * if (pythonNumber(11647, true) !== "11647") throw new Error("an int");
+ * if (pythonNumber(11647, false) !== "11647.0") throw new Error("a float");
+ * ```
+ */
+export function pythonNumber(x: number, isInt: boolean): string {
+  return isInt ? pythonInt(x) : pythonFloatRepr(x);
+}
+
+/**
  * Python's `"%.{digits}f" % x`: fixed notation, correctly rounded, ties (on
  * the exact binary value) to even. JavaScript's `toFixed` breaks ties upwards.
  *

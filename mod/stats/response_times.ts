@@ -1,23 +1,24 @@
 /**
  * Locust's response-time histogram: the bucket rounding, the percentile walk,
  * the median and the diff used for "current" (last ~10 s) percentiles. Mirrors
- * `locust/stats.py` (`StatsEntry._log_response_time`,
- * `calculate_response_time_percentile`, `median_from_dict`,
- * `diff_response_time_dicts`, `PERCENTILES_TO_REPORT`,
- * `get_readable_percentiles`).
+ * `locust/stats.py` of Locust 2.46.3 (see `LOCUST_VERSION`):
+ * `bucket_response_time`, `calculate_response_time_percentile`,
+ * `median_from_dict`, `diff_response_time_dicts`, `PERCENTILES_TO_REPORT`,
+ * `get_readable_percentiles`. Buckets are ints, as they are since Locust 2.44.
  *
  * @example
  * ```ts
  * import { bucketOf, percentileOf } from "./response_times.ts";
  * const buckets = new Map([[bucketOf(12.4), 1], [bucketOf(147), 1]]);
- * percentileOf(buckets, 2, 0.5); // 12
+ * // No more than int(2 * 0.5) = 1 request may remain above p50: the walk stops at 150.
+ * if (percentileOf(buckets, 2, 0.5) !== 150) throw new Error("p50 is the 150 ms bucket");
  * ```
  * @module
  */
 
 import { pythonFloatRepr, pythonRoundToPowerOfTen } from "./python_format.ts";
 
-/** A response-time histogram: bucket (ms) → number of requests. */
+/** A response-time histogram: bucket (ms, an int) → number of requests. */
 export type ResponseTimeHistogram = Map<number, number>;
 
 /** Locust's `PERCENTILES_TO_REPORT`: the percentiles of the CSV and console tables. */
@@ -36,16 +37,20 @@ export const PERCENTILES_TO_REPORT: readonly number[] = [
 ];
 
 /**
- * Locust's bucket for a response time: below 100 ms rounded to an integer,
- * below 1 000 to 10 ms, below 10 000 to 100 ms, otherwise to 1 000 ms, with
- * Python's round-half-even.
+ * Locust's `bucket_response_time` (2.44 and later): below 100 ms `round(ms)`,
+ * below 1 000 `int(round(ms, -1))`, below 10 000 `int(round(ms, -2))`,
+ * otherwise `int(round(ms, -3))`. Python rounds half to even on the exact
+ * binary value (`round(145.0, -1)` is 140, `round(2.5)` is 2). The result is
+ * always an int, so a median or percentile of 140 is written `140`, never
+ * `140.0`.
  *
  * @example
  * ```ts
  * import { bucketOf } from "./response_times.ts";
- * bucketOf(147); // 150
- * bucketOf(3432); // 3400
- * bucketOf(58760); // 59000
+ * if (bucketOf(147) !== 150 || bucketOf(3432) !== 3400 || bucketOf(58760) !== 59000) {
+ *   throw new Error("two significant digits");
+ * }
+ * if (bucketOf(145) !== 140 || bucketOf(2.5) !== 2) throw new Error("ties go to even");
  * ```
  */
 export function bucketOf(responseTimeMs: number): number {
@@ -56,30 +61,16 @@ export function bucketOf(responseTimeMs: number): number {
 }
 
 /**
- * Whether Locust holds this bucket as a Python float (`round(x, -k)` of a
- * float) rather than an int (`round(x)`): it matters for how a median that is
- * not clamped is written. Keys of 100 and above are floats; the rare key 100
- * that first came from a time in [99.5, 100) would be an int in Locust.
- *
- * @example
- * ```ts
- * import { bucketIsFloat } from "./response_times.ts";
- * bucketIsFloat(150); // true
- * ```
- */
-export function bucketIsFloat(bucket: number): boolean {
-  return bucket >= 100;
-}
-
-/**
  * Locust's `calculate_response_time_percentile`: walk the buckets from the
  * largest down; return the first bucket at which no more than
  * `int(numRequests * percent)` requests remain; 0 when there are none.
+ * `numRequests` counts the requests that have a response time (Locust 2.46
+ * passes `num_requests - num_none_requests`).
  *
  * @example
  * ```ts
  * import { percentileOf } from "./response_times.ts";
- * percentileOf(new Map([[10, 9], [500, 1]]), 10, 0.95); // 500
+ * if (percentileOf(new Map([[10, 9], [500, 1]]), 10, 0.95) !== 500) throw new Error("p95");
  * ```
  */
 export function percentileOf(
@@ -106,7 +97,7 @@ export function percentileOf(
  * @example
  * ```ts
  * import { medianOf } from "./response_times.ts";
- * medianOf(4, new Map([[10, 2], [20, 2]])); // 10
+ * if (medianOf(4, new Map([[10, 2], [20, 2]])) !== 10) throw new Error("median");
  * ```
  */
 export function medianOf(
@@ -131,7 +122,8 @@ export function medianOf(
  * @example
  * ```ts
  * import { diffHistograms } from "./response_times.ts";
- * diffHistograms(new Map([[10, 5], [20, 1]]), new Map([[10, 5]])); // Map { 20 => 1 }
+ * const diff = diffHistograms(new Map([[10, 5], [20, 1]]), new Map([[10, 5]]));
+ * if (diff.size !== 1 || diff.get(20) !== 1) throw new Error("only the new request");
  * ```
  */
 export function diffHistograms(
@@ -152,7 +144,7 @@ export function diffHistograms(
  * @example
  * ```ts
  * import { readablePercentiles } from "./response_times.ts";
- * readablePercentiles([0.5, 0.999, 1]); // ["50%", "99.9%", "100%"]
+ * if (readablePercentiles([0.5, 0.999, 1]).join() !== "50%,99.9%,100%") throw new Error("labels");
  * ```
  */
 export function readablePercentiles(percentiles: readonly number[]): string[] {

@@ -1,33 +1,33 @@
 /**
- * One row of the statistics: Locust's `StatsEntry` for a (type, name) pair or
- * the `Aggregated` total, with the same counters and the same derived values
- * (average, median clamped into [min, max], percentiles from the buckets,
- * total and current requests/s, current-window percentiles).
+ * One row of the statistics: Locust's `StatsEntry` (Locust 2.46.3, see
+ * `LOCUST_VERSION`) for a (type, name) pair or the `Aggregated` total, with
+ * the same counters and the same derived values: the average from a running
+ * float sum, min and max keeping the sample's own type (Python int or float),
+ * the median clamped into [min, max], int percentiles from the buckets,
+ * total and current requests/s, current-window percentiles.
  *
- * Times are milliseconds since the Unix epoch; rates are per second, computed
- * from seconds as Locust computes them from `time.time()`.
+ * Times are counted in Unix seconds (floats), as Locust counts them with
+ * `time.time()`; the `now` arguments are milliseconds since the epoch.
  *
  * @example
  * ```ts
  * import { StatsEntry } from "./stats_entry.ts";
- * const clock = { startTime: 0, lastRequestTimestamp: 2000 };
- * const entry = new StatsEntry("Submit Image", "a.tif:m", clock, 0);
+ * const clock = { startS: 1, lastRequestS: 3 };
+ * const entry = new StatsEntry("Submit Image", "a.tif:m", clock, 1000);
  * entry.extend({
  *   type: "Submit Image", name: "a.tif:m", numRequests: 1, numNoneRequests: 0, numFailures: 0,
- *   responseTimePartials: [12], minResponseTime: 12, maxResponseTime: 12, totalContentLength: 5,
- *   responseTimes: [12, 1], reqsPerSec: [2, 1], failsPerSec: [], lastRequestAt: 2000,
+ *   totalResponseTime: 12, minResponseTime: 12, minIsInt: false, maxResponseTime: 12,
+ *   maxIsInt: false, totalContentLength: 5, responseTimes: [12, 1], reqsPerSec: [2, 1],
+ *   failsPerSec: [], lastRequestS: 3,
  * });
- * entry.avgResponseTime; // 12
- * entry.totalRps; // 0.5
+ * if (entry.avgResponseTime !== 12 || entry.totalRps !== 0.5) throw new Error("avg and rate");
  * ```
  * @module
  */
 
 import type { EntryDelta } from "./delta.ts";
-import { ExactSum } from "./exact_sum.ts";
 import { PerSecondCounts } from "./per_second_counts.ts";
 import {
-  bucketIsFloat,
   diffHistograms,
   medianOf,
   percentileOf,
@@ -39,10 +39,10 @@ export const CURRENT_RESPONSE_TIME_PERCENTILE_WINDOW = 10;
 
 /** The run-wide times every entry's rates are computed against (Locust's `self.stats`). */
 export interface StatsClock {
-  /** When the statistics started (ms since epoch). */
-  readonly startTime: number;
-  /** End of the latest request of any entry (ms since epoch), or null. */
-  readonly lastRequestTimestamp: number | null;
+  /** When the statistics started or were last reset, Unix seconds (Locust's `start_time`). */
+  readonly startS: number;
+  /** End of the latest request of any entry, Unix seconds, or null. */
+  readonly lastRequestS: number | null;
 }
 
 /**
@@ -53,11 +53,17 @@ export interface StatsClock {
 class HistogramSnapshot {
   second = 0;
   numRequests = 0;
+  numNoneRequests = 0;
   size = 0;
   keys = new Float64Array(64);
   counts = new Float64Array(64);
 
-  fill(second: number, histogram: ResponseTimeHistogram, numRequests: number): void {
+  fill(
+    second: number,
+    histogram: ResponseTimeHistogram,
+    numRequests: number,
+    numNoneRequests: number,
+  ): void {
     if (histogram.size > this.keys.length) {
       const capacity = 2 ** Math.ceil(Math.log2(histogram.size));
       this.keys = new Float64Array(capacity);
@@ -72,6 +78,7 @@ class HistogramSnapshot {
     this.size = i;
     this.second = second;
     this.numRequests = numRequests;
+    this.numNoneRequests = numNoneRequests;
   }
 
   toMap(): ResponseTimeHistogram {
@@ -90,7 +97,8 @@ class HistogramSnapshot {
  * import { StatsAggregator } from "./aggregator.ts";
  * const stats = new StatsAggregator(0);
  * stats.record({ type: "Submit Image", name: "a.tif:m", responseTimeMs: 147, length: 0, at: 1000 });
- * stats.total.medianResponseTime; // 147 (bucket 150 clamped to the max)
+ * // The bucket 150 is clamped to the max, a float like the sample.
+ * if (stats.total.medianResponseTime !== 147 || stats.total.medianIsInt) throw new Error("clamped");
  * ```
  */
 export class StatsEntry {
@@ -107,20 +115,30 @@ export class StatsEntry {
   // Doubles with NaN for "none": a field that also holds null would box every
   // new value in a fresh heap number, promoted garbage on every merge.
   #min = NaN;
+  #minIsInt = false;
+  #maxIsInt = true;
   #last = NaN;
 
   /** Smallest response time (ms), or null before the first one. */
   get minResponseTime(): number | null {
     return Number.isNaN(this.#min) ? null : this.#min;
   }
+  /** Whether {@linkcode minResponseTime} is a Python int (Locust writes `3868`, not `3868.0`). */
+  get minIsInt(): boolean {
+    return this.#minIsInt;
+  }
   /** Largest response time (ms); 0 before the first one. */
   maxResponseTime = 0;
+  /** Whether {@linkcode maxResponseTime} is a Python int; true for the initial 0, as in Locust. */
+  get maxIsInt(): boolean {
+    return this.#maxIsInt;
+  }
   /** Sum of response lengths (bytes for `Submit Image`). */
   totalContentLength = 0;
-  /** When this entry was created or last reset (ms since epoch). */
-  startTime: number;
-  /** End of this entry's latest request (ms since epoch), or null. */
-  get lastRequestTimestamp(): number | null {
+  /** When this entry was created or last reset, Unix seconds. */
+  startS: number;
+  /** End of this entry's latest request, Unix seconds, or null. */
+  get lastRequestS(): number | null {
     return Number.isNaN(this.#last) ? null : this.#last;
   }
   /** Response-time buckets → counts (Locust's `response_times`). */
@@ -130,57 +148,71 @@ export class StatsEntry {
   /** Failures per Unix second, for the last 64 s. */
   readonly numFailPerSec = new PerSecondCounts();
 
-  #sum = new ExactSum();
+  #sum = 0;
   /** Histogram copies in insertion order, at most 20 (an OrderedDict in Locust). */
   #cache: HistogramSnapshot[] = [];
   #clock: StatsClock;
   #sortedDesc: number[] | undefined;
 
-  /** A new empty entry; `clock` gives the run-wide start and latest request times. */
-  constructor(type: string, name: string, clock: StatsClock, now: number = Date.now()) {
+  /**
+   * A new empty entry; `clock` gives the run-wide start and latest request
+   * times; `now` (ms since epoch) or `nowS` (Unix seconds, exact) its start.
+   */
+  constructor(
+    type: string,
+    name: string,
+    clock: StatsClock,
+    now: number = Date.now(),
+    nowS: number = now / 1000,
+  ) {
     this.type = type;
     this.name = name;
     this.#clock = clock;
-    this.startTime = now;
-    this.#cacheResponseTimes(Math.floor(now / 1000));
+    this.startS = nowS;
+    this.#cacheResponseTimes(Math.floor(nowS));
   }
 
-  /** Zero every counter (Locust's `reset`); `now` becomes the start time. */
+  /** Zero every counter (Locust's `reset`); `now` (ms since epoch) becomes the start time. */
   reset(now: number = Date.now()): void {
-    this.startTime = now;
+    this.startS = now / 1000;
     this.numRequests = 0;
     this.numNoneRequests = 0;
     this.numFailures = 0;
-    this.#sum.clear();
+    this.#sum = 0;
     this.responseTimes.clear();
     this.#sortedDesc = undefined;
     this.#min = NaN;
+    this.#minIsInt = false;
     this.maxResponseTime = 0;
+    this.#maxIsInt = true;
     this.#last = NaN;
     this.numReqsPerSec.clear();
     this.numFailPerSec.clear();
     this.totalContentLength = 0;
     this.#cache.length = 0;
-    this.#cacheResponseTimes(Math.floor(now / 1000));
+    this.#cacheResponseTimes(Math.floor(this.startS));
   }
 
   /** Merge a worker's counters into this entry by addition (Locust's `extend`). */
   extend(delta: EntryDelta): void {
     const oldLast = this.#last;
-    if (delta.lastRequestAt !== null) {
+    if (delta.lastRequestS !== null) {
       this.#last = Number.isNaN(oldLast)
-        ? delta.lastRequestAt
-        : Math.max(oldLast, delta.lastRequestAt);
+        ? delta.lastRequestS
+        : Math.max(oldLast, delta.lastRequestS);
     }
     this.numRequests += delta.numRequests;
     this.numNoneRequests += delta.numNoneRequests;
     this.numFailures += delta.numFailures;
-    this.#sum.addAll(delta.responseTimePartials);
-    this.maxResponseTime = Math.max(this.maxResponseTime, delta.maxResponseTime);
-    if (delta.minResponseTime !== null) {
-      this.#min = Number.isNaN(this.#min)
-        ? delta.minResponseTime
-        : Math.min(this.#min, delta.minResponseTime);
+    this.#sum += delta.totalResponseTime;
+    // Python's max()/min() keep the held value on a tie, and with it its int/float type.
+    if (delta.maxResponseTime > this.maxResponseTime) {
+      this.maxResponseTime = delta.maxResponseTime;
+      this.#maxIsInt = delta.maxIsInt;
+    }
+    if (delta.minResponseTime !== null && !(delta.minResponseTime >= this.#min)) {
+      this.#min = delta.minResponseTime; // also when none yet (NaN)
+      this.#minIsInt = delta.minIsInt;
     }
     this.totalContentLength += delta.totalContentLength;
     addFlat(this.responseTimes, delta.responseTimes);
@@ -188,9 +220,9 @@ export class StatsEntry {
     addFlatPerSecond(this.numReqsPerSec, delta.reqsPerSec);
     addFlatPerSecond(this.numFailPerSec, delta.failsPerSec);
     if (!Number.isNaN(this.#last)) {
-      const lastSecond = Math.floor(this.#last / 1000);
+      const lastSecond = Math.floor(this.#last);
       // Locust caches the histogram whenever the latest request enters a new second.
-      const oldSecond = Number.isNaN(oldLast) ? 0 : Math.floor(oldLast / 1000);
+      const oldSecond = Number.isNaN(oldLast) ? 0 : Math.floor(oldLast);
       if (lastSecond > oldSecond) this.#cacheResponseTimes(lastSecond);
     }
   }
@@ -204,20 +236,26 @@ export class StatsEntry {
       numRequests: this.numRequests,
       numNoneRequests: this.numNoneRequests,
       numFailures: this.numFailures,
-      responseTimePartials: this.#sum.partials(),
+      totalResponseTime: this.#sum,
       minResponseTime: this.minResponseTime,
+      minIsInt: this.#minIsInt,
       maxResponseTime: this.maxResponseTime,
+      maxIsInt: this.#maxIsInt,
       totalContentLength: this.totalContentLength,
       responseTimes: flat(this.responseTimes),
       reqsPerSec: this.numReqsPerSec.flat(),
       failsPerSec: this.numFailPerSec.flat(),
-      lastRequestAt: this.lastRequestTimestamp,
+      lastRequestS: this.lastRequestS,
     };
   }
 
-  /** Sum of all response times (ms). */
+  /**
+   * Sum of all response times (ms): a running float sum in the order the
+   * batches were merged, each batch summed in sample order (Locust's
+   * `total_response_time`, as its master adds the workers' sums).
+   */
   get totalResponseTime(): number {
-    return this.#sum.value();
+    return this.#sum;
   }
 
   /** Failures / requests (1 when there are failures but no requests). */
@@ -238,24 +276,24 @@ export class StatsEntry {
   }
 
   /**
-   * Whether Locust would hold the median as a Python float (a clamped value
-   * or a bucket of 100 ms and more) rather than an int: decides `12` vs `150.0`
-   * in the CSV files.
+   * Whether Locust holds the median as a Python int: a bucket is an int
+   * (Locust 2.44+); a median clamped to the min or max has that value's type.
+   * Decides `140` vs `147.0` in the CSV files.
    */
-  get medianIsFloat(): boolean {
-    return this.#median().isFloat;
+  get medianIsInt(): boolean {
+    return this.#median().isInt;
   }
 
-  #median(): { value: number; isFloat: boolean } {
-    if (this.responseTimes.size === 0) return { value: 0, isFloat: false };
+  #median(): { value: number; isInt: boolean } {
+    if (this.responseTimes.size === 0) return { value: 0, isInt: true };
     const median = medianOf(this.numRequests - this.numNoneRequests, this.responseTimes) ?? 0;
     if (median > this.maxResponseTime) {
-      return { value: this.maxResponseTime, isFloat: this.maxResponseTime > 0 };
+      return { value: this.maxResponseTime, isInt: this.#maxIsInt };
     }
     if (this.minResponseTime !== null && median < this.minResponseTime) {
-      return { value: this.minResponseTime, isFloat: true };
+      return { value: this.minResponseTime, isInt: this.#minIsInt };
     }
-    return { value: median, isFloat: median !== 0 && bucketIsFloat(median) };
+    return { value: median, isInt: true };
   }
 
   /** Mean response length; 0 when there are no requests. */
@@ -274,10 +312,10 @@ export class StatsEntry {
   }
 
   #perSecond(count: number): number {
-    const last = this.#clock.lastRequestTimestamp;
-    const start = this.#clock.startTime;
+    const last = this.#clock.lastRequestS;
+    const start = this.#clock.startS;
     if (!last || !start) return 0;
-    const span = last / 1000 - start / 1000;
+    const span = last - start;
     return span === 0 ? 0 : count / span;
   }
 
@@ -295,10 +333,10 @@ export class StatsEntry {
   }
 
   #currentRate(perSecond: PerSecondCounts): number {
-    const last = this.#clock.lastRequestTimestamp;
+    const last = this.#clock.lastRequestS;
     if (last === null) return 0;
-    const lastSecond = Math.floor(last / 1000);
-    const from = Math.max(lastSecond - 12, Math.floor(this.#clock.startTime / 1000));
+    const lastSecond = Math.floor(last);
+    const from = Math.max(lastSecond - 12, Math.floor(this.#clock.startS));
     let sum = 0;
     let n = 0;
     for (let t = from; t < lastSecond - 2; t++) {
@@ -308,10 +346,18 @@ export class StatsEntry {
     return sum / Math.max(n, 1);
   }
 
-  /** The response time (bucket) that `percent` (0–1) of all requests finished within. */
+  /**
+   * The response time (an int bucket) that `percent` (0–1) of the requests
+   * with a response time finished within; 0 when there is none.
+   */
   percentile(percent: number): number {
     this.#sortedDesc ??= [...this.responseTimes.keys()].sort((a, b) => b - a);
-    return percentileOf(this.responseTimes, this.numRequests, percent, this.#sortedDesc);
+    return percentileOf(
+      this.responseTimes,
+      this.numRequests - this.numNoneRequests,
+      percent,
+      this.#sortedDesc,
+    );
   }
 
   /**
@@ -329,7 +375,8 @@ export class StatsEntry {
       if (cached !== undefined) {
         return percentileOf(
           diffHistograms(this.responseTimes, cached.toMap()),
-          this.numRequests - cached.numRequests,
+          (this.numRequests - this.numNoneRequests) -
+            (cached.numRequests - cached.numNoneRequests),
           percent,
         );
       }
@@ -346,14 +393,14 @@ export class StatsEntry {
     // Like an OrderedDict, an existing key is overwritten in its place.
     for (const c of this.#cache) {
       if (c.second === second) {
-        c.fill(second, this.responseTimes, this.numRequests);
+        c.fill(second, this.responseTimes, this.numRequests, this.numNoneRequests);
         return;
       }
     }
     const size = CURRENT_RESPONSE_TIME_PERCENTILE_WINDOW + 10;
     if (this.#cache.length < size) {
       const slot = new HistogramSnapshot();
-      slot.fill(second, this.responseTimes, this.numRequests);
+      slot.fill(second, this.responseTimes, this.numRequests, this.numNoneRequests);
       this.#cache.push(slot);
       return;
     }
@@ -361,7 +408,7 @@ export class StatsEntry {
     const cache = this.#cache;
     const oldest = cache[0] as HistogramSnapshot;
     for (let i = 1; i < cache.length; i++) cache[i - 1] = cache[i] as HistogramSnapshot;
-    oldest.fill(second, this.responseTimes, this.numRequests);
+    oldest.fill(second, this.responseTimes, this.numRequests, this.numNoneRequests);
     cache[cache.length - 1] = oldest;
   }
 }

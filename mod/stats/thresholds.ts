@@ -30,7 +30,7 @@
  *   total_image_timed_out: 0,
  * };
  * const [result] = evaluateThresholds([parseThreshold("Submit Image:p95<500")], stats, jobs);
- * result?.passed; // true
+ * if (result?.passed !== true || result.actual !== 120) throw new Error("p95 of one 120 ms request");
  * ```
  * @module
  */
@@ -57,9 +57,15 @@ export interface Threshold {
 /** The outcome of one threshold. */
 export interface ThresholdResult {
   readonly threshold: Threshold;
-  /** The measured value (NaN when it cannot be measured, e.g. no requests). */
+  /**
+   * The measured value; NaN when it could not be measured (e.g. no request
+   * had a response time), and then `reason` says why and `passed` is false.
+   * Machine-readable outputs write it through `thresholdSummary` (null, never NaN).
+   */
   readonly actual: number;
   readonly passed: boolean;
+  /** Why there is no value, when `actual` is NaN, e.g. `no "Job Complete" request has a response time`. */
+  readonly reason?: string;
   /** One line for the end-of-run listing, e.g. `FAIL Submit Image:p95<500 (actual 620)`. */
   readonly message: string;
 }
@@ -159,17 +165,19 @@ function compare(actual: number, op: Comparator, limit: number): boolean {
 }
 
 function entryMetric(entry: StatsEntry, metric: string): number {
+  // Response-time metrics need a request with a response time; counts and rates do not.
+  const timed = entry.numRequests - entry.numNoneRequests > 0;
   const p = PERCENTILE.exec(metric);
-  if (p) return entry.numRequests === 0 ? NaN : entry.percentile(Number(p[1]) / 100);
+  if (p) return timed ? entry.percentile(Number(p[1]) / 100) : NaN;
   switch (metric) {
     case "avg":
-      return entry.numRequests === 0 ? NaN : entry.avgResponseTime;
+      return timed ? entry.avgResponseTime : NaN;
     case "min":
       return entry.minResponseTime ?? NaN;
     case "max":
-      return entry.numRequests === 0 ? NaN : entry.maxResponseTime;
+      return timed ? entry.maxResponseTime : NaN;
     case "median":
-      return entry.numRequests === 0 ? NaN : entry.medianResponseTime;
+      return timed ? entry.medianResponseTime : NaN;
     case "count":
       return entry.numRequests;
     case "failures":
@@ -205,7 +213,8 @@ function resolveScope(stats: StatsAggregator, scope: string): StatsEntry | undef
  *   total_image_failed: 3, total_gb_processed: 0, total_pixels_processed: 0, total_image_partial: 0,
  *   total_image_timed_out: 0,
  * };
- * evaluateThresholds([parseThreshold("jobs_failed<=2")], new StatsAggregator(0), jobs)[0]?.passed; // false
+ * const [result] = evaluateThresholds([parseThreshold("jobs_failed<=2")], new StatsAggregator(0), jobs);
+ * if (result?.passed !== false || result.actual !== 3) throw new Error("3 failed jobs > 2");
  * ```
  */
 export function evaluateThresholds(
@@ -213,12 +222,19 @@ export function evaluateThresholds(
   stats: StatsAggregator,
   jobs: JobStatistics,
 ): ThresholdResult[] {
-  return list.map((threshold) => {
+  return list.map((threshold): ThresholdResult => {
     let actual: number;
+    let reason: string | undefined;
     if (threshold.scope === undefined) {
       const jobKey = JOB_METRICS[threshold.metric];
-      if (jobKey !== undefined) actual = jobs[jobKey];
-      else if (threshold.metric === "fail_ratio") actual = stats.failRatio;
+      if (jobKey !== undefined) {
+        // A job total that could not be measured (e.g. pixels of unreadable images) is null.
+        const value: number | null | undefined = jobs[jobKey];
+        actual = value ?? NaN;
+        if (value === null || value === undefined) {
+          reason = `${threshold.metric} is unknown (${jobKey} could not be measured)`;
+        }
+      } else if (threshold.metric === "fail_ratio") actual = stats.failRatio;
       else actual = stats.total.totalRps;
     } else {
       const entry = resolveScope(stats, threshold.scope);
@@ -234,6 +250,10 @@ export function evaluateThresholds(
         );
       }
       actual = entryMetric(entry, threshold.metric);
+      if (Number.isNaN(actual)) {
+        reason =
+          `no "${threshold.scope}" request has a response time, so ${threshold.metric} is unknown`;
+      }
     }
     const passed = !Number.isNaN(actual) && compare(actual, threshold.comparator, threshold.value);
     const shown = Number.isNaN(actual)
@@ -243,6 +263,7 @@ export function evaluateThresholds(
       threshold,
       actual,
       passed,
+      ...(Number.isNaN(actual) ? { reason: reason ?? "no data" } : {}),
       message: `${passed ? "PASS" : "FAIL"} ${threshold.expression} (${shown})`,
     };
   });

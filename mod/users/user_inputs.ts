@@ -14,6 +14,8 @@
  * ```
  * @module
  */
+import type { AwsSettings } from "../aws/aws_settings.ts";
+import { AwsTimeoutError } from "../aws/call_deadline.ts";
 import { HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { RunSettings } from "../config/run_settings.ts";
 import type { Deployment } from "../discovery/deployment.ts";
@@ -85,6 +87,7 @@ export async function gatherUserInputs(
   settings: RunSettings,
   deployment: Deployment,
   log: RunLog,
+  aws: Omit<AwsSettings, "region"> = {},
 ): Promise<UserInputs> {
   const kinds = new Set(settings.userMix.map((m) => m.kind));
   const { testImageryLocation, testResultsLocation } = userLocations(settings, deployment.account);
@@ -99,11 +102,11 @@ export async function gatherUserInputs(
   parseS3Location(testResultsLocation, "--test-results-location");
 
   const region = deployment.region;
-  const s3 = s3Client({ region });
+  const s3 = s3Client({ region, ...aws });
   try {
     let listing: EndpointListing | undefined;
     if (kinds.has("random")) {
-      listing = await endpointsOrExplain(region, settings.includeAllEndpoints);
+      listing = await endpointsOrExplain(region, settings.includeAllEndpoints, aws);
       if (listing.usable.length === 0) {
         const seen = listing.all.map((e) => `${e.name} (${e.status})`).join(", ");
         throw new UsageError(
@@ -160,7 +163,7 @@ export async function gatherUserInputs(
       log.info(LOGGER, `Found ${requests.length} sample requests in configuration file.`);
       inputs.predefinedRequests = requests;
       inputs.imageSizes = await imageSizes(s3, requests, (m) => log.warn(LOGGER, m));
-      listing ??= await endpointsOrExplain(region, true).catch(() => undefined);
+      listing ??= await endpointsOrExplain(region, true, aws).catch(() => undefined);
       if (listing) warnAboutEndpoints(requests, listing, (m) => log.warn(LOGGER, m));
     }
     return inputs;
@@ -169,11 +172,16 @@ export async function gatherUserInputs(
   }
 }
 
-async function endpointsOrExplain(region: string, includeAll: boolean): Promise<EndpointListing> {
-  const sagemaker = sageMakerClient({ region });
+async function endpointsOrExplain(
+  region: string,
+  includeAll: boolean,
+  aws: Omit<AwsSettings, "region">,
+): Promise<EndpointListing> {
+  const sagemaker = sageMakerClient({ region, ...aws });
   try {
     return await listEndpoints(sagemaker, { includeAll });
   } catch (error) {
+    if (error instanceof AwsTimeoutError || aws.signal?.aborted) throw error;
     throw new UsageError(
       `could not list SageMaker endpoints in ${region} (${awsErrorCode(error)}: ${
         error instanceof Error ? error.message : String(error)
