@@ -374,7 +374,8 @@ Deno.test({
         await page.waitForFunction(() =>
           (globalThis as unknown as Dom).document.getElementById("f-users")?.value === "1"
         );
-        await page.check("#f-waitForCompletion");
+        // Not ticked: "stop and wait" waits by itself (bounded by the completion timeout).
+        assert.equal(await page.isChecked("#f-waitForCompletion"), false);
         await page.fill("#f-completionTimeout", "75s");
         await page.click("#btn-start");
         await waitText(page, "m-state", "running");
@@ -398,12 +399,12 @@ Deno.test({
         await page.click("#btn-new");
         await page.waitForSelector("#start-panel", { state: "visible" });
         assert.equal(await page.inputValue("#f-completionTimeout"), "75s");
-        assert.equal(await page.isChecked("#f-waitForCompletion"), true);
         assert.equal(await page.inputValue("#f-users"), "1");
 
         // Stop now with slow jobs in flight: they end the run as "not waited for", not "in progress".
         sim.modelRunner?.setOptions({ fixedMs: 120_000 });
-        await page.uncheck("#f-waitForCompletion");
+        // Even with waiting asked for, "stop now" does not wait.
+        await page.check("#f-waitForCompletion");
         await page.click("#btn-start");
         await waitText(page, "m-state", "running");
         await waitJobStat(page, "In progress", (n) => n >= 2);
@@ -548,7 +549,9 @@ Deno.test({
           stats: ctx.stats,
           jobs: inFlight,
           files: [],
-          prepared: undefined as never,
+          prepared: undefined,
+          failures: [],
+          thresholds: [],
         };
       },
     });

@@ -97,7 +97,9 @@ function fakeRunner(run: FakeRun & { markStarted: () => void }, logLines = 3): L
       stats,
       jobs: NO_JOBS,
       files: [],
-      prepared: undefined as never,
+      prepared: undefined,
+      failures: [],
+      thresholds: [],
     };
   };
 }
@@ -226,8 +228,6 @@ Deno.test("the form is prefilled from the command line, shape, thresholds and wa
       burstPeriod: "",
       burstMin: "",
       burstPeak: "",
-      burstStd: "",
-      burstMean: "",
       threshold: "",
       waitForCompletion: false,
       completionTimeout: "5m",
@@ -546,7 +546,7 @@ Deno.test("start form values override the command line; empty optional fields fa
   assert.equal(flags.rate, undefined);
   assert.deepEqual(flags.threshold, ["a<1", "b<2"]);
   assert.equal(flags.waitForCompletion, true);
-  assert.throws(() => startFlags({}, { users: "" }), /Number of users is empty/);
+  assert.throws(() => startFlags({}, { users: "" }), /Users is empty/);
   assert.throws(() => startFlags({}, { users: { many: true } }), /must be a number or text/);
   // The form a command line prefills resolves to the same settings.
   const base = { ...FLAGS, threshold: ["fail_ratio<0.1"], rate: "2/s", waitForCompletion: true };
@@ -668,12 +668,12 @@ Deno.test({
           waitMax: "0.3",
           logDir: join(dir, "logs"),
           webPort: "0",
+          autostart: true,
+          autoquit: "0",
         }, {
           env: Deno.env.toObject(),
           notice: (line) => notices.push(line),
           log: () => {},
-          autostart: true,
-          autoquitS: 0,
           onListening: (server) => listening.resolve(server),
         });
         await listening.promise;

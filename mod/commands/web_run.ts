@@ -31,22 +31,6 @@ export interface WebRunOptions {
   signal?: AbortSignal;
   /** Called once the server listens. */
   onListening?: (server: WebServer) => void;
-  /**
-   * Start a run at once with the command line's values (Locust's `--autostart`; default: the
-   * settings' `autostart`, when the option table provides it).
-   */
-  autostart?: boolean;
-  /**
-   * With `autostart`: quit this many seconds after the run ends (Locust's `--autoquit N`;
-   * default: the settings' `autoquitS`, when the option table provides it).
-   */
-  autoquitS?: number;
-}
-
-/** Settings the option table adds for Locust's `--autostart` and `--autoquit` (optional here). */
-interface AutoSettings {
-  autostart?: boolean;
-  autoquitS?: number;
 }
 
 /**
@@ -72,11 +56,10 @@ export async function webRunCommand(flags: RunFlags, options: WebRunOptions = {}
   const env = options.env ?? Deno.env.toObject();
   const notice = options.notice ?? ((line: string) => console.error(line));
   const auth = resolveWebAuth(flags, env);
-  const settings = resolveRunSettings(flags, env);
-  const { webHost: hostname, webPort: port } = settings;
-  const auto = settings as typeof settings & AutoSettings;
-  const autostart = options.autostart ?? auto.autostart === true;
-  const autoquitS = options.autoquitS ?? auto.autoquitS;
+  const { webHost: hostname, webPort: port, autostart, autoquitS } = resolveRunSettings(
+    flags,
+    env,
+  );
   const session = new WebSession({
     flags,
     env,

@@ -1,9 +1,12 @@
 /**
- * The web UI's start form, as data: one descriptor per field, naming the `run` flag it sets.
- * The page builds its inputs from this list, the server turns the submitted values into flags
- * with it and maps an error message back to the field to show it next to. Pure data and pure
- * functions (the browser bundle imports it too), so the list can later be generated from the
- * option table.
+ * The web UI's start form, as data generated from the option table: every
+ * option the table marks for the web (`webFormFields`) becomes a field with
+ * the table's flag, label, help and choices; the only thing added here is
+ * where the page puts it (a small table of layout hints: group, the shapes a
+ * field belongs to, an example value, whether it may be empty). The page gets
+ * the list from `GET /api/config` and builds its inputs from it; the server
+ * turns submitted values into flags with it and maps an error message back to
+ * the field to show it next to.
  *
  * @example
  * ```ts
@@ -13,181 +16,96 @@
  * ```
  * @module
  */
+import { type WebFormField, webFormFields } from "../config/web_form_fields.ts";
+import type { FormField, FormFieldType } from "./wire.ts";
 
-/** How a field is edited. `lines`: one value per line, sent as a repeatable flag. */
-export type FormFieldType = "number" | "text" | "select" | "checkbox" | "lines";
+export type { FormField, FormFieldType };
 
-/** One field of the start form. */
-export interface FormField {
-  /** The flag's key as the command line's parser gives it (camelCase), and the form's key. */
-  readonly name: string;
-  /** The long flag, e.g. `--run-time`: errors that name it are shown next to this field. */
-  readonly flag: string;
-  readonly label: string;
-  readonly type: FormFieldType;
-  /** One line of help under the field. */
-  readonly help?: string;
-  /** Example value shown while the field is empty. */
-  readonly placeholder?: string;
-  /** `select`: the values to choose from; `text`: suggestions. */
-  readonly choices?: readonly string[];
-  /** An empty value is refused. */
-  readonly required?: boolean;
-  /** Shown only when the shape field has one of these values (always when absent). */
-  readonly shapes?: readonly string[];
-  /** Where the page puts it: the first row, the load shape, or checks and waiting. */
-  readonly group: "basic" | "shape" | "checks";
-  /** Other flags whose errors belong to this field (e.g. `--processing-window-min`). */
-  readonly alsoFlags?: readonly string[];
+/** Layout of a field on the page (what the option table does not say). */
+interface LayoutHint {
+  group: FormField["group"];
+  shapes?: string[];
+  placeholder?: string;
+  required?: boolean;
+  /** Other flags whose errors belong to this field. */
+  alsoFlags?: string[];
+  /** Suggestions of a text field. */
+  suggestions?: string[];
 }
 
-/** The start form's fields, in page order. */
-export const FORM_FIELDS: readonly FormField[] = [
-  {
-    name: "users",
-    flag: "--users",
-    label: "Number of users",
-    type: "number",
-    required: true,
+const LAYOUT: Record<string, LayoutHint> = {
+  users: { group: "basic", required: true },
+  spawnRate: { group: "basic", required: true },
+  runTime: {
     group: "basic",
-  },
-  {
-    name: "spawnRate",
-    flag: "--spawn-rate",
-    label: "Spawn rate (users/s)",
-    type: "number",
     required: true,
-    group: "basic",
-  },
-  {
-    name: "runTime",
-    flag: "--run-time",
-    label: "Run time",
-    type: "text",
     placeholder: "90s, 10m, 1h30m",
-    required: true,
-    group: "basic",
     alsoFlags: ["--processing-window-min"],
   },
-  {
-    name: "userClass",
-    flag: "--user-class",
-    label: "User class",
-    type: "text",
-    choices: ["load-test", "predefined", "random", "predefined:3,random:1"],
-    required: true,
+  userClass: {
     group: "basic",
+    required: true,
+    suggestions: ["load-test", "predefined", "random", "predefined:3,random:1"],
   },
-  { name: "modelName", flag: "--model-name", label: "Model", type: "text", group: "basic" },
-  {
-    name: "shape",
-    flag: "--shape",
-    label: "Load shape",
-    type: "select",
-    choices: ["window", "stages", "burst", "rate"],
-    help:
-      "window: hold the users for the run time; stages: ramps; burst: periodic peaks; rate: jobs on a clock",
-    group: "shape",
-  },
-  {
-    name: "stages",
-    flag: "--stages",
-    label: "Stages (duration:users, …)",
-    type: "text",
-    placeholder: "2m:10,5m:50,2m:0",
-    shapes: ["stages"],
-    group: "shape",
-  },
-  {
-    name: "rate",
-    flag: "--rate",
-    label: "Rate",
-    type: "text",
-    placeholder: "120/min",
-    help: "jobs submitted per second, minute or hour, whatever the service does",
-    shapes: ["rate"],
-    group: "shape",
-  },
-  {
-    name: "rateStages",
-    flag: "--rate-stages",
-    label: "Rate stages (duration:rate, …)",
-    type: "text",
-    placeholder: "5m:60/min,10m:240/min",
-    shapes: ["rate"],
-    group: "shape",
-  },
-  {
-    name: "burstPeriod",
-    flag: "--burst-period",
-    label: "Burst period",
-    type: "text",
-    placeholder: "600s",
-    shapes: ["burst"],
-    group: "shape",
-  },
-  {
-    name: "burstMin",
-    flag: "--burst-min",
-    label: "Users between bursts",
-    type: "number",
-    placeholder: "5",
-    shapes: ["burst"],
-    group: "shape",
-  },
-  {
-    name: "burstPeak",
-    flag: "--burst-peak",
-    label: "Users at the peak",
-    type: "number",
-    placeholder: "40",
-    shapes: ["burst"],
-    group: "shape",
-  },
-  {
-    name: "burstStd",
-    flag: "--burst-std",
-    label: "Burst width",
-    type: "text",
-    placeholder: "period/10",
-    shapes: ["burst"],
-    group: "shape",
-  },
-  {
-    name: "burstMean",
-    flag: "--burst-mean",
-    label: "Peak time in the period",
-    type: "text",
-    placeholder: "period/2",
-    shapes: ["burst"],
-    group: "shape",
-  },
-  {
-    name: "threshold",
-    flag: "--threshold",
-    label: "Thresholds (one per line)",
-    type: "lines",
-    placeholder: "Submit Image:p95<500\nfail_ratio<0.01",
-    help: "pass/fail rules checked at the end of the run",
-    group: "checks",
-  },
-  {
-    name: "waitForCompletion",
-    flag: "--wait-for-completion",
-    label: "Wait for the jobs to finish after the run time",
-    type: "checkbox",
-    group: "checks",
-  },
-  {
-    name: "completionTimeout",
-    flag: "--completion-timeout",
-    label: "Completion timeout",
-    type: "text",
-    placeholder: "30m",
-    help: "longest wait for jobs (also bounds “stop and wait”); open jobs then count as timed out",
-    group: "checks",
-  },
-];
+  modelName: { group: "basic" },
+  shape: { group: "shape" },
+  stages: { group: "shape", shapes: ["stages"], placeholder: "2m:10,5m:50,2m:0" },
+  rate: { group: "shape", shapes: ["rate"], placeholder: "120/min" },
+  rateStages: { group: "shape", shapes: ["rate"], placeholder: "5m:60/min,10m:240/min" },
+  burstPeriod: { group: "shape", shapes: ["burst"], placeholder: "600s" },
+  burstMin: { group: "shape", shapes: ["burst"], placeholder: "5" },
+  burstPeak: { group: "shape", shapes: ["burst"], placeholder: "40" },
+  burstStd: { group: "shape", shapes: ["burst"], placeholder: "period/10" },
+  burstMean: { group: "shape", shapes: ["burst"], placeholder: "period/2" },
+  threshold: { group: "checks", placeholder: "Submit Image:p95<500\nfail_ratio<0.01" },
+  waitForCompletion: { group: "checks" },
+  completionTimeout: { group: "checks", placeholder: "30m" },
+};
+
+/** Extra flags whose errors map to a field, by field name. */
+const ALSO_FLAGS = new Map(
+  Object.entries(LAYOUT).flatMap(([name, hint]) => hint.alsoFlags ? [[name, hint.alsoFlags]] : []),
+);
+
+function typeOf(field: WebFormField): FormFieldType {
+  if (field.repeatable) return "lines";
+  if (field.type === "boolean") return "checkbox";
+  if (field.type === "choice") return "select";
+  if (field.type === "integer" || field.type === "number") return "number";
+  return "text";
+}
+
+/**
+ * The start form's fields: the option table's web fields with their layout.
+ *
+ * @example
+ * ```ts
+ * import { formFields } from "./form_fields.ts";
+ * const shape = formFields().find((f) => f.name === "shape");
+ * if (shape?.type !== "select" || shape.group !== "shape") throw new Error(JSON.stringify(shape));
+ * ```
+ */
+export function formFields(): FormField[] {
+  return webFormFields().map((field) => {
+    const hint = LAYOUT[field.name] ?? { group: "basic" };
+    const choices = field.choices ? [...field.choices] : hint.suggestions;
+    return {
+      name: field.name,
+      flag: field.flag,
+      label: field.label,
+      type: typeOf(field),
+      ...(field.help ? { help: field.help } : {}),
+      ...(hint.placeholder ? { placeholder: hint.placeholder } : {}),
+      ...(choices ? { choices } : {}),
+      ...(hint.required ? { required: true } : {}),
+      ...(hint.shapes ? { shapes: hint.shapes } : {}),
+      group: hint.group,
+    };
+  });
+}
+
+/** The start form's fields (see {@linkcode formFields}). */
+export const FORM_FIELDS: readonly FormField[] = formFields();
 
 /**
  * The field an error message is about: the field whose flag the message names (the longest
@@ -200,10 +118,13 @@ export const FORM_FIELDS: readonly FormField[] = [
  * if (field !== "runTime") throw new Error(String(field));
  * ```
  */
-export function fieldForMessage(message: string): string | undefined {
+export function fieldForMessage(
+  message: string,
+  fields: readonly FormField[] = FORM_FIELDS,
+): string | undefined {
   let best: { name: string; length: number } | undefined;
-  for (const field of FORM_FIELDS) {
-    for (const flag of [field.flag, ...(field.alsoFlags ?? [])]) {
+  for (const field of fields) {
+    for (const flag of [field.flag, ...(ALSO_FLAGS.get(field.name) ?? [])]) {
       // A flag is matched whole: `--rate` must not match inside `--rate-stages`.
       if (!new RegExp(`${flag}(?![a-z-])`).test(message)) continue;
       if (best === undefined || flag.length > best.length) {
@@ -212,18 +133,4 @@ export function fieldForMessage(message: string): string | undefined {
     }
   }
   return best?.name;
-}
-
-/**
- * True when `field` is shown for the chosen `shape`.
- *
- * @example
- * ```ts
- * import { FORM_FIELDS, isShownFor } from "./form_fields.ts";
- * const stages = FORM_FIELDS.find((f) => f.name === "stages")!;
- * if (isShownFor(stages, "window") || !isShownFor(stages, "stages")) throw new Error("wrong");
- * ```
- */
-export function isShownFor(field: FormField, shape: string): boolean {
-  return field.shapes === undefined || field.shapes.includes(shape);
 }

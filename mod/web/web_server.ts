@@ -28,6 +28,7 @@ import { UsageError } from "../usage_error.ts";
 import { isAuthorized, unauthorized, type WebCredentials } from "./basic_auth.ts";
 import { DOWNLOAD_NAMES, isDownloadName } from "./downloads.ts";
 import { jobQueryFromParams } from "./job_rows.ts";
+import { FORM_FIELDS } from "./form_fields.ts";
 import { hostOfHeader, isLoopbackHostname } from "./loopback.ts";
 import { PAGE_ASSETS, PAGE_HTML } from "./page_assets.ts";
 import { fieldOfError } from "./start_form.ts";
@@ -150,7 +151,11 @@ async function route(req: Request, url: URL, session: WebSession): Promise<Respo
       });
     }
     if (path === "/api/config") {
-      const body: ConfigBody = { form: session.form, state: session.state };
+      const body: ConfigBody = {
+        fields: [...FORM_FIELDS],
+        form: session.form,
+        state: session.state,
+      };
       return json(body);
     }
     if (path === "/api/snapshot") return json(session.snapshot(0));

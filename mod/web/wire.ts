@@ -170,8 +170,34 @@ export interface ProblemBody {
 /** The start form's values, by field name (see `form_fields.ts`). */
 export type FormValues = Record<string, string | boolean>;
 
-/** `GET /api/config`: the form's values (the last start's, else the command line's). */
+/** How a start-form field is edited. `lines`: one value per line (a repeatable flag). */
+export type FormFieldType = "number" | "text" | "select" | "checkbox" | "lines";
+
+/** One field of the start form, as the page builds it (from the option table, see `form_fields.ts`). */
+export interface FormField {
+  /** The flag's key as the option table names it (camelCase), and the form's key. */
+  name: string;
+  /** The long flag, e.g. `--run-time`: errors that name it are shown next to this field. */
+  flag: string;
+  label: string;
+  type: FormFieldType;
+  /** One line of help under the field. */
+  help?: string;
+  /** Example value shown while the field is empty. */
+  placeholder?: string;
+  /** `select`: the values to choose from; `text`: suggestions. */
+  choices?: string[];
+  /** An empty value is refused. */
+  required?: boolean;
+  /** Shown only when the shape field has one of these values (always when absent). */
+  shapes?: string[];
+  /** Where the page puts it: the first group, the load shape, or checks and waiting. */
+  group: "basic" | "shape" | "checks";
+}
+
+/** `GET /api/config`: the form's fields and values (the last start's, else the command line's). */
 export interface ConfigBody {
+  fields: FormField[];
   form: FormValues;
   state: RunState;
 }

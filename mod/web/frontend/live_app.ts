@@ -51,19 +51,19 @@ class LiveApp {
   #logsBusy = false;
   #wantStartForm = false;
   #editingUsers = false;
-  #form: StartFormView;
+  #form: StartFormView | undefined;
 
   constructor() {
-    this.#form = new StartFormView(byId("start-fields"));
     this.#buildCharts();
     this.#wire();
   }
 
-  /** Load the form's values, then follow the live feed. */
+  /** Follow the live feed; build the start form from the server's fields and values. */
   async start(): Promise<void> {
     this.#connect();
     try {
       const config = await getJson<ConfigBody>("/api/config");
+      this.#form = new StartFormView(byId("start-fields"), config.fields);
       this.#form.fill(config.form);
     } catch (error) {
       this.#showError(`Could not load the settings: ${(error as Error).message}`);
@@ -458,18 +458,23 @@ class LiveApp {
   }
 
   async #submitStart(): Promise<void> {
+    const form = this.#form;
+    if (form === undefined) {
+      this.#showError("The form's settings did not load: reload the page");
+      return;
+    }
     const button = byId<HTMLButtonElement>("btn-start");
     button.disabled = true;
     try {
-      await postJson("/api/start", this.#form.values());
+      await postJson("/api/start", form.values());
       this.#wantStartForm = false;
-      this.#form.clearErrors();
+      form.clearErrors();
       this.#showError("");
       byId("start-panel").hidden = true;
     } catch (error) {
       const e = error instanceof ApiError ? error : new ApiError(String(error), 0);
-      this.#form.showError(e.message, e.field);
-      this.#form.focusError();
+      form.showError(e.message, e.field);
+      form.focusError();
       button.disabled = false;
     }
   }
@@ -493,7 +498,7 @@ class LiveApp {
       this.#editingUsers = true;
       byId<HTMLInputElement>("u-users").value = String(this.#last?.users ?? 1);
       const spawn = byId<HTMLInputElement>("u-spawn");
-      if (!spawn.value) spawn.value = String(this.#form.values().spawnRate ?? "1");
+      if (!spawn.value) spawn.value = String(this.#form?.values().spawnRate ?? "1");
       byId("users-panel").hidden = false;
       byId("u-users").focus();
     });
@@ -524,7 +529,7 @@ class LiveApp {
         // The server keeps the last start's values: "New test" starts from them (also after a
         // reload of the page).
         const config = await getJson<ConfigBody>("/api/config");
-        this.#form.fill(config.form);
+        this.#form?.fill(config.form);
       } catch (error) {
         this.#showError(`Could not load the settings: ${(error as Error).message}`);
       }

@@ -1,20 +1,20 @@
 /**
- * The start form on the page, built from the field descriptors of
- * `form_fields.ts`: inputs grouped as basic settings, load shape, and checks
- * and waiting; fields of other shapes hidden; values checked by the server
- * with the CLI's rules as they change, the message shown next to the field it
- * is about (or above the Start button when it names none).
+ * The start form on the page, built from the field descriptors the server
+ * sends (`GET /api/config`, generated from the option table): inputs grouped
+ * as basic settings, load shape, and checks and waiting; fields of other
+ * shapes hidden; values checked by the server with the CLI's rules as they
+ * change, the message shown next to the field it is about (or above the
+ * Start button when it names none).
  *
  * @example
  * ```ts ignore
  * import { StartFormView } from "./start_form_view.ts";
- * const view = new StartFormView(document.getElementById("start-fields")!);
+ * const view = new StartFormView(document.getElementById("start-fields")!, config.fields);
  * view.fill({ users: "5", runTime: "10m" });
  * ```
  * @module
  */
-import { FORM_FIELDS, type FormField, isShownFor } from "../form_fields.ts";
-import type { FormValues } from "../wire.ts";
+import type { FormField, FormValues } from "../wire.ts";
 import { ApiError, postJson } from "./api.ts";
 import { byId, el } from "./dom.ts";
 
@@ -25,6 +25,23 @@ const GROUPS: readonly { id: FormField["group"]; title: string }[] = [
 ];
 
 type Input = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
+
+/**
+ * True when `field` is shown for the chosen `shape`.
+ *
+ * @example
+ * ```ts
+ * import type { FormField } from "../wire.ts";
+ * import { isShownFor } from "./start_form_view.ts";
+ * const stages: FormField = {
+ *   name: "stages", flag: "--stages", label: "Stages", type: "text", group: "shape", shapes: ["stages"],
+ * };
+ * if (isShownFor(stages, "window") || !isShownFor(stages, "stages")) throw new Error("by shape");
+ * ```
+ */
+export function isShownFor(field: FormField, shape: string): boolean {
+  return field.shapes === undefined || field.shapes.includes(shape);
+}
 
 function inputFor(field: FormField): Input {
   let input: Input;
@@ -56,16 +73,18 @@ function inputFor(field: FormField): Input {
 
 /** The start form's fields, values and messages. */
 export class StartFormView {
+  #fields: readonly FormField[];
   #inputs = new Map<string, Input>();
   #boxes = new Map<string, HTMLElement>();
   #checking = 0;
 
-  /** Build the fields into `container` (the form's field area). */
-  constructor(container: HTMLElement) {
+  /** Build `fields` into `container` (the form's field area). */
+  constructor(container: HTMLElement, fields: readonly FormField[]) {
+    this.#fields = fields;
     for (const group of GROUPS) {
       const set = el("fieldset", null, `group group-${group.id}`);
       set.append(el("legend", group.title));
-      for (const field of FORM_FIELDS.filter((f) => f.group === group.id)) {
+      for (const field of fields.filter((f) => f.group === group.id)) {
         const box = el("div", null, field.type === "checkbox" ? "field check" : "field");
         box.dataset.field = field.name;
         const input = inputFor(field);
@@ -189,7 +208,7 @@ export class StartFormView {
 
   #showShapeFields(): void {
     const shape = this.#inputs.get("shape")?.value ?? "window";
-    for (const field of FORM_FIELDS) {
+    for (const field of this.#fields) {
       const box = this.#boxes.get(field.name);
       if (box) box.hidden = !isShownFor(field, shape);
     }
