@@ -15,6 +15,7 @@ import { resolveRunSettings, type RunFlags } from "../config/run_settings.ts";
 import { resolveOptions } from "../config/resolve_options.ts";
 import { Interrupt } from "../engine/interrupt.ts";
 import { parseWebAuth, type WebCredentials } from "../web/basic_auth.ts";
+import { isLoopbackHostname } from "../web/loopback.ts";
 import { startWebServer, type WebServer } from "../web/web_server.ts";
 import { WebSession } from "../web/web_session.ts";
 
@@ -30,11 +31,6 @@ export interface WebRunOptions {
   signal?: AbortSignal;
   /** Called once the server listens. */
   onListening?: (server: WebServer) => void;
-}
-
-/** True for addresses only this machine can reach. */
-function isLoopbackHost(host: string): boolean {
-  return host === "localhost" || host === "::1" || host.startsWith("127.");
 }
 
 /**
@@ -60,7 +56,10 @@ export async function webRunCommand(flags: RunFlags, options: WebRunOptions = {}
   const env = options.env ?? Deno.env.toObject();
   const notice = options.notice ?? ((line: string) => console.error(line));
   const auth = resolveWebAuth(flags, env);
-  const { webHost: hostname, webPort: port } = resolveRunSettings(flags, env);
+  const { webHost: hostname, webPort: port, autostart, autoquitS } = resolveRunSettings(
+    flags,
+    env,
+  );
   const session = new WebSession({
     flags,
     env,
@@ -79,7 +78,7 @@ export async function webRunCommand(flags: RunFlags, options: WebRunOptions = {}
     throw error;
   }
   notice(`osml-load web UI: ${server.url}  (Ctrl-C to quit)`);
-  if (!isLoopbackHost(hostname) && auth === undefined) {
+  if (!isLoopbackHostname(hostname) && auth === undefined) {
     notice(
       `WARNING: the web UI listens on ${hostname}, reachable from other machines, with no password: anyone who can reach it can start load tests that spend AWS money. Add --web-auth USER:PASSWORD (or OSML_LOAD_WEB_AUTH).`,
     );
@@ -87,6 +86,26 @@ export async function webRunCommand(flags: RunFlags, options: WebRunOptions = {}
   options.onListening?.(server);
 
   const done = new AbortController();
+  if (autostart) {
+    try {
+      session.start(session.form);
+      notice("--autostart: the run started with the command line's settings");
+    } catch (error) {
+      notice(`--autostart: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  let quitTimer: ReturnType<typeof setTimeout> | undefined;
+  if (autoquitS !== undefined && !autostart) {
+    notice("--autoquit only works with --autostart (as in Locust): ignored");
+  } else if (autoquitS !== undefined && session.state !== "idle") {
+    // Quit N seconds after the started run ends (Locust's --autoquit).
+    void session.settled().then(() => {
+      if (done.signal.aborted) return;
+      notice(`--autoquit: the run ended, quitting in ${autoquitS} s`);
+      quitTimer = setTimeout(() => done.abort(), autoquitS * 1000);
+    });
+  }
+
   const interrupt = options.signal ? undefined : Interrupt.listen((signal) => {
     notice(
       `${signal} received: stopping the web UI${session.state === "running" ? " and the run" : ""}`,
@@ -104,6 +123,7 @@ export async function webRunCommand(flags: RunFlags, options: WebRunOptions = {}
     await server.close();
     return code;
   } finally {
+    clearTimeout(quitTimer);
     interrupt?.dispose();
   }
 }

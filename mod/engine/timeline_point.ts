@@ -1,5 +1,19 @@
 import type { StatsAggregator } from "../stats/aggregator.ts";
 import type { JobStatistics, TimelinePoint } from "../output/run_report.ts";
+import { RequestTypeWindow } from "./request_type_window.ts";
+import { JOB_COMPLETE } from "./job_complete_sample.ts";
+
+/** Seconds of the `Job Complete` percentile window (jobs end far less often than sends). */
+const JOB_WINDOW_S = 60;
+/** Seconds of the `Submit Image` percentile window (Locust's current percentile window). */
+const SUBMIT_WINDOW_S = 10;
+
+interface TypeWindows {
+  submit: RequestTypeWindow;
+  job: RequestTypeWindow;
+}
+/** Per-run windows, keyed by the run's statistics (so the function's signature stays pure). */
+const WINDOWS = new WeakMap<StatsAggregator, TypeWindows>();
 
 /** What a timeline point is made of. */
 export interface TimelineInputs {
@@ -13,7 +27,9 @@ export interface TimelineInputs {
 
 /**
  * One point of the run's timeline: users, current rates and percentiles,
- * jobs by status, volume processed, backlog and target rate.
+ * jobs by status, volume processed, backlog and target rate, and the
+ * `Submit Image` rate and percentiles and `Job Complete` latency percentiles
+ * apart (the charts never mix milliseconds of sends with minutes of jobs).
  *
  * @example
  * ```ts
@@ -28,8 +44,22 @@ export interface TimelineInputs {
  * ```
  */
 export function timelinePoint(now: number, inputs: TimelineInputs): TimelinePoint {
-  const { jobs, queueDepth, targetRate } = inputs;
-  const total = inputs.stats.total;
+  const { jobs, queueDepth, targetRate, stats } = inputs;
+  const total = stats.total;
+  let windows = WINDOWS.get(stats);
+  if (windows === undefined) {
+    windows = {
+      submit: new RequestTypeWindow("Submit Image", SUBMIT_WINDOW_S),
+      job: new RequestTypeWindow(JOB_COMPLETE, JOB_WINDOW_S),
+    };
+    WINDOWS.set(stats, windows);
+  }
+  const [submitP50, submitP95, submitP99] = windows.submit.percentiles(stats, now, [
+    0.5,
+    0.95,
+    0.99,
+  ]);
+  const [jobP50, jobP95] = windows.job.percentiles(stats, now, [0.5, 0.95]);
   return {
     t: now,
     users: inputs.users,
@@ -47,5 +77,12 @@ export function timelinePoint(now: number, inputs: TimelineInputs): TimelinePoin
     pixelsProcessed: jobs.total_pixels_processed,
     ...(queueDepth !== undefined ? { queueDepth } : {}),
     ...(targetRate !== undefined ? { targetRate } : {}),
+    submitRps: windows.submit.currentRps(stats),
+    submitFps: windows.submit.currentFailPerSec(stats),
+    submitP50: submitP50 ?? null,
+    submitP95: submitP95 ?? null,
+    submitP99: submitP99 ?? null,
+    jobP50: jobP50 ?? null,
+    jobP95: jobP95 ?? null,
   };
 }

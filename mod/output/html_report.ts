@@ -1,10 +1,12 @@
 /**
- * `--html FILE`: one self-contained HTML report (uPlot's JS and CSS inlined,
- * a Content-Security-Policy that forbids any network access): the run's
- * configuration, the Locust stats table, failures, exceptions, job
- * statistics, and charts over time (requests/s and failures/s, response-time
- * percentiles, users, jobs in flight, jobs completed by status, GB and pixels
- * processed, queue backlog) plus a capacity chart for capacity searches.
+ * `--html FILE`: one self-contained HTML report (the web UI's browser bundle,
+ * uPlot included, and uPlot's CSS inlined; a Content-Security-Policy that
+ * forbids any network access): at the top the thresholds, red or green; then
+ * the run's configuration, job statistics, the Locust stats table, failures,
+ * exceptions, and the web UI's charts, one per kind of number
+ * (submissions/s, submission latency in ms, job latency in s or min,
+ * completions by status, jobs in flight with the backlog on its own axis,
+ * users, volume), plus the capacity search's charts when the run was one.
  *
  * Every string from outside (entry names, errors, configuration values) is
  * HTML-escaped; chart data is embedded as JSON in a
@@ -19,13 +21,18 @@
  * @module
  */
 
-import uplotJs from "uplot/dist/uPlot.iife.min.js" with { type: "text" };
 import uplotCss from "uplot/dist/uPlot.min.css" with { type: "text" };
 import type { StatsEntry } from "../stats/aggregator.ts";
+import type { ThresholdResult } from "../stats/thresholds.ts";
+import { FRONTEND_JS } from "../web/frontend_bundle.ts";
+import type { ReportData } from "../web/wire.ts";
 import { writeTextFileAtomic } from "../fs/atomic_write.ts";
 import { formatUtcTimestamp } from "./locust_csv.ts";
 import type { Output, OutputContext } from "./output.ts";
-import type { JobStatistics } from "./run_report.ts";
+import type { JobStatistics, TimelinePoint } from "./run_report.ts";
+
+/** Most timeline points the report embeds; longer runs are thinned evenly (the last point kept). */
+export const MAX_REPORT_POINTS = 4000;
 
 /**
  * Escape text for HTML element content and quoted attribute values.
@@ -160,49 +167,8 @@ export function renderHtmlReport(ctx: OutputContext): string {
     escapeHtml(s.verdict),
   ]);
 
-  const data = {
-    timeline: {
-      t: timeline.map((p) => p.t / 1000),
-      users: timeline.map((p) => p.users),
-      rps: timeline.map((p) => p.rps),
-      fps: timeline.map((p) => p.fps),
-      targetRate: timeline.map((p) => p.targetRate ?? null),
-      p50: timeline.map((p) => p.p50),
-      p95: timeline.map((p) => p.p95),
-      p99: timeline.map((p) => p.p99),
-      jobsInFlight: timeline.map((p) => p.jobsInFlight),
-      jobsSucceeded: timeline.map((p) => p.jobsSucceeded),
-      jobsFailed: timeline.map((p) => p.jobsFailed),
-      jobsPartial: timeline.map((p) => p.jobsPartial),
-      jobsTimedOut: timeline.map((p) => p.jobsTimedOut),
-      gbProcessed: timeline.map((p) => p.gbProcessed),
-      pixelsProcessed: timeline.map((p) => p.pixelsProcessed),
-      queueDepth: timeline.map((p) => p.queueDepth ?? null),
-    },
-    capacity: {
-      step: capacity.map((s) => s.step),
-      targetRate: capacity.map((s) => s.targetRate),
-      achievedRate: capacity.map((s) => s.achievedRate),
-      backlogEnd: capacity.map((s) => s.backlogEnd),
-      latencyP95Ms: capacity.map((s) => s.latencyP95Ms),
-    },
-  };
-
-  const charts = [
-    ["chart-rps", "Requests/s and failures/s"],
-    ["chart-latency", "Response time percentiles, all requests (ms, last ~10 s)"],
-    ["chart-users", "Users"],
-    ["chart-inflight", "Jobs in flight"],
-    ["chart-jobs", "Jobs completed by status"],
-    ["chart-volume", "GB and pixels processed"],
-    ["chart-backlog", "Request-queue backlog"],
-    ...(capacity.length > 0
-      ? [["chart-capacity", "Capacity search: rates, backlog and p95 per step"]]
-      : []),
-  ].map(([id, title]) =>
-    `<section class="chart"><h3>${escapeHtml(title ?? "")}</h3><div id="${id}"></div></section>`
-  )
-    .join("\n");
+  const data: ReportData = { timeline: thinTimeline(timeline), capacity: [...capacity] };
+  const thresholds = ctx.thresholds?.() ?? [];
 
   return `<!doctype html>
 <html lang="en">
@@ -218,12 +184,16 @@ h1 { font-size: 1.5rem; } h2 { margin-top: 2rem; border-bottom: 1px solid #ccd; 
 table { border-collapse: collapse; margin: 0.5rem 0; font-size: 0.9rem; }
 th, td { border: 1px solid #ccd; padding: 0.25rem 0.5rem; text-align: left; vertical-align: top; }
 th { background: #eef1f5; } td.empty { color: #778; font-style: italic; }
-tbody tr:last-child td { font-weight: 600; }
-#failures tbody tr:last-child td, #exceptions tbody tr:last-child td, #configuration tbody tr:last-child td,
-#jobs tbody tr:last-child td, #capacity tbody tr:last-child td { font-weight: normal; }
+#stats tbody tr:last-child td { font-weight: 600; }
+#thresholds tr.pass td { background: #e6f4ea; } #thresholds tr.fail td { background: #fde7e7; }
+#thresholds td.verdict { font-weight: 700; }
+#thresholds tr.pass td.verdict { color: #1e6b2e; } #thresholds tr.fail td.verdict { color: #a31515; }
+.verdict-line.pass { color: #1e6b2e; } .verdict-line.fail { color: #a31515; } .note { color: #556; }
 pre { margin: 0; white-space: pre-wrap; font-size: 0.8rem; }
-.chart { display: inline-block; vertical-align: top; margin: 0 1rem 1rem 0; }
-.chart h3 { font-size: 1rem; margin: 0.5rem 0; }
+.charts { display: grid; gap: 1rem; grid-template-columns: repeat(auto-fit, minmax(min(100%, 520px), 1fr)); }
+.chart { margin: 0; min-width: 0; }
+.chart figcaption { font-weight: 600; font-size: 0.95rem; margin: 0.5rem 0; }
+.plot { width: 100%; min-height: 220px; }
 </style>
 </head>
 <body>
@@ -233,6 +203,9 @@ pre { margin: 0; white-space: pre-wrap; font-size: 0.8rem; }
       ? " (still running)"
       : `, stopped <time>${escapeHtml(iso(stopped))}</time>`
   }; ${escapeHtml(num(duration, 1))} s; ${ctx.userCount()} users at the end.</p>
+
+<h2>Thresholds</h2>
+${thresholdSection(thresholds)}
 
 <h2>Configuration</h2>
 ${table(["Setting", "Value"], configRows, "configuration")}
@@ -299,62 +272,73 @@ ${
   }
 
 <h2>Charts</h2>
-${charts}
+<div class="charts" id="charts"></div>
 
 <script type="application/json" id="report-data">${jsonForScript(data)}</script>
-<script>${uplotJs}</script>
-<script>${CHART_SCRIPT}</script>
+<script>${scriptSafe(FRONTEND_JS)}</script>
 </body>
 </html>
 `;
 }
 
-/** Builds the charts from the embedded JSON; runs in the browser. */
-const CHART_SCRIPT = `
-(function () {
-  "use strict";
-  var data = JSON.parse(document.getElementById("report-data").textContent);
-  var tl = data.timeline;
-  var colors = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"];
-  function chart(id, xs, series, opts) {
-    var el = document.getElementById(id);
-    if (!el) return;
-    if (xs.length === 0) { el.textContent = "No data."; return; }
-    var s = [{}].concat(series.map(function (d, i) {
-      return { label: d.label, stroke: colors[i % colors.length], width: 2, scale: d.scale || "y", spanGaps: true };
-    }));
-    var axes = [{}, { scale: "y" }];
-    if (series.some(function (d) { return d.scale === "y2"; })) axes.push({ scale: "y2", side: 1, grid: { show: false } });
-    var o = { width: 560, height: 260, series: s, axes: axes, scales: { x: { time: !(opts && opts.notTime) } } };
-    if (opts && opts.notTime) o.axes[0] = { label: opts.xLabel || "" };
-    new uPlot(o, [xs].concat(series.map(function (d) { return d.values; })), el);
+/** `</script` inside inlined JavaScript would end the element: write it `<\/script`. */
+function scriptSafe(js: string): string {
+  return js.replace(/<\/(script)/gi, "<\\/$1");
+}
+
+/**
+ * At most {@linkcode MAX_REPORT_POINTS} points, evenly spread, the first and last kept.
+ *
+ * @example
+ * ```ts
+ * import type { TimelinePoint } from "./run_report.ts";
+ * import { thinTimeline } from "./html_report.ts";
+ * const points = Array.from({ length: 10_000 }, (_, t) => ({ t }) as TimelinePoint);
+ * const thin = thinTimeline(points);
+ * if (thin.length !== 4000 || thin.at(-1)!.t !== 9_999) throw new Error("bounded, last kept");
+ * ```
+ */
+export function thinTimeline(timeline: readonly TimelinePoint[]): TimelinePoint[] {
+  if (timeline.length <= MAX_REPORT_POINTS) return [...timeline];
+  const step = (timeline.length - 1) / (MAX_REPORT_POINTS - 1);
+  const out: TimelinePoint[] = [];
+  for (let i = 0; i < MAX_REPORT_POINTS; i++) {
+    out.push(timeline[Math.round(i * step)] as TimelinePoint);
   }
-  chart("chart-rps", tl.t, [
-    { label: "requests/s", values: tl.rps },
-    { label: "failures/s", values: tl.fps },
-  ].concat(tl.targetRate.some(function (v) { return v !== null; }) ? [{ label: "target rate", values: tl.targetRate }] : []));
-  chart("chart-latency", tl.t, [
-    { label: "p50", values: tl.p50 }, { label: "p95", values: tl.p95 }, { label: "p99", values: tl.p99 },
-  ]);
-  chart("chart-users", tl.t, [{ label: "users", values: tl.users }]);
-  chart("chart-inflight", tl.t, [{ label: "jobs in flight", values: tl.jobsInFlight }]);
-  chart("chart-jobs", tl.t, [
-    { label: "succeeded", values: tl.jobsSucceeded }, { label: "failed", values: tl.jobsFailed },
-    { label: "partial", values: tl.jobsPartial }, { label: "timed out", values: tl.jobsTimedOut },
-  ]);
-  chart("chart-volume", tl.t, [
-    { label: "GB", values: tl.gbProcessed }, { label: "pixels", values: tl.pixelsProcessed, scale: "y2" },
-  ]);
-  chart("chart-backlog", tl.t, [{ label: "queue backlog", values: tl.queueDepth }]);
-  var cap = data.capacity;
-  if (cap.step.length > 0) {
-    chart("chart-capacity", cap.step, [
-      { label: "target rate", values: cap.targetRate }, { label: "achieved rate", values: cap.achievedRate },
-      { label: "backlog", values: cap.backlogEnd, scale: "y2" }, { label: "p95 (ms)", values: cap.latencyP95Ms, scale: "y2" },
-    ], { notTime: true, xLabel: "step" });
+  return out;
+}
+
+/** A threshold's observed value as the report shows it: `no data` when it could not be measured. */
+function observed(result: ThresholdResult): string {
+  const actual: unknown = result.actual;
+  if (typeof actual !== "number" || !Number.isFinite(actual)) return "no data";
+  return Number.isInteger(actual) ? String(actual) : String(Number(actual.toPrecision(6)));
+}
+
+/**
+ * The thresholds table (expression, observed value or "no data", pass/fail;
+ * green and red rows) under a one-line verdict; a note when none were set.
+ */
+function thresholdSection(results: readonly ThresholdResult[]): string {
+  if (results.length === 0) {
+    return `<p class="note" id="thresholds-none">No thresholds were set (add them with --threshold, e.g. "Submit Image:p95&lt;500").</p>`;
   }
-})();
-`;
+  const failed = results.filter((r) => !r.passed).length;
+  const verdict = failed === 0
+    ? `<p class="verdict-line pass">All ${results.length} thresholds passed.</p>`
+    : `<p class="verdict-line fail">${failed} of ${results.length} thresholds failed.</p>`;
+  const rows = results.map((r) =>
+    `<tr class="${r.passed ? "pass" : "fail"}"><td><code>${
+      escapeHtml(r.threshold.expression)
+    }</code></td><td>${escapeHtml(observed(r))}</td><td class="verdict">${
+      r.passed ? "pass" : "fail"
+    }</td></tr>`
+  ).join("\n");
+  return `${verdict}
+<table id="thresholds"><thead><tr><th>Threshold</th><th>Observed</th><th>Result</th></tr></thead><tbody>
+${rows}
+</tbody></table>`;
+}
 
 /**
  * The `--html FILE` output: renders and writes the report atomically at finish
@@ -364,6 +348,7 @@ const CHART_SCRIPT = `
  * ```ts
  * import { createHtmlReportOutput } from "./html_report.ts";
  * const output = createHtmlReportOutput({ path: "report.html" });
+ * if (output.name !== "html") throw new Error("html");
  * ```
  */
 export function createHtmlReportOutput(options: { path: string }): Output {

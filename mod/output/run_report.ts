@@ -44,6 +44,19 @@ export interface TimelinePoint {
   queueDepth?: number | null;
   /** Target arrival rate (jobs/s) for open-model shapes. */
   targetRate?: number;
+  /** `Submit Image` alone: current submissions/s and failures/s (Locust's current rates). */
+  submitRps?: number;
+  submitFps?: number;
+  /** `Submit Image` response-time percentiles over about the last 10 s (ms), or null. */
+  submitP50?: number | null;
+  submitP95?: number | null;
+  submitP99?: number | null;
+  /**
+   * `Job Complete` latency percentiles (submission to terminal status) of the jobs that ended in
+   * the last 60 s (ms), or null when none ended then.
+   */
+  jobP50?: number | null;
+  jobP95?: number | null;
 }
 
 /**

@@ -1,8 +1,9 @@
 /**
  * What the web UI's live feed sends: a JSON-ready picture of the run (stats
- * table rows as Locust shows them, failures, exceptions, job statistics, new
- * timeline points, the generator's CPU and memory). Built from an
- * {@linkcode OutputContext}; pure apart from reading it.
+ * table rows as Locust shows them, failures, exceptions, job statistics, the
+ * user mix, new timeline points, the generator's CPU and memory). Built from
+ * an {@linkcode OutputContext}; pure apart from reading it. The message's
+ * types are in `wire.ts`.
  *
  * @example
  * ```ts
@@ -10,103 +11,40 @@
  * import { statsRow } from "./dashboard_snapshot.ts";
  * const stats = new StatsAggregator(0);
  * stats.record({ type: "Submit Image", name: "a.tif:m", responseTimeMs: 20, length: 5, at: 1000 });
- * statsRow(stats.total).requests; // 1
+ * if (statsRow(stats.total).requests !== 1) throw new Error("one request");
  * ```
  * @module
  */
-import type { StatsEntry } from "../stats/aggregator.ts";
+import type { StatsAggregator, StatsEntry } from "../stats/aggregator.ts";
 import type { OutputContext } from "../output/output.ts";
-import type { JobStatistics, TimelinePoint } from "../output/run_report.ts";
 import { JOB_STATUSES } from "../tracker/job_record.ts";
-import type { SystemUsage } from "./system_usage.ts";
+import { kindOfUser } from "../users/user_mix.ts";
+import type {
+  DashboardSnapshot,
+  SessionStatus,
+  StatsRow,
+  SystemUsage,
+  UserMixRow,
+} from "./wire.ts";
+
+export type { DashboardSnapshot, RunState, SessionStatus, StatsRow } from "./wire.ts";
 
 /** Most failure and exception rows sent in one snapshot. */
 export const MAX_ERROR_ROWS = 200;
 
-/** One row of the Locust-like statistics table. */
-export interface StatsRow {
-  type: string;
-  name: string;
-  requests: number;
-  failures: number;
-  /** Response times in ms. */
-  median: number;
-  p95: number;
-  p99: number;
-  avg: number;
-  min: number;
-  max: number;
-  /** Average content size in bytes (mean image size for `Submit Image`). */
-  avgSize: number;
-  currentRps: number;
-  currentFailPerSec: number;
-}
-
-/** One failure group (a `_failures.csv` row). */
-export interface FailureRow {
-  method: string;
-  name: string;
-  error: string;
-  occurrences: number;
-  firstSeen: number;
-  lastSeen: number;
-}
-
-/** One exception group (an `_exceptions.csv` row). */
-export interface ExceptionRow {
-  count: number;
-  message: string;
-  traceback: string;
-  nodes: string;
-}
-
-/** Where the web session is. */
-export type RunState = "idle" | "preparing" | "running" | "stopping" | "finished";
-
-/** The run-independent part of a snapshot, supplied by the session. */
-export interface SessionStatus {
-  /** Increases with every started run; 0 before the first. */
-  runId: number;
-  state: RunState;
-  /** Last error (a refused start, a failed run), for the banner. */
-  error?: string;
-  /** Exit code and reason of the finished run. */
-  result?: { exitCode: number; reason: string };
-  /** Download names available now. */
-  downloads: string[];
-}
-
-/** The whole message of one `snapshot` event. */
-export interface DashboardSnapshot extends SessionStatus {
-  /** Server time of the snapshot (ms since epoch). */
-  now: number;
-  users: number;
-  startedAt: number | null;
-  stoppedAt: number | null;
-  stats: StatsRow[];
-  total: StatsRow;
-  failRatio: number;
-  failures: FailureRow[];
-  failureCount: number;
-  exceptions: ExceptionRow[];
-  exceptionCount: number;
-  jobs: JobStatistics | null;
-  /** Job records by status (STARTED, IN_PROGRESS, SUCCESS, PARTIAL, FAILED). */
-  jobStatusCounts: Record<string, number>;
-  /** Timeline points from index `timelineFrom` on (the client appends them). */
-  timelineFrom: number;
-  timeline: TimelinePoint[];
-  system: SystemUsage;
-}
+/** The request type whose rate is the header's RPS (submissions, not completions). */
+export const SUBMIT_TYPE = "Submit Image";
 
 /**
- * A Locust web-table row of one statistics entry.
+ * A Locust web-table row of one statistics entry; response times are null
+ * while the entry has no request (unknown, not 0).
  *
  * @example
  * ```ts
  * import { StatsAggregator } from "../stats/aggregator.ts";
  * import { statsRow } from "./dashboard_snapshot.ts";
- * statsRow(new StatsAggregator(0).total).name; // "Aggregated"
+ * const row = statsRow(new StatsAggregator(0).total);
+ * if (row.name !== "Aggregated" || row.median !== null) throw new Error("empty row");
  * ```
  */
 export function statsRow(entry: StatsEntry): StatsRow {
@@ -116,17 +54,82 @@ export function statsRow(entry: StatsEntry): StatsRow {
     name: entry.name,
     requests: entry.numRequests,
     failures: entry.numFailures,
-    median: entry.medianResponseTime,
-    p95: empty ? 0 : entry.percentile(0.95),
-    p99: empty ? 0 : entry.percentile(0.99),
-    avg: entry.avgResponseTime,
-    min: entry.minResponseTime ?? 0,
-    max: entry.maxResponseTime,
+    median: empty ? null : entry.medianResponseTime,
+    p95: empty ? null : entry.percentile(0.95),
+    p99: empty ? null : entry.percentile(0.99),
+    avg: empty ? null : entry.avgResponseTime,
+    min: entry.minResponseTime,
+    max: empty ? null : entry.maxResponseTime,
     avgSize: entry.avgContentLength,
     currentRps: entry.currentRps,
     currentFailPerSec: entry.currentFailPerSec,
   };
 }
+
+/**
+ * Current requests/s of one request type (the sum of its entries' current rates).
+ *
+ * @example
+ * ```ts
+ * import { StatsAggregator } from "../stats/aggregator.ts";
+ * import { typeRps } from "./dashboard_snapshot.ts";
+ * if (typeRps(new StatsAggregator(0), "Submit Image") !== 0) throw new Error("nothing sent");
+ * ```
+ */
+export function typeRps(stats: StatsAggregator, type: string): number {
+  let sum = 0;
+  for (const entry of stats.entries()) if (entry.type === type) sum += entry.currentRps;
+  return sum;
+}
+
+/**
+ * The user mix with `users` running: each kind's share by weight and its
+ * users, assigned by index as the user workers do (`kindOfUser`).
+ *
+ * @example
+ * ```ts
+ * import { userMixRows } from "./dashboard_snapshot.ts";
+ * const rows = userMixRows([{ kind: "predefined", weight: 3 }, { kind: "random", weight: 1 }], 4);
+ * if (rows[0]!.users !== 3 || rows[1]!.share !== 0.25) throw new Error(JSON.stringify(rows));
+ * ```
+ */
+export function userMixRows(
+  mix: readonly { kind: string; weight: number }[],
+  users: number,
+): UserMixRow[] {
+  const total = mix.reduce((sum, m) => sum + m.weight, 0);
+  const counts = new Map(mix.map((m) => [m.kind, 0]));
+  const cycle = Math.max(1, total);
+  // Kinds repeat every `total` users: count one cycle, then the remainder.
+  const full = Math.floor(users / cycle);
+  for (let i = 0; i < Math.min(users, cycle); i++) {
+    const kind = kindOfUser([...mix], i);
+    const inRemainder = i < users % cycle ? 1 : 0;
+    counts.set(kind, (counts.get(kind) ?? 0) + full + inRemainder);
+  }
+  return mix.map((m) => ({
+    kind: m.kind,
+    weight: m.weight,
+    share: total > 0 ? m.weight / total : 0,
+    users: counts.get(m.kind) ?? 0,
+  }));
+}
+
+const EMPTY_ROW: StatsRow = {
+  type: "",
+  name: "Aggregated",
+  requests: 0,
+  failures: 0,
+  median: null,
+  p95: null,
+  p99: null,
+  avg: null,
+  min: null,
+  max: null,
+  avgSize: 0,
+  currentRps: 0,
+  currentFailPerSec: 0,
+};
 
 /**
  * Build a snapshot of `ctx` (or of nothing, before the first run). Timeline
@@ -136,9 +139,10 @@ export function statsRow(entry: StatsEntry): StatsRow {
  * ```ts
  * import { buildSnapshot } from "./dashboard_snapshot.ts";
  * import { SystemUsageSampler } from "./system_usage.ts";
- * const snap = buildSnapshot(undefined, { runId: 0, state: "idle", downloads: [] }, 0,
- *   new SystemUsageSampler().sample());
- * snap.stats.length; // 0
+ * const snap = buildSnapshot(undefined, {
+ *   runId: 0, state: "idle", stopMode: null, downloads: [], mix: [], completionTimeoutS: null,
+ * }, 0, new SystemUsageSampler().sample());
+ * if (snap.stats.length !== 0 || snap.phase !== null) throw new Error("nothing yet");
  * ```
  */
 export function buildSnapshot(
@@ -158,29 +162,19 @@ export function buildSnapshot(
   const from = Math.max(0, Math.min(timelineFrom, timeline.length));
   const failures = ctx ? ctx.stats.failures() : [];
   const exceptions = ctx ? ctx.stats.exceptions() : [];
-  const empty: StatsRow = {
-    type: "",
-    name: "Aggregated",
-    requests: 0,
-    failures: 0,
-    median: 0,
-    p95: 0,
-    p99: 0,
-    avg: 0,
-    min: 0,
-    max: 0,
-    avgSize: 0,
-    currentRps: 0,
-    currentFailPerSec: 0,
-  };
+  const users = ctx ? ctx.userCount() : 0;
   return {
     ...status,
     now,
-    users: ctx ? ctx.userCount() : 0,
+    users,
+    userMix: userMixRows(status.mix, users),
     startedAt: ctx ? ctx.startedAt : null,
     stoppedAt: ctx?.stoppedAt() ?? null,
+    phase: ctx?.phase?.() ?? null,
+    drainDeadline: ctx?.drainDeadline?.() ?? null,
     stats: ctx ? ctx.stats.entries().map(statsRow) : [],
-    total: ctx ? statsRow(ctx.stats.total) : empty,
+    total: ctx ? statsRow(ctx.stats.total) : EMPTY_ROW,
+    submitRps: ctx ? typeRps(ctx.stats, SUBMIT_TYPE) : 0,
     failRatio: ctx ? ctx.stats.failRatio : 0,
     failures: [...failures]
       .sort((a, b) => b.occurrences - a.occurrences)

@@ -1,6 +1,6 @@
 /**
  * The web UI's downloads: the four Locust CSV files, the HTML report,
- * `job_status.json` and `job_summary.json` of the latest run. The CSV and
+ * `job_status.json`, `job_summary.json` and `job_log.log` of the latest run. The CSV and
  * JSON files are the ones the run's outputs write; the HTML report is
  * rendered from the run's context on request.
  *
@@ -25,6 +25,7 @@ export const DOWNLOAD_NAMES = [
   "report.html",
   "job_status.json",
   "job_summary.json",
+  "job_log.log",
 ] as const;
 
 /** One of {@linkcode DOWNLOAD_NAMES}. */
@@ -34,7 +35,7 @@ export type DownloadName = typeof DOWNLOAD_NAMES[number];
 export interface DownloadSources {
   /** Locust CSV prefix (files `PREFIX_stats.csv`, ...). */
   csvPrefix?: string;
-  /** The run's `--log-dir` (job_status.json, job_summary.json). */
+  /** The run's `--log-dir` (job_status.json, job_summary.json, job_log.log). */
   logDir?: string;
   /** The run's context, for the HTML report. */
   ctx?: OutputContext;
@@ -78,7 +79,7 @@ function filePath(name: DownloadName, sources: DownloadSources): string | undefi
       ? paths.failures
       : paths.exceptions;
   }
-  if (name.endsWith(".json")) {
+  if (name.endsWith(".json") || name.endsWith(".log")) {
     return sources.logDir === undefined ? undefined : join(sources.logDir, name);
   }
   return undefined;
@@ -118,6 +119,7 @@ const TYPES: Record<string, string> = {
   csv: "text/csv; charset=utf-8",
   json: "application/json; charset=utf-8",
   html: "text/html; charset=utf-8",
+  log: "text/plain; charset=utf-8",
 };
 
 /**

@@ -12,6 +12,9 @@
  * @module
  */
 import type { JobStatusRecord } from "../tracker/job_record.ts";
+import type { JobPage } from "./wire.ts";
+
+export type { JobPage };
 
 /** Most rows the Jobs tab gets at once. */
 export const MAX_JOB_ROWS = 500;
@@ -40,16 +43,6 @@ export interface JobQuery {
   dir?: "asc" | "desc";
   /** Row cap (default and maximum {@linkcode MAX_JOB_ROWS}). */
   limit?: number;
-}
-
-/** One page of the Jobs tab. */
-export interface JobPage {
-  /** Records tracked in all. */
-  total: number;
-  /** Records matching the status filter. */
-  matched: number;
-  /** The rows sent (at most the limit). */
-  rows: JobStatusRecord[];
 }
 
 /**

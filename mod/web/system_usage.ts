@@ -13,23 +13,12 @@
  * @module
  */
 import { cpuUsage } from "node:process";
+import type { SystemUsage } from "./wire.ts";
+
+export type { SystemUsage };
 
 /** CPU share at or above which the UI warns that the generator is saturated (Locust: 90 %). */
 export const CPU_WARNING_PERCENT = 90;
-
-/** One reading of the generator's resource use. */
-export interface SystemUsage {
-  /** Process CPU since the previous sample, % of all cores (0–100). */
-  cpuPercent: number;
-  /** Logical cores. */
-  cores: number;
-  /** Resident memory in bytes. */
-  rssBytes: number;
-  /** V8 heap in use, bytes. */
-  heapUsedBytes: number;
-  /** True when `cpuPercent` ≥ {@linkcode CPU_WARNING_PERCENT}. */
-  cpuWarning: boolean;
-}
 
 /**
  * Samples CPU by difference: each {@linkcode SystemUsageSampler.sample} call

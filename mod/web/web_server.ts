@@ -5,9 +5,13 @@
  *
  * Routes: `GET /`, `GET /assets/<file>`, `GET /api/config`,
  * `GET /api/snapshot`, `GET /api/stream` (server-sent events),
- * `GET /api/jobs?status=&sort=&dir=&limit=`, `POST /api/start`,
- * `POST /api/users`, `POST /api/stop`, `POST /api/reset`,
- * `GET /api/download/<name>`.
+ * `GET /api/jobs?status=&sort=&dir=&limit=`, `GET /api/logs?lines=`,
+ * `POST /api/validate` (the start form, checked with the CLI's rules),
+ * `POST /api/start`, `POST /api/users`, `POST /api/stop` (`{"mode": "wait"}`
+ * or `{"mode": "now"}`), `POST /api/reset`, `GET /api/download/<name>`.
+ *
+ * Refused answers are JSON `{"error": "...", "field": "..."}`; `field` names
+ * the start form's field an error is about.
  *
  * @example
  * ```ts ignore
@@ -22,9 +26,13 @@
  */
 import { UsageError } from "../usage_error.ts";
 import { isAuthorized, unauthorized, type WebCredentials } from "./basic_auth.ts";
-import { isDownloadName } from "./downloads.ts";
+import { DOWNLOAD_NAMES, isDownloadName } from "./downloads.ts";
 import { jobQueryFromParams } from "./job_rows.ts";
+import { FORM_FIELDS } from "./form_fields.ts";
+import { hostOfHeader, isLoopbackHostname } from "./loopback.ts";
 import { PAGE_ASSETS, PAGE_HTML } from "./page_assets.ts";
+import { fieldOfError } from "./start_form.ts";
+import type { ConfigBody, ProblemBody } from "./wire.ts";
 import type { WebSession } from "./web_session.ts";
 
 /** Options of {@linkcode startWebServer}. */
@@ -62,20 +70,9 @@ function json(data: unknown, status = 200): Response {
   });
 }
 
-function problem(message: string, status: number): Response {
-  return json({ error: message }, status);
-}
-
-function isLoopback(hostname: string): boolean {
-  return hostname === "127.0.0.1" || hostname === "localhost" || hostname === "::1" ||
-    hostname === "[::1]" || hostname.startsWith("127.");
-}
-
-/** The host name in a Host header (`[::1]:8089` → `[::1]`, `a:1` → `a`). */
-function hostOf(host: string): string {
-  if (host.startsWith("[")) return host.slice(0, host.indexOf("]") + 1);
-  const colon = host.lastIndexOf(":");
-  return colon < 0 ? host : host.slice(0, colon);
+function problem(message: string, status: number, field?: string): Response {
+  const body: ProblemBody = { error: message, ...(field !== undefined ? { field } : {}) };
+  return json(body, status);
 }
 
 /**
@@ -87,7 +84,7 @@ function hostOf(host: string): string {
  */
 function refuseForeign(req: Request, url: URL, bound: string): Response | undefined {
   const host = req.headers.get("host") ?? "";
-  if (isLoopback(bound) && !isLoopback(hostOf(host))) {
+  if (isLoopbackHostname(bound) && !isLoopbackHostname(hostOfHeader(host))) {
     return new Response(
       `Host "${host}" is not this machine: open the UI at http://127.0.0.1:${url.port}/\n`,
       { status: 421 },
@@ -153,17 +150,27 @@ async function route(req: Request, url: URL, session: WebSession): Promise<Respo
         headers: { "content-type": asset.type, "cache-control": "no-cache" },
       });
     }
-    if (path === "/api/config") return json({ form: session.form, state: session.state });
+    if (path === "/api/config") {
+      const body: ConfigBody = {
+        fields: [...FORM_FIELDS],
+        form: session.form,
+        state: session.state,
+      };
+      return json(body);
+    }
     if (path === "/api/snapshot") return json(session.snapshot(0));
     if (path === "/api/stream") return session.subscribe();
     if (path === "/api/jobs") return json(session.jobs(jobQueryFromParams(url.searchParams)));
+    if (path === "/api/logs") {
+      const lines = Number(url.searchParams.get("lines"));
+      return json(await session.logs(Number.isInteger(lines) && lines > 0 ? lines : undefined));
+    }
     if (path.startsWith("/api/download/")) {
       const name = decodeURIComponent(path.slice("/api/download/".length));
       if (!isDownloadName(name)) {
-        return new Response(
-          "unknown download: use stats.csv, stats_history.csv, failures.csv, exceptions.csv, report.html, job_status.json or job_summary.json\n",
-          { status: 404 },
-        );
+        return new Response(`unknown download: use one of ${DOWNLOAD_NAMES.join(", ")}\n`, {
+          status: 404,
+        });
       }
       return await session.download(name);
     }
@@ -173,6 +180,9 @@ async function route(req: Request, url: URL, session: WebSession): Promise<Respo
   if (req.method === "POST") {
     const body = await readJson(req);
     switch (path) {
+      case "/api/validate":
+        session.validate(body);
+        return json({ ok: true });
       case "/api/start":
         return json({ runId: session.start(body), state: session.state });
       case "/api/users":
@@ -181,9 +191,18 @@ async function route(req: Request, url: URL, session: WebSession): Promise<Respo
           numberField(body, "spawnRate", "spawn rate"),
         );
         return json({ ok: true });
-      case "/api/stop":
-        session.stop();
+      case "/api/stop": {
+        const mode = body.mode ?? "now";
+        if (mode !== "wait" && mode !== "now") {
+          throw new UsageError(
+            `stop mode ${
+              JSON.stringify(mode)
+            } is unknown: send {"mode": "wait"} or {"mode": "now"}`,
+          );
+        }
+        session.stop(mode);
         return json({ ok: true, state: session.state });
+      }
       case "/api/reset":
         session.resetStats();
         return json({ ok: true });
@@ -209,7 +228,18 @@ export function startWebServer(options: WebServerOptions): WebServer {
   const server = Deno.serve(
     { hostname: options.hostname, port: options.port, onListen: () => {} },
     async (req) => {
-      const url = new URL(req.url);
+      let url: URL;
+      try {
+        url = new URL(req.url);
+      } catch {
+        return new Response(
+          "malformed Host header: open the UI at the address osml-load printed\n",
+          {
+            status: 400,
+            headers: SECURITY_HEADERS,
+          },
+        );
+      }
       let response: Response;
       if (!isAuthorized(req, auth)) response = unauthorized();
       else {
@@ -217,7 +247,9 @@ export function startWebServer(options: WebServerOptions): WebServer {
           try {
             return await route(req, url, session);
           } catch (error) {
-            if (error instanceof UsageError) return problem(error.message, 400);
+            if (error instanceof UsageError) {
+              return problem(error.message, 400, fieldOfError(error));
+            }
             const message = error instanceof Error ? error.message : String(error);
             return problem(`internal error: ${message}`, 500);
           }

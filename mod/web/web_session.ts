@@ -1,16 +1,17 @@
 /**
  * The state behind the web UI: at most one load test at a time, started from
- * the form, steered while it runs (users, stop, reset), and kept after it
- * ends so its results and downloads stay available until the next start.
- * It is also the live feed: an {@linkcode Output} whose ticks push a snapshot
- * to every browser over server-sent events.
+ * the form, steered while it runs (users, stop with or without waiting for
+ * the jobs, reset), and kept after it ends so its results and downloads stay
+ * available until the next start. It is also the live feed: an
+ * {@linkcode Output} whose ticks push a snapshot to every browser over
+ * server-sent events.
  *
  * @example
  * ```ts ignore
  * import { WebSession } from "./web_session.ts";
  * const session = new WebSession({ flags, env: Deno.env.toObject() });
- * await session.start({ users: 5, spawnRate: 1, runTime: "1m" });
- * session.stop();
+ * session.start({ users: 5, spawnRate: 1, runTime: "1m" });
+ * session.stop("wait");
  * await session.close();
  * ```
  * @module
@@ -29,11 +30,17 @@ import {
   downloadResponse,
   type DownloadSources,
 } from "./downloads.ts";
-import { type JobPage, type JobQuery, selectJobRows } from "./job_rows.ts";
+import { FORM_FIELDS } from "./form_fields.ts";
+import { type JobQuery, selectJobRows } from "./job_rows.ts";
+import { readLogTail } from "./log_tail.ts";
 import { csvOutput } from "./report_renderers.ts";
 import { SseHub } from "./sse_hub.ts";
-import { prefillForm, startFlags, type StartForm } from "./start_form.ts";
+import { prefillForm, startFlags } from "./start_form.ts";
 import { SystemUsageSampler } from "./system_usage.ts";
+import type { FormValues, JobPage, LogTail, StopMode } from "./wire.ts";
+
+/** Runs one load test (the engine's `runLoadTest`; tests may pass a stand-in). */
+export type LoadTestRunner = typeof runLoadTest;
 
 /** Options of a {@linkcode WebSession}. */
 export interface WebSessionOptions {
@@ -47,6 +54,8 @@ export interface WebSessionOptions {
   logConsole?: (line: string) => void;
   /** Longest gap between two snapshots when nothing ticks (ms, default 1000). */
   heartbeatMs?: number;
+  /** What runs a load test (default the engine's `runLoadTest`). */
+  runner?: LoadTestRunner;
 }
 
 interface ClientState {
@@ -61,25 +70,28 @@ interface ClientState {
  * ```ts ignore
  * import { WebSession } from "./web_session.ts";
  * const session = new WebSession({ flags: { sourceBucket: "s3://a", resultBucket: "s3://b" }, env: {} });
- * session.form.users; // 1
+ * session.form.users; // "1"
+ * await session.close();
  * ```
  */
 export class WebSession {
-  /** The form's values from the command line. */
-  readonly form: StartForm;
   #flags: RunFlags;
   #env: Record<string, string | undefined>;
   #write: (line: string) => void;
   #logConsole: ((line: string) => void) | undefined;
+  #runner: LoadTestRunner;
+  #initialForm: FormValues;
+  #lastForm: FormValues | undefined;
   #hub = new SseHub<ClientState>();
   #sampler = new SystemUsageSampler();
   #system = this.#sampler.sample();
   #state: RunState = "idle";
+  #stopMode: StopMode | null = null;
   #runId = 0;
+  #settings: RunSettings | undefined;
   #ctx: OutputContext | undefined;
   #control: RunControl | undefined;
   #abort: AbortController | undefined;
-  #stopRequested = false;
   #running: Promise<void> | undefined;
   #result: LoadTestResult | undefined;
   #error: string | undefined;
@@ -96,15 +108,18 @@ export class WebSession {
     this.#env = options.env;
     this.#write = options.write ?? ((line) => console.log(line));
     this.#logConsole = options.logConsole;
+    this.#runner = options.runner ?? runLoadTest;
     const settings = resolveRunSettings(options.flags, options.env);
-    const userClass = typeof options.flags.userClass === "string" && options.flags.userClass
-      ? options.flags.userClass
-      : "load-test";
-    this.form = prefillForm(settings, userClass);
+    this.#initialForm = prefillForm(options.flags, settings);
     const every = options.heartbeatMs ?? 1000;
     this.#heartbeat = setInterval(() => {
       if (Date.now() - this.#lastBroadcast >= every * 0.9) void this.broadcast();
     }, every);
+  }
+
+  /** The form's values: the last start's, else the command line's. */
+  get form(): FormValues {
+    return { ...(this.#lastForm ?? this.#initialForm) };
   }
 
   /** Where the session is: idle, preparing, running, stopping or finished. */
@@ -123,6 +138,18 @@ export class WebSession {
   }
 
   /**
+   * Check the form's values with the CLI's rules, without starting anything.
+   * Throws the {@linkcode UsageError} a start would throw.
+   */
+  validate(form: Record<string, unknown>): RunSettings {
+    const settings = resolveRunSettings(startFlags(this.#flags, form), this.#env);
+    if (settings.dryRun) {
+      throw new UsageError("--dry-run has no web UI: run with --dry-run --headless instead");
+    }
+    return settings;
+  }
+
+  /**
    * Start a run with the form's values over the command line. Throws a
    * {@linkcode UsageError} for bad values or when a run is going already.
    */
@@ -133,17 +160,23 @@ export class WebSession {
         `a run is ${this.#state} already: stop it first, or change its users while it runs`,
       );
     }
-    const settings = resolveRunSettings(startFlags(this.#flags, form), this.#env);
-    if (settings.dryRun) {
-      throw new UsageError("--dry-run has no web UI: run with --dry-run --headless instead");
+    const settings = this.validate(form);
+    const kept = this.form;
+    for (const field of FORM_FIELDS) {
+      const value = form[field.name];
+      if (typeof value === "string" || typeof value === "boolean") kept[field.name] = value;
+      else if (typeof value === "number") kept[field.name] = String(value);
     }
+    this.#lastForm = kept;
     this.#runId++;
     this.#state = "preparing";
+    this.#stopMode = null;
+    this.#settings = settings;
+    this.#sources = {};
     this.#ctx = undefined;
     this.#control = undefined;
     this.#result = undefined;
     this.#error = undefined;
-    this.#stopRequested = false;
     this.#abort = new AbortController();
     this.#running = this.#run(settings, this.#runId);
     void this.broadcast();
@@ -165,13 +198,20 @@ export class WebSession {
     void this.broadcast();
   }
 
-  /** Stop the running test (its outputs are still written). No-op when none runs. */
-  stop(): void {
-    if (this.#state !== "preparing" && this.#state !== "running") return;
-    this.#stopRequested = true;
+  /**
+   * Stop the running test; its outputs are still written. `"wait"` stops
+   * sending and waits for the jobs in flight (bounded by the completion
+   * timeout); `"now"` ends the run without waiting, also during such a wait.
+   * No-op when nothing runs (or when already stopping the same way).
+   */
+  stop(mode: StopMode = "now"): void {
+    const live = this.#state === "preparing" || this.#state === "running";
+    const escalate = this.#state === "stopping" && mode === "now" && this.#stopMode === "wait";
+    if (!live && !escalate) return;
+    this.#stopMode = mode;
     this.#state = "stopping";
     // While the engine prepares there is no control yet: onStarted stops it.
-    this.#control?.stop();
+    this.#control?.stop(mode);
     void this.broadcast();
   }
 
@@ -187,6 +227,13 @@ export class WebSession {
     return selectJobRows(this.#ctx?.jobRecords?.() ?? {}, query);
   }
 
+  /** The Logs tab: the last lines of the latest run's `job_log.log` (empty before a run). */
+  logs(maxLines?: number): Promise<LogTail> {
+    const dir = this.#sources.logDir;
+    if (dir === undefined) return Promise.resolve({ lines: [], truncated: false, size: 0 });
+    return readLogTail(join(dir, "job_log.log"), maxLines === undefined ? {} : { maxLines });
+  }
+
   /** One snapshot from timeline index `cursor` on. */
   snapshot(cursor = 0): DashboardSnapshot {
     return buildSnapshot(
@@ -194,15 +241,23 @@ export class WebSession {
       {
         runId: this.#runId,
         state: this.#state,
+        stopMode: this.#stopMode,
         ...(this.#error !== undefined ? { error: this.#error } : {}),
         ...(this.#result
           ? { result: { exitCode: this.#result.exitCode, reason: this.#result.reason } }
           : {}),
         downloads: this.#downloads,
+        mix: this.#settings?.userMix.map((m) => ({ kind: m.kind, weight: m.weight })) ?? [],
+        completionTimeoutS: this.#settings?.completionTimeoutS ?? null,
       },
       cursor,
       this.#system,
     );
+  }
+
+  /** Counters of the live feed (subscribers, events sent, broadcasts coalesced). */
+  feedStats(): ReturnType<SseHub<ClientState>["stats"]> {
+    return this.#hub.stats();
   }
 
   /** A new server-sent events stream, starting with a full snapshot. */
@@ -214,19 +269,14 @@ export class WebSession {
     });
   }
 
-  /** Push a fresh snapshot to every browser. */
+  /** Push a fresh snapshot to every browser (built when each can take it). */
   async broadcast(): Promise<void> {
     this.#lastBroadcast = Date.now();
     this.#system = this.#sampler.sample();
     this.#downloads = await availableDownloads(this.#sources);
-    const full = new Map<number, DashboardSnapshot>();
     this.#hub.broadcast((client) => {
       const cursor = client.state.runId === this.#runId ? client.state.cursor : 0;
-      let snap = full.get(cursor);
-      if (!snap) {
-        snap = this.snapshot(cursor);
-        full.set(cursor, snap);
-      }
+      const snap = this.snapshot(cursor);
       client.state = { runId: this.#runId, cursor: snap.timelineFrom + snap.timeline.length };
       return { event: "snapshot", data: snap };
     });
@@ -246,7 +296,7 @@ export class WebSession {
     if (!this.#closed) {
       this.#closed = true;
       const wasRunning = this.#state === "preparing" || this.#state === "running";
-      this.stop();
+      this.stop("now");
       this.#abort?.abort();
       await this.#running;
       clearInterval(this.#heartbeat);
@@ -277,7 +327,7 @@ export class WebSession {
     };
     extra.push(feed);
     try {
-      const result = await runLoadTest(settings, {
+      const result = await this.#runner(settings, {
         ...(this.#logConsole
           ? { log: new RunLog({ verbose: settings.verbose, console: this.#logConsole }) }
           : {}),
@@ -288,7 +338,7 @@ export class WebSession {
         onStarted: (control, ctx) => {
           this.#control = control;
           this.#ctx = ctx;
-          if (this.#stopRequested) control.stop();
+          if (this.#stopMode !== null) control.stop(this.#stopMode);
           else this.#state = "running";
           void this.broadcast();
         },
