@@ -127,7 +127,8 @@ export async function runLoadTest(
   const clock = options.clock ?? systemClock;
   const processStart = clock.now();
   const write = options.write ?? ((line: string) => console.log(line));
-  const log = options.log ?? new RunLog({ verbose: settings.verbose });
+  const log = options.log ??
+    new RunLog({ verbose: settings.verbose, level: settings.logLevel, logFile: settings.logFile });
   const supervisor = new RunSupervisor((message) => log.error(LOGGER, message));
   const stopTimeoutMs = settings.stopTimeoutS * 1000;
   /** After an interrupt or a failure: when winding down must be over (monotonic ms). */

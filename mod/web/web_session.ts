@@ -329,7 +329,14 @@ export class WebSession {
     try {
       const result = await this.#runner(settings, {
         ...(this.#logConsole
-          ? { log: new RunLog({ verbose: settings.verbose, console: this.#logConsole }) }
+          ? {
+            log: new RunLog({
+              verbose: settings.verbose,
+              level: settings.logLevel,
+              logFile: settings.logFile,
+              console: this.#logConsole,
+            }),
+          }
           : {}),
         write: this.#write,
         extraOutputs: extra,
