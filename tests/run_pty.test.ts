@@ -68,7 +68,7 @@ Deno.test({
       const screen = term.screen();
       assert.equal(code, 130, screen.slice(-3000));
       assert.doesNotMatch(screen, /Second Ctrl-C/);
-      assert.doesNotMatch(screen, /Invalid count value|error:/);
+      assert.doesNotMatch(screen, /Invalid count value|^error:/m);
       assert.match(screen, /press Ctrl-C again to exit at once/);
       for (const name of ["job_summary.json", "job_status.json", "stats.json"]) {
         JSON.parse(await Deno.readTextFile(`${out}/${name}`));
