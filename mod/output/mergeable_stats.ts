@@ -237,9 +237,7 @@ export function createMergeableStatsOutput(options: MergeableStatsOptions): Outp
   return {
     name: "mergeable-stats",
     start(ctx) {
-      const now = Date.now();
-      lastWrite = now;
-      return write(document(ctx, now, false, null));
+      return write(document(ctx, Date.now(), false, null));
     },
     tick(ctx, now) {
       const second = Math.floor(now / 1000);
