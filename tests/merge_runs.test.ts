@@ -83,6 +83,7 @@ Deno.test("merge of two real runs: totals are the sums, job_status.json the unio
         logDir: `${dir}/merged`,
         html: `${dir}/merged/report.html`,
         json: `${dir}/merged/stats.json`,
+        cost: `${dir}/merged/cost_report.json`,
       }, { stdout: (l) => out.push(l), stderr: (l) => err.push(l) });
       assert.equal(code, 0, err.join("\n"));
       assert.match(err.join("\n"), /Merged 2 generator\(s\) of 2 run\(s\)/);
@@ -154,6 +155,11 @@ Deno.test("merge of two real runs: totals are the sums, job_status.json the unio
       assert.equal(json.jobs.total_image_sent, a.jobs.total_image_sent + b.jobs.total_image_sent);
       const html = await Deno.readTextFile(`${dir}/merged/report.html`);
       assert.match(html, /Generators<\/td><td>2 \(/);
+      // The cost report covers the merged window and counts every image.
+      const cost = JSON.parse(await Deno.readTextFile(`${dir}/merged/cost_report.json`));
+      const costText = JSON.stringify(cost);
+      assert.match(costText, new RegExp(`"total_images_sent":${summary.total_image_sent}\\b`));
+      assert.ok(costText.includes(summary.start_time.slice(0, 19)), costText);
       // The console's final table and job statistics.
       assert.ok(out.some((l) => /Aggregated/.test(l)));
       assert.ok(out.includes(`Total Images Sent: ${summary.total_image_sent}`));

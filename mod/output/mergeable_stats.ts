@@ -177,7 +177,8 @@ export function createMergeableStatsOutput(options: MergeableStatsOptions): Outp
   const intervalMs = options.intervalMs ?? 30_000;
   const identity = resolveGeneratorIdentity(options.generator);
   const recorder = new HistoryRecorder();
-  const history: MergeableHistoryRow[] = [];
+  const rowTexts: string[] = [];
+  const record = (row: MergeableHistoryRow) => rowTexts.push(JSON.stringify(row));
   let lastSecond = -Infinity;
   let lastPointSecond = -Infinity;
   let lastWrite = -Infinity;
@@ -223,13 +224,16 @@ export function createMergeableStatsOutput(options: MergeableStatsOptions): Outp
         typeof pair[1] === "number"
       ),
     ),
-    history: [...history],
+    history: [], // the recorded rows are spliced in by `write`
     final_row: finalRow,
   });
 
-  // The document is built when asked for; writes go one after another.
+  // The document is built when asked for; writes go one after another. Each history row is
+  // turned into JSON once, when recorded: a long run's file is not stringified again each time.
   const write = (doc: MergeableStats) => {
-    const next = queue.then(() => writeTextFileAtomic(options.path, JSON.stringify(doc) + "\n"));
+    const head = JSON.stringify({ ...doc, history: [] });
+    const text = head.replace('"history":[]', () => `"history":[${rowTexts.join(",")}]`);
+    const next = queue.then(() => writeTextFileAtomic(options.path, text + "\n"));
     queue = next.catch(() => {});
     return next;
   };
@@ -243,7 +247,7 @@ export function createMergeableStatsOutput(options: MergeableStatsOptions): Outp
       const second = Math.floor(now / 1000);
       if (second > lastSecond) {
         lastSecond = second;
-        history.push(rowAt(ctx, now));
+        record(rowAt(ctx, now));
       }
       if (now - lastWrite < intervalMs) return;
       lastWrite = now;
@@ -255,7 +259,7 @@ export function createMergeableStatsOutput(options: MergeableStatsOptions): Outp
       let finalRow: MergeableHistoryRow | null = null;
       if (second > lastSecond) {
         lastSecond = second;
-        history.push(rowAt(ctx, stoppedAt));
+        record(rowAt(ctx, stoppedAt));
       } else {
         finalRow = rowAt(ctx, stoppedAt, true);
       }

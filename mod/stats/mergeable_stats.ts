@@ -386,17 +386,21 @@ export function historyInputOf(
   stats: StatsAggregator,
   at: { t: number; users: number; point: MergeablePoint | null },
 ): HistoryInput {
-  const jobs = stats.mergedType(JOB_COMPLETE_TYPE);
-  return {
-    ...at,
-    startS: stats.startS,
-    total: stats.total.toDelta(),
-    jobComplete: jobs === undefined ? null : {
-      numRequests: jobs.numRequests,
-      numNoneRequests: jobs.numNoneRequests,
-      responseTimes: jobs.responseTimes,
-    },
-  };
+  // What `stats.mergedType(JOB_COMPLETE_TYPE)` holds, without building a merged entry each tick.
+  const buckets = new Map<number, number>();
+  let jobComplete: JobLatencyState | null = null;
+  let numRequests = 0;
+  let numNoneRequests = 0;
+  for (const entry of stats.entries()) {
+    if (entry.type !== JOB_COMPLETE_TYPE) continue;
+    numRequests += entry.numRequests;
+    numNoneRequests += entry.numNoneRequests;
+    for (const [bucket, count] of entry.responseTimes) {
+      buckets.set(bucket, (buckets.get(bucket) ?? 0) + count);
+    }
+    jobComplete = { numRequests, numNoneRequests, responseTimes: buckets };
+  }
+  return { ...at, startS: stats.startS, total: stats.total.toDelta(), jobComplete };
 }
 
 /**
