@@ -3,6 +3,7 @@ import denoJson from "../../deno.json" with { type: "json" };
 import { registerCapacityCommand } from "./capacity_command.ts";
 import { registerCostCommand } from "./cost_command.ts";
 import { registerDemoCommand } from "./demo_command.ts";
+import { registerMergeCommand } from "./merge_command.ts";
 import { registerRunCommand } from "./run_command.ts";
 import { registerSimCommand } from "./sim_command.ts";
 
@@ -38,6 +39,7 @@ const REGISTRARS: CommandRegistrar[] = [
   registerCapacityCommand,
   registerCostCommand,
   registerDemoCommand,
+  registerMergeCommand,
   registerRunCommand,
   registerSimCommand,
 ];

@@ -2,8 +2,8 @@
  * The outputs a run's settings ask for, each behind the one `Output`
  * interface: in headless mode the status line and Locust's console tables
  * (sharing one line redrawn in place at the bottom of the terminal), the
- * Locust CSV files, the HTML report, the JSON stats and the JUnit threshold
- * report.
+ * Locust CSV files, the HTML report, the JSON stats, the JUnit threshold
+ * report, and (always) the mergeable statistics in the log folder.
  *
  * @example
  * ```ts ignore
@@ -21,6 +21,8 @@ import { createLocustCsvOutput } from "../output/locust_csv.ts";
 import { createHtmlReportOutput } from "../output/html_report.ts";
 import { createJsonStatsOutput } from "../output/json_stats.ts";
 import { createJunitReportOutput } from "../output/junit_report.ts";
+import { createMergeableStatsOutput } from "../output/mergeable_stats.ts";
+import { MERGEABLE_STATS_FILE } from "../stats/mergeable_stats.ts";
 import type { PlannedOutput } from "../fs/preflight.ts";
 
 /** The Locust CSV files written under `--output PREFIX`. */
@@ -44,7 +46,7 @@ export const CSV_SUFFIXES = [
 export function plannedOutputs(settings: RunSettings): PlannedOutput[] {
   const planned: PlannedOutput[] = [
     { flag: "--log-dir", path: settings.logDir, kind: "dir" },
-    ...["job_log.log", "job_status.json", "job_summary.json"].map((name) => ({
+    ...["job_log.log", "job_status.json", "job_summary.json", MERGEABLE_STATS_FILE].map((name) => ({
       flag: "--log-dir",
       path: `${settings.logDir}/${name}`,
       kind: "file" as const,
@@ -91,5 +93,12 @@ export function buildOutputs(settings: RunSettings, write: (line: string) => voi
   if (settings.htmlPath) outputs.push(createHtmlReportOutput({ path: settings.htmlPath }));
   if (settings.jsonPath) outputs.push(createJsonStatsOutput({ path: settings.jsonPath }));
   if (settings.junitPath) outputs.push(createJunitReportOutput({ path: settings.junitPath }));
+  // Always, for `osml-load merge`: the statistics of this generator, in the log folder.
+  outputs.push(
+    createMergeableStatsOutput({
+      path: `${settings.logDir}/${MERGEABLE_STATS_FILE}`,
+      intervalMs: settings.statsIntervalS * 1000,
+    }),
+  );
   return outputs;
 }
