@@ -68,6 +68,8 @@ async function deleteMessages(sqs: SQSClient, queueUrl: string, messages: Messag
  * short, so a quiet queue costs one long poll at a time.
  */
 const MAX_POLLERS = 8;
+/** Pause after a receive that came back short. */
+const QUIET_PAUSE_MS = 1_000;
 let pollers = 0;
 const pollersDone: Promise<void>[] = [];
 
@@ -154,6 +156,9 @@ async function poll(sqs: SQSClient, setup: Init, permanent: boolean): Promise<vo
       post({ type: "events", events, received: messages.length, malformed, foreign, errors: 0 });
     }
     if (!permanent && messages.length < 10) break;
+    // A short answer means the queue is quiet: let statuses gather before the next receive, so
+    // each receive and delete carries a batch (completion times come from SNS's publish time).
+    if (messages.length < 10) await abortableSleep(QUIET_PAUSE_MS, abort.signal);
   }
 }
 

@@ -35,6 +35,7 @@ import { progressBar } from "../log/progress.ts";
 import type { LoadShape } from "../shapes/load_shape.ts";
 import { buildShape } from "../shapes/shape_settings.ts";
 import { IMAGE_EXTENSIONS } from "../images/extensions.ts";
+import { planWorkers } from "./worker_plan.ts";
 import { gatherUserInputs, type UserInputs } from "../users/user_inputs.ts";
 
 /** A run, ready to start. */
@@ -186,8 +187,16 @@ export async function prepareRun(
     const userInputs = await gatherUserInputs(settings, deployment, log, aws);
     const instanceType = await instanceTypeOf(region, settings.modelName, aws);
     const shape = buildShape(settings.shape, settings);
-    const peakUsers = Math.max(1, ...shape.plan().map((row) => row.users ?? 0));
-    const workerCount = Math.max(1, Math.min(settings.maxWorkers, peakUsers));
+    const plan = shape.plan();
+    const peakUsers = Math.max(1, ...plan.map((row) => row.users ?? 0));
+    const rates = plan.flatMap((row) => (row.rate !== undefined ? [row.rate] : []));
+    const workerCount = planWorkers({
+      peakUsers,
+      waitMinS: settings.waitMinS,
+      waitMaxS: settings.waitMaxS,
+      ...(rates.length ? { peakRate: Math.max(...rates) } : {}),
+      maxWorkers: settings.maxWorkers,
+    });
     const configuration: Array<[string, string]> = [
       ["Region", `${region} (${deployment.regionSource})`],
       ["Account", `${account} (${deployment.accountSource})`],

@@ -140,6 +140,12 @@ export interface StatusEvent {
   durationS: number | null;
   /** When the monitor received it (ms since epoch). */
   receivedAt: number;
+  /**
+   * When SNS published it (the envelope's `Timestamp`, AWS's clock), when known. A job's
+   * completion time is this, bounded by its send start and `receivedAt`, so the monitor's
+   * polling rhythm does not add to job latency.
+   */
+  publishedAt?: number;
 }
 
 /** Status monitor → main. */

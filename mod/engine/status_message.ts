@@ -29,6 +29,8 @@ export interface ParsedStatus {
   status: string;
   /** Seconds; null when absent, ≤ 0, or not numeric. */
   durationS: number | null;
+  /** The SNS envelope's `Timestamp` (ms since epoch), when it has one. */
+  publishedAt?: number;
 }
 
 type Json = Record<string, unknown>;
@@ -83,5 +85,15 @@ export function parseStatusMessage(body: string): ParsedStatus | undefined {
   }
   if (!imageId || !status) return undefined;
   jobId ??= imageId.includes(":") ? imageId.slice(0, imageId.indexOf(":")) : imageId;
-  return { imageId, jobId, status, durationS: duration(rawDuration) };
+  // SNS's publish time: when the status happened, whatever the monitor's polling delay.
+  const publishedAt = typeof envelope.Timestamp === "string"
+    ? Date.parse(envelope.Timestamp)
+    : Number.NaN;
+  return {
+    imageId,
+    jobId,
+    status,
+    durationS: duration(rawDuration),
+    ...(Number.isFinite(publishedAt) ? { publishedAt } : {}),
+  };
 }

@@ -262,7 +262,7 @@ export class JobTracker {
       record.completed = true;
       record.processing_duration = event.durationS ??
         (event.receivedAt - Math.floor(job.submittedAt / 1000) * 1000) / 1000;
-      job.completedAt = event.receivedAt;
+      job.completedAt = completionTime(event, job.startAt);
       this.#count(job);
       completedNow = true;
     }
@@ -374,4 +374,23 @@ export class JobTracker {
     else if (status === "SUCCESS") this.#succeeded += sign;
     if (status === "PARTIAL") this.#partial += sign;
   }
+}
+
+/**
+ * When a job finished: SNS's publish time when known (the monitor's polling rhythm must not add
+ * to job latency), bounded by the job's start and by when the status was received, so a clock
+ * that disagrees with AWS's can never make a latency negative or later than observed.
+ *
+ * @example
+ * ```ts
+ * import { completionTime } from "./job_tracker.ts";
+ * const event = { imageId: "j:i", jobId: "j", status: "SUCCESS", durationS: null, receivedAt: 2_000 };
+ * if (completionTime({ ...event, publishedAt: 1_500 }, 1_000) !== 1_500) throw new Error("publish time");
+ * if (completionTime({ ...event, publishedAt: 500 }, 1_000) !== 1_000) throw new Error("never before the start");
+ * if (completionTime(event, 1_000) !== 2_000) throw new Error("else the receipt");
+ * ```
+ */
+export function completionTime(event: StatusEvent, startAt: number): number {
+  const published = event.publishedAt ?? event.receivedAt;
+  return Math.max(startAt, Math.min(published, event.receivedAt));
 }
