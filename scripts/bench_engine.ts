@@ -8,7 +8,12 @@
  * 4. the open model: the highest arrival rate held within 1 % and the
  *    scheduling-lateness p99 at that rate.
  *
- * Run: `deno run -A scripts/bench_engine.ts [DURATION]` (Linux: reads /proc).
+ * 5. `--only=full`: 5, 50 and 1000 users with the simulator's Model Runner completing every
+ *    job: peak RSS, CPU per submission with all status handling, start-up CPU, and the steady
+ *    CPU of each thread (user workers, status monitor, main) over the middle of the run.
+ *
+ * Run: `deno run -A scripts/bench_engine.ts [DURATION] [--only=users|open|drain|full]`
+ * (Linux: reads /proc). `full` is not part of the default set; the issue's numbers use 120 s.
  * @module
  */
 import { SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
@@ -17,7 +22,8 @@ import { StatusMonitor } from "../mod/engine/status_monitor.ts";
 const DURATION = Number(Deno.args.find((a) => /^\d+$/.test(a)) ?? "60");
 /** `--only=users|open|drain` runs one part. */
 const ONLY = Deno.args.find((a) => a.startsWith("--only="))?.slice(7);
-const part = (name: string) => ONLY === undefined || ONLY === name;
+const part = (name: string) =>
+  name === "full" ? ONLY === "full" : ONLY === undefined || ONLY === name;
 const PORT = 45660 + Math.floor(Math.random() * 1000);
 const ENDPOINT = `http://127.0.0.1:${PORT}`;
 const ENV = {
@@ -29,12 +35,137 @@ const ENV = {
 const CLK_TCK = 100;
 const root = new URL("..", import.meta.url).pathname;
 
-function startSim(): Deno.ChildProcess {
+function startSim(modelRunner = false): Deno.ChildProcess {
+  // With Model Runner: enough fast workers that it completes every job and publishes its
+  // statuses (STARTED, IN_PROGRESS, terminal) through SNS as the real service does.
+  const args = modelRunner
+    ? [
+      `${root}main.ts`,
+      "sim",
+      "--port",
+      String(PORT),
+      "--workers",
+      "256",
+      "--fixed-ms",
+      "100",
+      "--ms-per-megapixel",
+      "0.01",
+    ]
+    : [`${root}scripts/sim_server.ts`, String(PORT), "--no-model-runner"];
   return new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", `${root}scripts/sim_server.ts`, String(PORT), "--no-model-runner"],
+    args: ["run", "-A", ...args],
     stdout: "null",
     stderr: "null",
   }).spawn();
+}
+
+/** CPU seconds of each thread of `pid`, by thread name and id (the isolates are named). */
+function threadCpu(pid: number): Map<string, number> {
+  const cpu = new Map<string, number>();
+  try {
+    for (const task of Deno.readDirSync(`/proc/${pid}/task`)) {
+      try {
+        const comm = Deno.readTextFileSync(`/proc/${pid}/task/${task.name}/comm`).trim();
+        const stat = Deno.readTextFileSync(`/proc/${pid}/task/${task.name}/stat`);
+        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        cpu.set(`${comm}#${task.name}`, (Number(fields[11]) + Number(fields[12])) / CLK_TCK);
+      } catch {
+        // the thread ended
+      }
+    }
+  } catch {
+    // the process ended
+  }
+  return cpu;
+}
+
+/**
+ * One run against the simulator with Model Runner: peak RSS, CPU, CPU per submission (all status
+ * handling included), status messages handled, start-up CPU (process start to the first user),
+ * and the steady-state CPU per thread over the middle of the run.
+ */
+async function fullRun(users: number, seconds: number) {
+  const dir = await Deno.makeTempDir({ prefix: "bench-full-" });
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-net",
+      "--allow-env",
+      "--allow-read",
+      "--allow-write",
+      "--allow-sys",
+      `${root}main.ts`,
+      "run",
+      "--headless",
+      "--only-summary",
+      "--source-bucket",
+      "s3://osml-test-images-123456789012",
+      "--result-bucket",
+      "s3://mr-bucket-sink-123456789012",
+      "--users",
+      String(users),
+      "--spawn-rate",
+      String(users),
+      "--run-time",
+      `${seconds}s`,
+      "--log-dir",
+      dir,
+    ],
+    env: ENV,
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  let startupCpuS: number | undefined;
+  let err = "";
+  const reading = (async () => {
+    const decoder = new TextDecoder();
+    for await (const chunk of child.stderr) {
+      err += decoder.decode(chunk, { stream: true });
+      if (startupCpuS === undefined && err.includes("Load test start time")) {
+        startupCpuS = procStats(child.pid)?.cpuS;
+      }
+    }
+  })();
+  let peakRssKb = 0;
+  let cpuS = 0;
+  const timer = setInterval(() => {
+    const s = procStats(child.pid);
+    if (s) {
+      peakRssKb = Math.max(peakRssKb, s.rssKb);
+      cpuS = s.cpuS;
+    }
+  }, 250);
+  const windowS = seconds * 0.5;
+  let before = new Map<string, number>();
+  let after = new Map<string, number>();
+  const first = setTimeout(() => (before = threadCpu(child.pid)), seconds * 250 + 3000);
+  const second = setTimeout(() => (after = threadCpu(child.pid)), seconds * 750 + 3000);
+  await child.status;
+  await reading;
+  clearInterval(timer);
+  clearTimeout(first);
+  clearTimeout(second);
+  const summary = JSON.parse(await Deno.readTextFile(`${dir}/job_summary.json`));
+  await Deno.remove(dir, { recursive: true });
+  const steady: Array<[string, number]> = [];
+  for (const [name, value] of after) {
+    const used = value - (before.get(name) ?? 0);
+    if (used > 0.005) steady.push([name, (100 * used) / windowS]);
+  }
+  steady.sort((a, b) => b[1] - a[1]);
+  const sent = summary.total_image_sent as number;
+  return {
+    users,
+    sent,
+    processed: summary.total_image_processed as number,
+    statusMessages: summary.status_messages_received as number,
+    peakRssMb: peakRssKb / 1024,
+    cpuS,
+    cpuMsPerSubmission: (cpuS * 1000) / sent,
+    startupCpuS,
+    steadyPercent: steady.reduce((a, [, p]) => a + p, 0),
+    steady,
+  };
 }
 
 async function waitForSim(): Promise<void> {
@@ -185,9 +316,33 @@ console.log(
     load.map((l) => l.toFixed(2)).join(" ")
   }; ${navigator.hardwareConcurrency} cores`,
 );
-const sim = startSim();
+const sim = startSim(part("full"));
 try {
   await waitForSim();
+  if (part("full")) {
+    console.log(
+      "\nwith Model Runner completing every job (1–3 s waits, " + DURATION + " s a run):",
+    );
+    console.log(
+      "users  submissions  processed  status msgs  peak RSS (MB)  CPU (s)  CPU/submission (ms)  start-up CPU (s)  steady CPU (% of a core)",
+    );
+  }
+  for (const users of part("full") ? [5, 50, 1000] : []) {
+    console.log(`load average before: ${Deno.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+    const r = await fullRun(users, DURATION);
+    console.log(
+      `${String(r.users).padStart(5)}  ${String(r.sent).padStart(11)}  ${
+        String(r.processed).padStart(9)
+      }  ${String(r.statusMessages).padStart(11)}  ${r.peakRssMb.toFixed(1).padStart(13)}  ${
+        r.cpuS.toFixed(2).padStart(7)
+      }  ${r.cpuMsPerSubmission.toFixed(2).padStart(19)}  ${
+        (r.startupCpuS ?? NaN).toFixed(2).padStart(16)
+      }  ${r.steadyPercent.toFixed(2).padStart(8)}`,
+    );
+    console.log(
+      `       by thread: ${r.steady.map(([n, p]) => `${n} ${p.toFixed(2)}%`).join(", ")}`,
+    );
+  }
   if (part("users")) {
     console.log("\nusers  submissions  peak RSS (MB)  CPU (s)  CPU/submission (ms)");
   }
