@@ -678,9 +678,7 @@ Deno.test("Outputs: lists every file once, sorted, described when the width allo
 });
 
 Deno.test("--only-summary: Locust's flag turns the live tables off; the status line stays", async () => {
-  const flags = addTableOptions(new Command("run"), "run").parse(["--only-summary"], {
-    from: "user",
-  })
+  const flags = addTableOptions(new Command("run"), "run").parse(["--only-summary"], { from: "user" })
     .opts();
   assert.equal(flags.onlySummary, true);
   const settings = resolveRunSettings({
