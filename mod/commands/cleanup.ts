@@ -265,7 +265,9 @@ export async function runCleanup(options: CleanupOptions): Promise<number> {
       return ExitCode.Ok;
     }
     const verb = (r: Leftover) => (r.kind === "queue" ? "delete" : "unsubscribe");
+    // One line per resource: what happens to it (with --yes, the removals say it themselves).
     for (const r of found) {
+      if (r.removable && options.yes && !options.dryRun) continue;
       write(`${r.removable ? `would ${verb(r)}` : "keep"} ${r.kind} ${r.name} (${r.note})`);
     }
     const kept = found.length - removable.length;
@@ -300,7 +302,7 @@ export async function runCleanup(options: CleanupOptions): Promise<number> {
         } else {
           await sqs.send(new DeleteQueueCommand({ QueueUrl: r.handle }));
         }
-        write(`${r.kind === "queue" ? "deleted" : "unsubscribed"} ${r.kind} ${r.name}`);
+        write(`${r.kind === "queue" ? "deleted" : "unsubscribed"} ${r.kind} ${r.name} (${r.note})`);
       } catch (error) {
         if (isGone(error)) {
           write(`${r.kind} ${r.name} was already gone`);
