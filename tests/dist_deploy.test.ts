@@ -11,6 +11,7 @@ import { ROOT } from "./dist_test_support.ts";
 /** IAM service prefix of each AWS SDK client package. */
 const SERVICE: Record<string, string> = {
   "client-sqs": "sqs",
+  "client-sns": "sns",
   "client-s3": "s3",
   "client-ecs": "ecs",
   "client-sagemaker": "sagemaker",

@@ -110,7 +110,12 @@ Deno.test("malformed and foreign status messages are counted, deleted, and never
   await withSimulator({ modelRunner: { msPerMegapixel: 0.05, fixedMs: 10 } }, async (sim, dir) => {
     sim.faults.injectStatus("malformed", 4);
     sim.faults.injectStatus("foreign", 3);
-    const settings = shortRun(sim, dir, { runTime: "2s", waitForCompletion: true });
+    // The shared status queue, as upstream reads it (a private subscription never sees these).
+    const settings = shortRun(sim, dir, {
+      runTime: "2s",
+      waitForCompletion: true,
+      statusSource: "queue",
+    });
     const result = await runLoadTest(settings, {
       handleSignals: false,
       write: () => {},
@@ -137,6 +142,7 @@ Deno.test("--keep-foreign-status leaves other runs' status messages on the queue
       runTime: "2s",
       waitForCompletion: true,
       keepForeignStatus: true,
+      statusSource: "queue",
     });
     const result = await runLoadTest(settings, {
       handleSignals: false,

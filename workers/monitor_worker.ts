@@ -4,13 +4,20 @@
  * The status monitor worker: long-polls the status queue (10 messages, 5 s
  * wait, 30 s visibility, as upstream; several polls at once), parses each SNS envelope, sends the
  * events to the main thread, and deletes messages with DeleteMessageBatch.
- * By default every received message is deleted, as upstream does; with
- * `keepForeign`, messages for jobs this run did not submit are left on the
- * queue for other consumers (they are held for a grace period first, since a
- * status can arrive before the job's registration reaches the monitor).
+ * By default every received message is deleted, as upstream does (and as a
+ * private subscription's queue wants: only the run's jobs reach it). With
+ * `keepForeign`, messages that are not this run's are handed back to the queue
+ * at once (ChangeMessageVisibility to 0), so other consumers get them without
+ * waiting out a visibility timeout: a message for an unknown job without the
+ * run's job-id prefix, and a malformed one. A message for an unknown job that
+ * carries the prefix may be ours (its registration can reach the monitor after
+ * the status): it is held for a grace period, then handed back. A receive that
+ * brings only messages already handed back pauses the poll briefly, so a queue
+ * full of other consumers' messages does not spin.
  * @module
  */
 import {
+  ChangeMessageVisibilityBatchCommand,
   DeleteMessageBatchCommand,
   type Message,
   ReceiveMessageCommand,
@@ -24,6 +31,8 @@ import type { FromMonitorWorker, StatusEvent, ToMonitorWorker } from "../mod/eng
 type Init = Extract<ToMonitorWorker, { type: "init" }>;
 
 const GRACE_MS = 10_000;
+/** Pause after a receive that brought only messages already handed back. */
+const REPEAT_PAUSE_MS = 1_000;
 /** Most foreign messages held or remembered at once: a busy shared queue cannot grow memory. */
 const HELD_LIMIT = 10_000;
 const known = new Set<string>();
@@ -32,6 +41,8 @@ const held = new Map<
   { message: Message; jobId: string; event: StatusEvent; since: number }
 >();
 const foreignSeen = new Set<string>();
+/** The run's job-id prefix (keep-foreign mode): ids without it are not ours. */
+let jobIdPrefix = "";
 let running = true;
 let abort = new AbortController();
 
@@ -60,6 +71,33 @@ async function deleteMessages(sqs: SQSClient, queueUrl: string, messages: Messag
   }
 }
 
+/** Receipt-handle errors that only mean the message is visible again or gone. */
+const HARMLESS = new Set(["MessageNotInflight", "ReceiptHandleIsInvalid", "InvalidParameterValue"]);
+
+/** Make `messages` visible again at once (ChangeMessageVisibilityBatch, VisibilityTimeout 0). */
+async function handBack(sqs: SQSClient, queueUrl: string, messages: Message[]) {
+  const handles = messages.flatMap((m) => (m.ReceiptHandle ? [m.ReceiptHandle] : []));
+  for (let start = 0; start < handles.length; start += 10) {
+    const entries = handles.slice(start, start + 10).map((ReceiptHandle, i) => ({
+      Id: String(i),
+      ReceiptHandle,
+      VisibilityTimeout: 0,
+    }));
+    const result = await sqs.send(
+      new ChangeMessageVisibilityBatchCommand({ QueueUrl: queueUrl, Entries: entries }),
+    );
+    const failed = (result.Failed ?? []).filter((f) => !HARMLESS.has(f.Code ?? ""));
+    if (failed.length) {
+      post({
+        type: "warning",
+        message: `could not hand ${failed.length} status message(s) back to the queue: ${
+          failed[0]?.Code ?? "unknown"
+        } (they become visible again after the visibility timeout)`,
+      });
+    }
+  }
+}
+
 /**
  * Most concurrent long polls. One receive-parse-delete round trip takes a few
  * milliseconds, so a single poller caps the drain rate near 700 messages/s.
@@ -78,6 +116,16 @@ async function loop(setup: Init): Promise<void> {
   startPoller(sqs, setup, true);
   // Wait for every poller, including those that join later.
   for (let i = 0; i < pollersDone.length; i++) await pollersDone[i];
+  if (held.size) {
+    // Stopping: what is still held is not ours; give it back for the other consumers.
+    const rest = [...held.values()].map((entry) => entry.message);
+    held.clear();
+    try {
+      await handBack(sqs, setup.queueUrl, rest);
+    } catch {
+      // Best effort: they become visible again after the visibility timeout.
+    }
+  }
   sqs.destroy();
 }
 
@@ -101,7 +149,6 @@ async function poll(sqs: SQSClient, setup: Init, permanent: boolean): Promise<vo
         { abortSignal: abort.signal },
       );
       messages = response.Messages ?? [];
-      if (messages.length === 10 && pollers < MAX_POLLERS) startPoller(sqs, setup, false);
     } catch (error) {
       if (!running) break;
       errors++;
@@ -119,29 +166,56 @@ async function poll(sqs: SQSClient, setup: Init, permanent: boolean): Promise<vo
     const now = Date.now();
     const events: StatusEvent[] = [];
     const toDelete: Message[] = [];
+    const toHandBack: Message[] = [];
     let malformed = 0;
+    let foreign = 0;
+    /** Messages in this receive seen for the first time (or ours). */
+    let fresh = 0;
     for (const message of messages) {
       const parsed = parseStatusMessage(message.Body ?? "");
       if (!parsed) {
-        malformed++;
-        toDelete.push(message);
+        if (!setup.keepForeign) {
+          malformed++;
+          fresh++;
+          toDelete.push(message);
+        } else {
+          // Not a status this tool understands: maybe another consumer's; leave it to them.
+          toHandBack.push(message);
+          if (rememberForeign(message.MessageId ?? message.ReceiptHandle ?? "")) {
+            malformed++;
+            fresh++;
+          }
+        }
         continue;
       }
       const event: StatusEvent = { ...parsed, receivedAt: now };
       if (!setup.keepForeign || known.has(parsed.jobId)) {
         events.push(event);
         toDelete.push(message);
+        fresh++;
+      } else if (jobIdPrefix && !parsed.jobId.startsWith(jobIdPrefix)) {
+        // Another run's (or another tool's) job: hand it back at once.
+        toHandBack.push(message);
+        if (rememberForeign(message.MessageId ?? message.ReceiptHandle ?? "")) {
+          foreign++;
+          fresh++;
+        }
+      } else if (message.MessageId && foreignSeen.has(message.MessageId)) {
+        // Held once already and never claimed: not ours after all.
+        toHandBack.push(message);
       } else if (message.MessageId && !held.has(message.MessageId)) {
+        fresh++;
         if (held.size >= HELD_LIMIT) {
-          // Full: the oldest held message is counted as foreign and left on the queue.
+          // Full: the oldest held message is handed back and counted as foreign.
           const oldest = held.keys().next().value!;
+          toHandBack.push(held.get(oldest)!.message);
           held.delete(oldest);
-          rememberForeign(oldest);
+          if (rememberForeign(oldest)) foreign++;
         }
         held.set(message.MessageId, { message, jobId: parsed.jobId, event, since: now });
       }
     }
-    const foreign = releaseHeld(events, toDelete, now);
+    foreign += releaseHeld(events, toDelete, toHandBack, now);
     try {
       await deleteMessages(sqs, setup.queueUrl, toDelete);
     } catch (error) {
@@ -152,18 +226,41 @@ async function poll(sqs: SQSClient, setup: Init, permanent: boolean): Promise<vo
         })`,
       });
     }
+    try {
+      await handBack(sqs, setup.queueUrl, toHandBack);
+    } catch (error) {
+      post({
+        type: "warning",
+        message: `handing status messages back failed (${
+          error instanceof Error ? error.message : String(error)
+        }); they become visible again after the visibility timeout`,
+      });
+    }
     if (events.length || messages.length || foreign) {
       post({ type: "events", events, received: messages.length, malformed, foreign, errors: 0 });
     }
-    if (!permanent && messages.length < 10) break;
+    // Only receives that bring something new call for more pollers.
+    if (messages.length === 10 && fresh > 0 && pollers < MAX_POLLERS) {
+      startPoller(sqs, setup, false);
+    }
+    if (!permanent && (messages.length < 10 || fresh === 0)) break;
+    if (messages.length > 0 && fresh === 0) await abortableSleep(REPEAT_PAUSE_MS, abort.signal);
     // A short answer means the queue is quiet: let statuses gather before the next receive, so
     // each receive and delete carries a batch (completion times come from SNS's publish time).
-    if (messages.length < 10) await abortableSleep(QUIET_PAUSE_MS, abort.signal);
+    else if (messages.length < 10) await abortableSleep(QUIET_PAUSE_MS, abort.signal);
   }
 }
 
-/** Move held messages whose job became known into `events`; count the expired as foreign. */
-function releaseHeld(events: StatusEvent[], toDelete: Message[], now: number): number {
+/**
+ * Move held messages whose job became known into `events` (to delete); hand
+ * back those whose grace ran out, counting them as foreign.
+ */
+function releaseHeld(
+  events: StatusEvent[],
+  toDelete: Message[],
+  toHandBack: Message[],
+  now: number,
+): number {
   let foreign = 0;
   for (const [id, entry] of held) {
     if (known.has(entry.jobId)) {
@@ -172,6 +269,7 @@ function releaseHeld(events: StatusEvent[], toDelete: Message[], now: number): n
       held.delete(id);
     } else if (now - entry.since > GRACE_MS) {
       held.delete(id);
+      toHandBack.push(entry.message);
       if (rememberForeign(id)) foreign++;
     }
   }
@@ -189,6 +287,7 @@ function rememberForeign(id: string): boolean {
 self.onmessage = (event: MessageEvent<ToMonitorWorker>) => {
   const message = event.data;
   if (message.type === "init") {
+    jobIdPrefix = message.jobIdPrefix ?? "";
     loop(message).then(
       () => post({ type: "stopped" }),
       (error) => post({ type: "fatal", message: String(error) }),

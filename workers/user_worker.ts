@@ -21,6 +21,7 @@ import { kindOfUser } from "../mod/users/user_mix.ts";
 import { ArrivalScheduler } from "../mod/engine/arrival_scheduler.ts";
 import { abortableSleep } from "../mod/engine/abortable_sleep.ts";
 import { type UserBody, UserSlots } from "../mod/engine/virtual_user.ts";
+import { setJobIdPrefix } from "../mod/users/image_request.ts";
 
 type Init = Extract<ToUserWorker, { type: "init" }>;
 
@@ -190,6 +191,7 @@ self.onmessage = (event: MessageEvent<ToUserWorker>) => {
   const message = event.data;
   if (message.type === "init") {
     init = message;
+    setJobIdPrefix(message.settings.jobIdPrefix ?? "");
     const sqs = sqsClient({
       region: message.settings.region,
       timeoutMs: message.settings.awsTimeoutMs,

@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import denoJson from "../../deno.json" with { type: "json" };
 import { registerCapacityCommand } from "./capacity_command.ts";
+import { registerCleanupCommand } from "./cleanup_command.ts";
 import { registerCostCommand } from "./cost_command.ts";
 import { registerDemoCommand } from "./demo_command.ts";
 import { registerMergeCommand } from "./merge_command.ts";
@@ -37,6 +38,7 @@ export type CommandRegistrar = (program: Command) => void;
 // One line per working command; keep the list sorted by command name.
 const REGISTRARS: CommandRegistrar[] = [
   registerCapacityCommand,
+  registerCleanupCommand,
   registerCostCommand,
   registerDemoCommand,
   registerMergeCommand,

@@ -42,6 +42,9 @@ const RUN_CAPACITY: readonly CommandName[] = ["run", "capacity"];
 /** Log levels `-L/--loglevel` takes, as Python's logging (and Locust) names them. */
 export const LOG_LEVELS = ["DEBUG", "INFO", "WARNING", "ERROR"] as const;
 
+/** Where job status is read from (`--status-source`); see docs/status-source.md. */
+export const STATUS_SOURCES = ["auto", "subscription", "queue"] as const;
+
 /** The load shapes `--shape` takes. */
 export const SHAPE_CHOICES = ["window", "stages", "burst", "rate"] as const;
 
@@ -475,6 +478,16 @@ export const OPTIONS = {
     help: "status queue name",
     group: "Deployment (AWS)",
   },
+  mrStatusTopic: {
+    flag: "--mr-status-topic",
+    arg: "<arn>",
+    kind: "text",
+    parse: textValue,
+    unsetHelp: "the task definition's IMAGE_STATUS_TOPIC",
+    commands: RUN_CAPACITY,
+    help: "SNS topic Model Runner publishes job status to (ARN or name)",
+    group: "Deployment (AWS)",
+  },
   testImageryLocation: {
     flag: "--test-imagery-location",
     arg: "<s3-url>",
@@ -516,6 +529,18 @@ export const OPTIONS = {
     flag: "--keep-foreign-status",
     commands: ALL,
     help: "leave status messages of other runs' jobs on the queue (upstream deletes them)",
+    group: "Deployment (AWS)",
+  },
+  statusSource: {
+    flag: "--status-source",
+    arg: "<source>",
+    kind: "choice",
+    parse: choiceValue(STATUS_SOURCES),
+    choices: STATUS_SOURCES,
+    default: "auto",
+    commands: ALL,
+    help:
+      "where job status is read: subscription (a private queue on the status topic, only this run's jobs), queue (the shared status queue, as upstream), or auto (subscription when the topic is known and allowed)",
     group: "Deployment (AWS)",
   },
   awsTimeout: {

@@ -22,7 +22,7 @@ import { parseShapeSettings, type ShapeSettings } from "../shapes/shape_settings
 import type { LogLevel } from "../log/run_log.ts";
 import type { ConfigFile } from "./config_file.ts";
 import type { CommandName } from "./option_spec.ts";
-import type { OptionKey } from "./options.ts";
+import type { OptionKey, STATUS_SOURCES } from "./options.ts";
 import { sourceRank, withSource } from "./option_source.ts";
 import { type RawFlags, type ResolvedOptions, resolveOptions } from "./resolve_options.ts";
 
@@ -82,6 +82,10 @@ export interface RunSettings {
   userMix: UserMix;
   maxWorkers: number;
   keepForeignStatus: boolean;
+  /** `--status-source`: a private subscription, the shared status queue, or auto. */
+  statusSource: typeof STATUS_SOURCES[number];
+  /** `--mr-status-topic`: the status topic's ARN or name (default: from the task definition). */
+  statusTopic: string | undefined;
   dryRun: boolean;
   thresholds: string[];
   exitCodeOnError: number;
@@ -238,6 +242,8 @@ export function resolveRun(
     userMix,
     maxWorkers: v.maxWorkers,
     keepForeignStatus: v.keepForeignStatus,
+    statusSource: v.statusSource,
+    statusTopic: v.mrStatusTopic,
     dryRun: v.dryRun,
     thresholds: v.threshold,
     exitCodeOnError: v.exitCodeOnError,

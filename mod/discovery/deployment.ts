@@ -1,7 +1,7 @@
 /**
  * Discover the deployed Model Runner once per run (upstream-behaviour.md §3):
  * region, the ECS task definition's container environment, queue names,
- * account. `--aws-region`, `--aws-account` and `--mr-input-queue` apply
+ * the status topic (`IMAGE_STATUS_TOPIC`, or `--mr-status-topic`), account. `--aws-region`, `--aws-account` and `--mr-input-queue` apply
  * everywhere (upstream ignored them in places: defect §13.8/§13.9).
  *
  * @example
@@ -23,6 +23,7 @@ import type { RunLog } from "../log/run_log.ts";
 import { resolveRegion } from "./region.ts";
 import { accountFromArn, findTaskDefinition } from "./task_definition.ts";
 import { deriveStatusQueueName, queueNameFromUrl } from "./queue_names.ts";
+import { topicArnOf } from "./topic_arn.ts";
 
 /** What the run talks to. */
 export interface Deployment {
@@ -40,6 +41,13 @@ export interface Deployment {
     | "SQS_IMAGE_STATUS_QUEUE"
     | "IMAGE_STATUS_QUEUE"
     | "derived";
+  /**
+   * The SNS topic Model Runner publishes job status to (it feeds the status queue); undefined
+   * when neither the task definition's `IMAGE_STATUS_TOPIC` nor `--mr-status-topic` names it.
+   */
+  statusTopicArn: string | undefined;
+  /** Where {@linkcode Deployment.statusTopicArn} came from; undefined when it is unknown. */
+  statusTopicSource: "--mr-status-topic" | "IMAGE_STATUS_TOPIC" | undefined;
   /** `KINESIS_RESULTS_STREAM_PREFIX` from the container, else `mr-stream-sink`. */
   kinesisPrefix: string;
 }
@@ -50,6 +58,8 @@ export interface DiscoveryInput {
   awsAccount?: string | undefined;
   inputQueue?: string | undefined;
   statusQueue?: string | undefined;
+  /** `--mr-status-topic`: a topic ARN or name (completed with the region and account). */
+  statusTopic?: string | undefined;
   taskDefinitionPattern: string;
 }
 
@@ -144,6 +154,20 @@ export async function discoverDeployment(
   if (!account) {
     throw new UsageError("could not determine the AWS account: pass --aws-account");
   }
+  let statusTopicArn: string | undefined;
+  let statusTopicSource: Deployment["statusTopicSource"];
+  if (input.statusTopic) {
+    statusTopicArn = topicArnOf(input.statusTopic, region, account);
+    statusTopicSource = "--mr-status-topic";
+  } else if (env.IMAGE_STATUS_TOPIC) {
+    try {
+      statusTopicArn = topicArnOf(env.IMAGE_STATUS_TOPIC, region, account, "IMAGE_STATUS_TOPIC");
+      statusTopicSource = "IMAGE_STATUS_TOPIC";
+    } catch (error) {
+      // An odd value only costs the private subscription: say so and carry on.
+      log.warn(LOGGER, `${(error as Error).message}; the status topic is treated as unknown`);
+    }
+  }
   return {
     region,
     regionSource,
@@ -154,6 +178,8 @@ export async function discoverDeployment(
     imageQueueSource: input.inputQueue ? "--mr-input-queue" : "task definition",
     statusQueueName,
     statusQueueSource,
+    statusTopicArn,
+    statusTopicSource,
     kinesisPrefix: env.KINESIS_RESULTS_STREAM_PREFIX ?? "mr-stream-sink",
   };
 }

@@ -39,6 +39,7 @@ import { isoLocalWithOffset } from "../tracker/local_time.ts";
 import { createOutputFolders, preflightOutputs } from "../fs/preflight.ts";
 import { formatPlan, type PreparedRun, prepareRun } from "./prepare_run.ts";
 import { StatusMonitor } from "./status_monitor.ts";
+import { openRunStatusSource, type StatusSource } from "./status_source.ts";
 import { UserPool } from "./user_pool.ts";
 import { Interrupt } from "./interrupt.ts";
 import { buildOutputs, plannedOutputs } from "./run_outputs.ts";
@@ -188,10 +189,16 @@ export async function runLoadTest(
     if (settings.dryRun) { for (const line of formatPlan(prepared)) write(line); }
     return empty(prepared, settings.dryRun ? ExitCode.Ok : ExitCode.Interrupted);
   }
+  let statusSource: StatusSource;
   try {
     await createOutputFolders(planned);
+    // A private status subscription (or the shared queue); removed again in the finish phase.
+    statusSource = await openRunStatusSource(prepared, log, aws);
   } catch (error) {
     interrupt?.dispose();
+    // (Read again: the check above narrowed the getter's type.)
+    const reason = supervisor.reason as StopReason | undefined;
+    if (reason === "interrupted") return empty(prepared, ExitCode.Interrupted);
     throw error;
   }
   const logPath = join(settings.logDir, "job_log.log");
@@ -232,8 +239,9 @@ export async function runLoadTest(
   const tracker = new JobTracker({ onTransition });
   const monitor = StatusMonitor.start({
     region: prepared.deployment.region,
-    queueUrl: prepared.statusQueueUrl,
-    keepForeign: settings.keepForeignStatus,
+    queueUrl: statusSource.queueUrl,
+    keepForeign: statusSource.keepForeign,
+    jobIdPrefix: prepared.runId,
     awsTimeoutMs: aws.timeoutMs,
     onEvents: (events) => {
       for (const event of events) tracker.update(event);
@@ -400,6 +408,7 @@ export async function runLoadTest(
         jobTimeoutMs: settings.jobTimeoutS * 1000,
         maxLatenessMs: settings.maxLatenessS * 1000,
         awsTimeoutMs: aws.timeoutMs,
+        jobIdPrefix: prepared.runId,
         ...prepared.userInputs,
       },
       onDelta: (delta) => stats.apply(delta),
@@ -498,6 +507,7 @@ export async function runLoadTest(
   supervisor.enter("finish");
   phase = "finish";
   await monitor.stop(Math.min(5_000, budget()));
+  await statusSource.close(Math.max(2_000, Math.min(10_000, budget())), log);
   tracker.expirePending(Number.POSITIVE_INFINITY);
   if (drains && !supervisor.drainSignal.aborted) {
     const now = clock.now();

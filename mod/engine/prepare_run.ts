@@ -37,13 +37,21 @@ import { buildShape } from "../shapes/shape_settings.ts";
 import { IMAGE_EXTENSIONS } from "../images/extensions.ts";
 import { planWorkers } from "./worker_plan.ts";
 import { gatherUserInputs, type UserInputs } from "../users/user_inputs.ts";
+import { newRunPrefix } from "../users/image_request.ts";
+import { planStatusSource } from "./status_source.ts";
 
 /** A run, ready to start. */
 export interface PreparedRun {
   settings: RunSettings;
   deployment: Deployment;
   queueUrl: string;
-  statusQueueUrl: string;
+  /** The shared status queue's URL; not resolved with `--status-source subscription`. */
+  statusQueueUrl: string | undefined;
+  /**
+   * The run id: 8 random hex characters that start every job id of the run and name its private
+   * status queue (`osml-load-<run id>`).
+   */
+  runId: string;
   images: ImageInfo[];
   shape: LoadShape;
   /** User workers to start. */
@@ -141,6 +149,15 @@ export async function prepareRun(
 ): Promise<PreparedRun> {
   const deployment = await discoverDeployment(settings, log, aws);
   const { region, account } = deployment;
+  const runId = newRunPrefix();
+  const statusRows = planStatusSource({
+    requested: settings.statusSource,
+    runId,
+    topicArn: deployment.statusTopicArn,
+    topicSource: deployment.statusTopicSource,
+    sharedQueueName: deployment.statusQueueName,
+    keepForeign: settings.keepForeignStatus,
+  });
   const s3 = s3Client({ region, ...aws });
   const sqs = sqsClient({ region, ...aws });
   try {
@@ -153,7 +170,7 @@ export async function prepareRun(
       "request queue",
       "check --mr-input-queue or the task definition's IMAGE_QUEUE, and --aws-account",
     );
-    const statusQueueUrl = await queueUrlOf(
+    const statusQueueUrl = settings.statusSource === "subscription" ? undefined : await queueUrlOf(
       sqs,
       deployment.statusQueueName,
       account,
@@ -217,18 +234,14 @@ export async function prepareRun(
         "Wait for completion",
         settings.waitForCompletion ? `yes (timeout ${settings.completionTimeoutS} s)` : "no",
       ],
-      [
-        "Status monitor",
-        settings.keepForeignStatus
-          ? "keeps other consumers' messages"
-          : "deletes every message (upstream)",
-      ],
+      ...statusRows,
     ];
     return {
       settings,
       deployment,
       queueUrl,
       statusQueueUrl,
+      runId,
       images,
       shape,
       workerCount,

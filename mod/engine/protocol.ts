@@ -50,6 +50,11 @@ export interface UserWorkerSettings {
   imageSizes: Record<string, { size: number; pixels: number | null }>;
   /** Timeout of one SQS call (`--aws-timeout`), in ms. */
   awsTimeoutMs: number;
+  /**
+   * The run's job-id prefix (lowercase hex): every job id the worker's users make starts with
+   * it, so a status subscription can select this run's jobs. Absent: ids are fully random.
+   */
+  jobIdPrefix?: string;
 }
 
 /** Main → user worker. */
@@ -123,6 +128,11 @@ export type ToMonitorWorker =
     region: string;
     queueUrl: string;
     keepForeign: boolean;
+    /**
+     * The run's job-id prefix: with `keepForeign`, a message for an unknown job without it is
+     * handed back at once; one with it may be ours and is held for a grace period first.
+     */
+    jobIdPrefix?: string;
     /** Timeout of one SQS call (`--aws-timeout`), in ms; long polls add their wait. */
     awsTimeoutMs: number;
     waitTimeSeconds: number;

@@ -17,6 +17,11 @@ export interface StatusMonitorOptions {
   region: string;
   queueUrl: string;
   keepForeign: boolean;
+  /**
+   * The run's job-id prefix: with `keepForeign`, a message for an unknown job without it is
+   * handed back at once, one with it is held for a grace period first (it may be ours).
+   */
+  jobIdPrefix?: string;
   /** Timeout of one SQS call, in ms (long polls add their wait). */
   awsTimeoutMs: number;
   onEvents: (events: StatusEvent[]) => void;
@@ -94,6 +99,7 @@ export class StatusMonitor {
       region: options.region,
       queueUrl: options.queueUrl,
       keepForeign: options.keepForeign,
+      ...(options.jobIdPrefix ? { jobIdPrefix: options.jobIdPrefix } : {}),
       awsTimeoutMs: options.awsTimeoutMs,
       waitTimeSeconds: options.waitTimeSeconds ?? 5,
       visibilityTimeout: options.visibilityTimeout ?? 30,

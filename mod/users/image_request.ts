@@ -22,12 +22,68 @@ export type ImageRequest = Record<string, unknown> & {
   imageUrls: string[];
 };
 
-/** A fresh job id: 16 random bytes as 32 lowercase hex characters. */
-export function newJobId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
+/** Length of a run's job-id prefix, in hex characters (see {@linkcode newRunPrefix}). */
+export const RUN_PREFIX_LENGTH = 8;
+
+let jobIdPrefix = "";
+
+function randomHex(chars: number): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(Math.ceil(chars / 2)));
   let hex = "";
   for (const byte of bytes) hex += byte.toString(16).padStart(2, "0");
-  return hex;
+  return hex.slice(0, chars);
+}
+
+/**
+ * A fresh run prefix: {@linkcode RUN_PREFIX_LENGTH} random lowercase hex
+ * characters. Every job id of the run starts with it, so a status subscription
+ * can filter the run's jobs by prefix, and the ids keep upstream's form.
+ *
+ * @example
+ * ```ts
+ * import { newRunPrefix } from "./image_request.ts";
+ * if (!/^[0-9a-f]{8}$/.test(newRunPrefix())) throw new Error("8 hex characters");
+ * ```
+ */
+export function newRunPrefix(): string {
+  return randomHex(RUN_PREFIX_LENGTH);
+}
+
+/**
+ * Make {@linkcode newJobId} start every id with `prefix` in this isolate (a
+ * user worker sets its run's prefix once, at start). `""` turns it off.
+ *
+ * @example
+ * ```ts
+ * import { newJobId, setJobIdPrefix } from "./image_request.ts";
+ * setJobIdPrefix("0badcafe");
+ * if (!newJobId().startsWith("0badcafe")) throw new Error("ids carry the prefix");
+ * setJobIdPrefix("");
+ * ```
+ */
+export function setJobIdPrefix(prefix: string): void {
+  if (!/^[0-9a-f]{0,31}$/.test(prefix)) {
+    throw new RangeError(
+      `job id prefix ${JSON.stringify(prefix)} must be at most 31 lowercase hex characters`,
+    );
+  }
+  jobIdPrefix = prefix;
+}
+
+/**
+ * A fresh job id: 32 lowercase hex characters (upstream's `token_hex(16)`),
+ * starting with `prefix` (default: the prefix set by
+ * {@linkcode setJobIdPrefix}); the rest is random.
+ *
+ * @example
+ * ```ts
+ * import { newJobId } from "./image_request.ts";
+ * const id = newJobId("abc123");
+ * if (!/^abc123[0-9a-f]{26}$/.test(id)) throw new Error("32 hex characters, prefix first");
+ * ```
+ */
+export function newJobId(prefix: string = jobIdPrefix): string {
+  return prefix + randomHex(32 - prefix.length);
 }
 
 /** The NMS post-processing step every built request carries. */

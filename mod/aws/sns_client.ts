@@ -1,0 +1,18 @@
+import { SNSClient } from "@aws-sdk/client-sns";
+import type { AwsSettings } from "./aws_settings.ts";
+import { withCallDeadline } from "./call_deadline.ts";
+
+/**
+ * An SNS client for `settings.region`. Every call has a deadline and the run's cancellation (`timeoutMs`, `signal`). Every client honours the standard credential chain, `AWS_PROFILE`,
+ * and the endpoint settings `AWS_ENDPOINT_URL` / `AWS_ENDPOINT_URL_SNS`.
+ * One file per service, so a worker loads only the SDK it uses.
+ *
+ * @example
+ * ```ts
+ * import { snsClient } from "./sns_client.ts";
+ * snsClient({ region: "us-west-2" }).destroy();
+ * ```
+ */
+export function snsClient(settings: AwsSettings): SNSClient {
+  return withCallDeadline(new SNSClient({ region: settings.region }), "sns", settings);
+}

@@ -1,0 +1,60 @@
+/**
+ * Test support for private status subscriptions: what a third party lists of
+ * them over the API, and the flags of a subscription run that goes until it
+ * is stopped.
+ * @module
+ */
+import { ListSubscriptionsCommand, SNSClient } from "@aws-sdk/client-sns";
+import { ListQueuesCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { simClientConfig } from "../mod/sim/client_config.ts";
+import type { Simulator } from "../mod/sim/simulator.ts";
+
+/** Private status queues and the subscriptions delivering to them. */
+export async function privateResources(
+  sim: Simulator,
+): Promise<{ queues: string[]; subscriptions: string[] }> {
+  const sqs = new SQSClient({ ...simClientConfig(sim), maxAttempts: 1 });
+  const sns = new SNSClient({ ...simClientConfig(sim), maxAttempts: 1 });
+  try {
+    const queues = (await sqs.send(new ListQueuesCommand({ QueueNamePrefix: "osml-load-" })))
+      .QueueUrls ?? [];
+    const subs = (await sns.send(new ListSubscriptionsCommand({}))).Subscriptions ?? [];
+    return {
+      queues,
+      subscriptions: subs.filter((s) => s.Endpoint?.includes(":osml-load-")).map((s) =>
+        s.SubscriptionArn!
+      ),
+    };
+  } finally {
+    sqs.destroy();
+    sns.destroy();
+  }
+}
+
+/** Flags of a headless subscription run that goes until stopped. */
+export function subscriptionRunArgs(sim: Simulator, dir: string): string[] {
+  return [
+    "run",
+    "--headless",
+    "--status-source",
+    "subscription",
+    "--source-bucket",
+    `s3://osml-test-images-${sim.account}`,
+    "--result-bucket",
+    `s3://mr-bucket-sink-${sim.account}`,
+    "--users",
+    "3",
+    "--spawn-rate",
+    "30",
+    "--wait-min",
+    "0.1",
+    "--wait-max",
+    "0.2",
+    "--stats-interval",
+    "1",
+    "--run-time",
+    "10m",
+    "--log-dir",
+    `${dir}/logs`,
+  ];
+}
