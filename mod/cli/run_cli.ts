@@ -15,7 +15,13 @@ import { UsageError } from "../usage_error.ts";
  * ```
  */
 export async function runCli(program: Command, args: string[]): Promise<number> {
-  program.exitOverride();
+  // Every command, not only the program: commander's own errors (an unknown option, a missing
+  // value) are usage errors, exit 2.
+  const override = (command: Command) => {
+    command.exitOverride();
+    for (const sub of command.commands) override(sub);
+  };
+  override(program);
   try {
     await program.parseAsync(args, { from: "user" });
     return Deno.exitCode;

@@ -154,7 +154,18 @@ export function registerSimCommand(program: Command): void {
         );
       }
       const { serveSimulator } = await import("../sim/serve_sim.ts");
-      await serveSimulator(simulatorOptionsFrom(opts));
+      const options = simulatorOptionsFrom(opts);
+      try {
+        await serveSimulator(options);
+      } catch (error) {
+        if (error instanceof Deno.errors.AddrInUse) {
+          const { UsageError } = await import("../usage_error.ts");
+          throw new UsageError(
+            `port ${options.port} on 127.0.0.1 is in use: stop the other program or pick another port with --port (0 for any free port)`,
+          );
+        }
+        throw error;
+      }
     });
 }
 

@@ -11,6 +11,7 @@
  * ```
  * @module
  */
+import { UsageError } from "../usage_error.ts";
 import { resolveRunSettings, type RunFlags } from "../config/run_settings.ts";
 import { resolveOptions } from "../config/resolve_options.ts";
 import { Interrupt } from "../engine/interrupt.ts";
@@ -71,11 +72,16 @@ export async function webRunCommand(flags: RunFlags, options: WebRunOptions = {}
   } catch (error) {
     await session.close();
     if (error instanceof Deno.errors.AddrInUse) {
-      throw new Error(
+      throw new UsageError(
         `port ${port} on ${hostname} is in use: stop the other program or pick another port with --web-port`,
       );
     }
-    throw error;
+    // An address this machine does not have, or a name that does not resolve.
+    throw new UsageError(
+      `cannot serve the web UI on ${hostname}:${port} (${
+        error instanceof Error ? error.message : error
+      }): give --web-host an address of this machine, e.g. 127.0.0.1 or 0.0.0.0`,
+    );
   }
   notice(`osml-load web UI: ${server.url}  (Ctrl-C to quit)`);
   if (!isLoopbackHostname(hostname) && auth === undefined) {

@@ -26,6 +26,9 @@ import type { OptionKey, STATUS_SOURCES } from "./options.ts";
 import { sourceRank, withSource } from "./option_source.ts";
 import { type RawFlags, type ResolvedOptions, resolveOptions } from "./resolve_options.ts";
 
+/** The longest load window a run accepts (a year; beyond it dates stop making sense). */
+export const MAX_WINDOW_S = 366 * 86_400;
+
 /** Raw flag values as commander gives them (strings, booleans, string lists), by option key. */
 export type RunFlags = Record<string, string | boolean | string[] | undefined>;
 
@@ -186,6 +189,12 @@ export function resolveRun(
       runTimeRank >= sourceRank(options.sources.processingWindowMin)
     ? v.runTime
     : v.processingWindowMin * 60;
+  if (windowS > MAX_WINDOW_S) {
+    throw new UsageError(
+      `the load window (${windowS} s) is longer than ${MAX_WINDOW_S / 86_400} days: ` +
+        "give a shorter --run-time or --processing-window-min, e.g. --run-time 24h",
+    );
+  }
   if (v.waitMax < v.waitMin) {
     throw new UsageError(`--wait-max (${v.waitMax}) must be ≥ --wait-min (${v.waitMin})`);
   }

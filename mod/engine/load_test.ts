@@ -307,7 +307,10 @@ export async function runLoadTest(
     jobs: () => tracker.statistics(),
     timeline: () => timeline,
     configuration: prepared.configuration,
-    startedAt: processStart,
+    // The run's start in every output is when the load started (set-up is reported apart).
+    get startedAt() {
+      return loadStartedAt ?? processStart;
+    },
     stoppedAt: () => stoppedAt,
     jobRecords: () => tracker.statusRecords(),
     ...(steps ? { capacity: steps } : {}),
@@ -378,7 +381,9 @@ export async function runLoadTest(
     if (now - lastStats >= settings.statsIntervalS * 1000) {
       lastStats = now;
       log.block(TRACKER_LOGGER, statisticsBlock(tracker.statistics()));
-      if (backlog.depth !== undefined && backlog.depth !== null) {
+      if (backlog.depth === null) {
+        log.info(TRACKER_LOGGER, "Request queue backlog: unknown (it could not be read)");
+      } else if (backlog.depth !== undefined) {
         log.info(TRACKER_LOGGER, `Request queue backlog: ${backlog.depth} (max ${backlog.max})`);
       }
       if (arrivals.active) log.info(TRACKER_LOGGER, arrivals.describe());

@@ -29,7 +29,7 @@ import type { ReportData } from "../web/wire.ts";
 import { writeTextFileAtomic } from "../fs/atomic_write.ts";
 import { formatUtcTimestamp } from "./locust_csv.ts";
 import type { Output, OutputContext } from "./output.ts";
-import type { JobStatistics, TimelinePoint } from "./run_report.ts";
+import type { JobStatistics, JobStatisticsExtra, TimelinePoint } from "./run_report.ts";
 
 /** Most timeline points the report embeds; longer runs are thinned evenly (the last point kept). */
 export const MAX_REPORT_POINTS = 4000;
@@ -156,6 +156,13 @@ export function renderHtmlReport(ctx: OutputContext): string {
     escapeHtml(e.nodes.join(", ")),
   ]);
   const jobRows = JOB_LABELS.map(([key, label]) => [escapeHtml(label), num(jobs[key], 4)]);
+  const pixelsUnknown = (jobs as Partial<JobStatisticsExtra>).jobs_pixels_unknown ?? 0;
+  if (pixelsUnknown > 0) {
+    jobRows.push([
+      "Jobs with unknown pixels (header unreadable; not in pixels processed)",
+      String(pixelsUnknown),
+    ]);
+  }
   const capacityRows = capacity.map((s) => [
     String(s.step),
     num(s.targetRate, 3),

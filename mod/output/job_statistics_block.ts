@@ -14,8 +14,8 @@
  * @module
  */
 
-import { pythonFixed } from "../stats/python_format.ts";
-import type { JobStatistics } from "./run_report.ts";
+import { statisticsBlock } from "../tracker/job_files.ts";
+import type { JobStatistics, JobStatisticsExtra } from "./run_report.ts";
 
 /**
  * The block's lines, without indentation.
@@ -26,16 +26,11 @@ import type { JobStatistics } from "./run_report.ts";
  * // formatJobStatistics(ctx.jobs()).forEach((line) => console.log(line));
  * ```
  */
-export function formatJobStatistics(jobs: JobStatistics): string[] {
-  const lines = [
-    `Total Images Sent: ${jobs.total_image_sent}`,
-    `Total Images In-Progress: ${jobs.total_image_in_progress}`,
-    `Total Images Processed: ${jobs.total_image_processed}`,
-    `Total Images Succeeded: ${jobs.total_image_succeeded}`,
-    `Total Images Failed: ${jobs.total_image_failed}`,
-    `Total GB Processed: ${pythonFixed(jobs.total_gb_processed, 2)}`,
-    `Total Pixels Processed: ${jobs.total_pixels_processed}`,
-  ];
+export function formatJobStatistics(
+  jobs: JobStatistics & Partial<JobStatisticsExtra>,
+): string[] {
+  // Upstream's seven lines, as the log writes them (with the unknown-pixels note).
+  const lines = statisticsBlock(jobs);
   if (jobs.total_image_partial > 0) lines.push(`Total Images Partial: ${jobs.total_image_partial}`);
   if (jobs.total_image_timed_out > 0) {
     lines.push(`Total Images Timed Out: ${jobs.total_image_timed_out}`);

@@ -414,29 +414,56 @@ export function createLocustCsvOutput(options: LocustCsvOptions): Output {
     ]);
   };
 
-  const appendHistory = async (ctx: OutputContext, now: number) => {
+  /** Where each file's last rows begin (bytes), so the final rows can replace that second's. */
+  let historyLastOffset = 0;
+  let jobsLastOffset = 0;
+
+  /**
+   * Append `text` to `path`, or with `replaceLast` put it in place of the rows last appended;
+   * returns where it begins.
+   */
+  const put = async (path: string, text: string, lastOffset: number, replaceLast: boolean) => {
+    const file = await Deno.open(path, { write: true });
+    try {
+      const offset = replaceLast ? lastOffset : (await file.stat()).size;
+      await file.truncate(offset);
+      await file.seek(offset, Deno.SeekMode.Start);
+      const bytes = new TextEncoder().encode(text);
+      for (let done = 0; done < bytes.length;) done += await file.write(bytes.subarray(done));
+      return offset;
+    } finally {
+      file.close();
+    }
+  };
+
+  /**
+   * At most one row a second (a late tick and the next can share one); at the end (`last`) the
+   * final state replaces the row of its second, so the last row always matches `_stats.csv`.
+   */
+  const appendHistory = async (ctx: OutputContext, now: number, last = false) => {
     const second = Math.floor(now / 1000);
-    // At most one row a second (a late tick and the next can share one).
-    if (second <= lastHistorySecond) return;
-    lastHistorySecond = second;
+    const same = second <= lastHistorySecond;
+    if (same && !last) return;
+    lastHistorySecond = Math.max(second, lastHistorySecond);
     const rows = statsHistoryCsvRows(ctx.stats, {
       now,
       userCount: ctx.userCount(),
       fullHistory: options.fullHistory,
     });
-    await Deno.writeTextFile(paths.history, toCsv(rows), { append: true });
+    historyLastOffset = await put(paths.history, toCsv(rows), historyLastOffset, same);
   };
 
-  const appendJobs = async (ctx: OutputContext) => {
+  const appendJobs = async (ctx: OutputContext, last = false) => {
     if (!jobsHistory) return;
     const timeline = ctx.timeline();
     const point = timeline[timeline.length - 1];
     if (point === undefined) return;
     const second = Math.floor(point.t / 1000);
-    if (second <= lastJobsSecond) return;
-    lastJobsSecond = second;
+    const same = second <= lastJobsSecond;
+    if (same && !last) return;
+    lastJobsSecond = Math.max(second, lastJobsSecond);
     const row = jobsHistoryCsvRow(point, jobLatencyPercentiles(ctx.stats));
-    await Deno.writeTextFile(paths.jobsHistory, toCsv([row]), { append: true });
+    jobsLastOffset = await put(paths.jobsHistory, toCsv([row]), jobsLastOffset, same);
   };
 
   // Ticks and finish run one after another, never interleaved.
@@ -466,8 +493,8 @@ export function createLocustCsvOutput(options: LocustCsvOptions): Output {
       return enqueue(async () => {
         await init();
         await rewrite(ctx);
-        if (historyAtFinish) await appendHistory(ctx, ctx.stoppedAt() ?? Date.now());
-        await appendJobs(ctx);
+        if (historyAtFinish) await appendHistory(ctx, ctx.stoppedAt() ?? Date.now(), true);
+        await appendJobs(ctx, true);
       });
     },
   };

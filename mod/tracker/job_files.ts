@@ -15,6 +15,7 @@
  * ```
  * @module
  */
+import { pythonFixed } from "../stats/python_format.ts";
 import { join } from "node:path";
 import { writeTextFileAtomic } from "../fs/atomic_write.ts";
 import type { JobStatistics, JobStatisticsExtra } from "../output/run_report.ts";
@@ -136,7 +137,7 @@ export function statisticsBlock(
     `Total Images Processed: ${stats.total_image_processed}`,
     `Total Images Succeeded: ${stats.total_image_succeeded}`,
     `Total Images Failed: ${stats.total_image_failed}`,
-    `Total GB Processed: ${stats.total_gb_processed.toFixed(2)}`,
+    `Total GB Processed: ${pythonFixed(stats.total_gb_processed, 2)}`,
     `Total Pixels Processed: ${stats.total_pixels_processed}${
       unknown > 0
         ? ` (pixels of ${unknown} job(s) unknown: their image headers could not be read)`
