@@ -43,14 +43,25 @@
  * @module
  */
 import { join } from "node:path";
-import type {
-  DescribeTasksCommandOutput,
-  ECSClient,
-  RunTaskCommandInput,
-  Task,
+import {
+  DescribeTaskDefinitionCommand,
+  DescribeTasksCommand,
+  type DescribeTasksCommandOutput,
+  type ECSClient,
+  RunTaskCommand,
+  type RunTaskCommandInput,
+  StopTaskCommand,
+  type Task,
 } from "@aws-sdk/client-ecs";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { awsErrorCode, awsHttpStatus } from "../aws/aws_errors.ts";
+import { ecsClient } from "../aws/ecs_client.ts";
+import { s3Client } from "../aws/s3_client.ts";
+import { resolveRegion } from "../discovery/region.ts";
+import { evaluateRunThresholds } from "../engine/run_thresholds.ts";
+import { parseMergeableStats } from "../stats/mergeable_stats_parse.ts";
+import { mergeCommand } from "./merge.ts";
+import { jobStatisticsOf, replayDocument } from "./merge_outputs.ts";
 import { formatResolvedOptions } from "../config/format_options.ts";
 import type { ResolvedOptions } from "../config/resolve_options.ts";
 import type { RunSettings } from "../config/run_settings.ts";
@@ -186,7 +197,6 @@ async function describeTaskDefinition(
   ref: string,
   region: string,
 ): Promise<GeneratorTaskDefinition> {
-  const { DescribeTaskDefinitionCommand } = await import("@aws-sdk/client-ecs");
   let td;
   try {
     td = (await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: ref })))
@@ -302,11 +312,6 @@ export async function distributeRun(o: DistributeRunOptions): Promise<number> {
     })
   );
 
-  const [{ ecsClient }, { s3Client }, { resolveRegion }] = await Promise.all([
-    import("../aws/ecs_client.ts"),
-    import("../aws/s3_client.ts"),
-    import("../discovery/region.ts"),
-  ]);
   const { region } = await resolveRegion(settings.awsRegion);
   const timeoutMs = settings.awsTimeoutS * 1000;
   const ecs = ecsClient({ region, timeoutMs });
@@ -344,7 +349,6 @@ export async function distributeRun(o: DistributeRunOptions): Promise<number> {
     if (stop.signal.aborted) return ExitCode.Interrupted;
 
     // ---- start --------------------------------------------------------------------------------
-    const { RunTaskCommand } = await import("@aws-sdk/client-ecs");
     const tasks: GeneratorTask[] = [];
     const startedAt = Date.now();
     try {
@@ -420,7 +424,6 @@ export async function distributeRun(o: DistributeRunOptions): Promise<number> {
     let lastLineAt = 0;
     let describeErrors = 0;
     const calm = new AbortController().signal;
-    const { DescribeTasksCommand } = await import("@aws-sdk/client-ecs");
     for (;;) {
       const open = tasks.filter((t) => t.lastStatus !== "STOPPED");
       if (open.length > 0) {
@@ -506,7 +509,6 @@ export async function distributeRun(o: DistributeRunOptions): Promise<number> {
     const interrupted = stop.signal.aborted;
     const died = tasks.filter((t) => t.outcome?.died || t.lastStatus !== "STOPPED");
     const notStarted = plan.length - tasks.length;
-    const { mergeCommand } = await import("./merge.ts");
     say(`Merging the generators' results from ${resultsUrl}`);
     let mergeCode: number;
     try {
@@ -569,15 +571,16 @@ async function stopTasks(
   reason: string,
   say: (line: string) => void,
 ): Promise<void> {
-  const { StopTaskCommand } = await import("@aws-sdk/client-ecs");
-  await Promise.all(tasks.filter((t) => t.lastStatus !== "STOPPED").map(async (t) => {
-    t.stoppedByUs = true;
-    try {
-      await ecs.send(new StopTaskCommand({ cluster, task: t.taskArn, reason }));
-    } catch (error) {
-      say(`warning: could not stop generator ${t.index} (${t.taskArn}): ${messageOf(error)}`);
-    }
-  }));
+  await Promise.all(
+    tasks.filter((t) => t.lastStatus !== "STOPPED").map(async (t) => {
+      t.stoppedByUs = true;
+      try {
+        await ecs.send(new StopTaskCommand({ cluster, task: t.taskArn, reason }));
+      } catch (error) {
+        say(`warning: could not stop generator ${t.index} (${t.taskArn}): ${messageOf(error)}`);
+      }
+    }),
+  );
 }
 
 /**
@@ -627,16 +630,11 @@ async function mergedVerdicts(
   settings: RunSettings,
   write: (line: string) => void,
 ): Promise<{ thresholdsFailed: boolean; failures: boolean }> {
-  const [{ parseMergeableStats }, { replayDocument, jobStatisticsOf }] = await Promise.all([
-    import("../stats/mergeable_stats_parse.ts"),
-    import("./merge_outputs.ts"),
-  ]);
   const path = join(settings.logDir, MERGEABLE_STATS_FILE);
   const doc = parseMergeableStats(await Deno.readTextFile(path), path);
   const run = replayDocument(doc);
   let thresholdsFailed = false;
   if (settings.thresholds.length > 0) {
-    const { evaluateRunThresholds } = await import("../engine/run_thresholds.ts");
     const results = evaluateRunThresholds(
       settings.thresholds,
       run.stats,

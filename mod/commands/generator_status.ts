@@ -31,11 +31,13 @@ export interface TaskView {
   lastStatus?: string | undefined;
   stopCode?: string | undefined;
   stoppedReason?: string | undefined;
-  containers?: ReadonlyArray<{
-    name?: string | undefined;
-    exitCode?: number | undefined;
-    reason?: string | undefined;
-  }> | undefined;
+  containers?:
+    | ReadonlyArray<{
+      name?: string | undefined;
+      exitCode?: number | undefined;
+      reason?: string | undefined;
+    }>
+    | undefined;
 }
 
 /** How a stopped generator ended. */

@@ -133,7 +133,10 @@ export function planGenerators(input: GeneratorPlanInput): GeneratorShare[] {
         spawnRate: even(input.spawnRate),
         shape: {
           name: "stages",
-          stages: shape.stages.map((s, i) => ({ durationS: s.durationS, target: perStage[i]![index]! })),
+          stages: shape.stages.map((s, i) => ({
+            durationS: s.durationS,
+            target: perStage[i]![index]!,
+          })),
         },
       }));
     }
@@ -247,7 +250,7 @@ export function formatGeneratorPlan(plan: readonly GeneratorShare[]): string[] {
       : "window";
     lines.push(
       `  ${String(share.index).padStart(5)}  ${String(share.users).padStart(5)}  ${
-        `${flags.spawnRate}/s`.padStart(10)
+        `${Number(share.spawnRate.toFixed(3))}/s`.padStart(10)
       }  ${load}`,
     );
   }

@@ -22,10 +22,7 @@ import { createLocustCsvOutput } from "../output/locust_csv.ts";
 import { createHtmlReportOutput } from "../output/html_report.ts";
 import { createJsonStatsOutput } from "../output/json_stats.ts";
 import { createJunitReportOutput } from "../output/junit_report.ts";
-import {
-  createMergeableStatsOutput,
-  resolveGeneratorIdentity,
-} from "../output/mergeable_stats.ts";
+import { createMergeableStatsOutput, resolveGeneratorIdentity } from "../output/mergeable_stats.ts";
 import { createResultsUploadOutput } from "../output/results_upload.ts";
 import { MERGEABLE_STATS_FILE } from "../stats/mergeable_stats.ts";
 import type { PlannedOutput } from "../fs/preflight.ts";

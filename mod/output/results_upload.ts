@@ -30,7 +30,7 @@
  * @module
  */
 import { basename, isAbsolute, relative, resolve, sep } from "node:path";
-import type { S3Client } from "@aws-sdk/client-s3";
+import { HeadBucketCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { awsErrorCode, awsHttpStatus } from "../aws/aws_errors.ts";
 import { formatS3Url, type S3Location } from "../config/s3_location.ts";
 import { type GeneratorIdentity, MERGEABLE_STATS_FILE } from "../stats/mergeable_stats.ts";
@@ -162,7 +162,6 @@ export async function checkResultsBucket(
   destination: S3Location,
   flag = "--results-to",
 ): Promise<void> {
-  const { HeadBucketCommand } = await import("@aws-sdk/client-s3");
   try {
     await s3.send(new HeadBucketCommand({ Bucket: destination.bucket }));
   } catch (error) {
@@ -249,7 +248,6 @@ export function createResultsUploadOutput(options: ResultsUploadOptions): Output
   };
 
   const upload = async (s3: S3Client, files: readonly string[]): Promise<string[]> => {
-    const { PutObjectCommand } = await import("@aws-sdk/client-s3");
     const keys = resultsKeys(keyPrefix, options.logDir, files);
     const uploaded: string[] = [];
     for (const [path, key] of keys) {
