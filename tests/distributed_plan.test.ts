@@ -206,6 +206,29 @@ Deno.test("generator command: per-generator options win; a generator with its ow
   assert.ok(odd.includes("--model-name=-x"));
 });
 
+Deno.test("generator command: the demo's own defaults (45 s window, 2 min completion timeout) are passed on", () => {
+  const { options } = resolveRun({ generators: "2" }, {}, {
+    command: "demo",
+    fixed: {
+      headless: true,
+      waitForCompletion: true,
+      sourceBucket: "s3://images",
+      resultBucket: "s3://results",
+    },
+  });
+  const args = generatorArgs({
+    options,
+    share: { index: 0, users: 3, spawnRate: 3, shape: { name: "window" } },
+    resultsTo: "s3://r/",
+  });
+  for (const arg of ["--run-time=45s", "--completion-timeout=2m", "--wait-for-completion"]) {
+    assert.ok(args.includes(arg), `${arg}: ${args.join(" ")}`);
+  }
+  assert.ok(args.includes("--source-bucket=s3://images"));
+  assert.ok(!args.some((a) => a.startsWith("--max-workers")), "this machine's default stays here");
+  assert.ok(!args.some((a) => a.startsWith("--out=") || a.startsWith("--sim-workers")));
+});
+
 Deno.test("generator outcome: finished, interrupted by us, killed, stopped by someone else, never started", () => {
   const task = (
     stopCode: string,

@@ -76,7 +76,11 @@ function statusQueue(index: number): string {
 }
 
 /** The run's settings: short windows, one user worker per generator, no exit 1 for failures. */
-function distributedRun(sim: Simulator, dir: string, flags: Record<string, string | boolean>) {
+function distributedRun(
+  sim: Simulator,
+  dir: string,
+  flags: Record<string, string | boolean | string[]>,
+) {
   return resolveRun({
     sourceBucket: `s3://osml-test-images-${sim.account}`,
     resultBucket: `s3://mr-bucket-sink-${sim.account}`,
@@ -146,14 +150,17 @@ Deno.test("3 generators on simulated ECS: merged totals are the generators' sums
       waitForCompletion: true,
       completionTimeout: "30s",
       html: `${dir}/merged/report.html`,
+      threshold: ["fail_ratio<0.5", "jobs_failed<=1000"],
+      junit: `${dir}/merged/thresholds.xml`,
     });
     const said: string[] = [];
+    const written: string[] = [];
     const code = await distributeRun({
       settings,
       options,
       handleSignals: false,
       pollMs: 250,
-      write: () => {},
+      write: (line) => written.push(line),
       say: (line) => said.push(line),
       runId: "run-three",
       generatorOptions: (index) => ({ mrStatusQueue: statusQueue(index) }),
@@ -226,6 +233,15 @@ Deno.test("3 generators on simulated ECS: merged totals are the generators' sums
       .reduce((n, r) => n + Number(r.split(",")[2]), 0);
     assert.equal(submits, merged.total_image_sent);
     assert.ok((await Deno.stat(`${dir}/merged/report.html`)).size > 0);
+
+    // The thresholds were left to the merged result: evaluated once, here, and in --junit.
+    for (const task of tasks.values()) {
+      const command = (task.overrides.containerOverrides[0] as { command: string[] }).command;
+      assert.ok(!command.some((a) => a.startsWith("--threshold")), command.join(" "));
+    }
+    assert.ok(written.includes("Thresholds: 2 passed, 0 failed"), written.join("\n"));
+    const junit = await Deno.readTextFile(`${dir}/merged/thresholds.xml`);
+    assert.match(junit, /tests="2" failures="0"/);
   });
 });
 

@@ -101,19 +101,21 @@ export function demoStatusQueue(index: number): string {
 export async function runDistributedDemo(o: DistributedDemoOptions): Promise<number> {
   const { sim, settings } = o;
   const count = o.options.values.generators ?? 1;
-  await Deno.mkdir(resolve(o.out, GENERATORS_FOLDER), { recursive: true });
-  for (let i = 0; i < count && !settings.dryRun; i++) {
-    sim.state.createQueue(demoStatusQueue(i), { visibilityTimeout: 30 });
-    sim.state.subscribeQueue(STOCK_NAMES.statusTopic, demoStatusQueue(i));
+  if (!settings.dryRun) {
+    await Deno.mkdir(resolve(o.out, GENERATORS_FOLDER), { recursive: true });
+    for (let i = 0; i < count; i++) {
+      sim.state.createQueue(demoStatusQueue(i), { visibilityTimeout: 30 });
+      sim.state.subscribeQueue(STOCK_NAMES.statusTopic, demoStatusQueue(i));
+    }
+    console.error(
+      `Each generator runs as a local process in ${join(o.out, GENERATORS_FOLDER)} ` +
+        "(its console output in tasks/<task-id>.log)",
+    );
   }
   // The seeded generator task definition uses awsvpc networking: RunTask needs a subnet.
   o.options.values.subnets ??= DEMO_SUBNET;
   settings.exitCodeOnError = ExitCode.Ok;
   settings.resultsTo = { bucket: `mr-bucket-sink-${sim.account}`, prefix: "osml-load-results/" };
-  console.error(
-    `Each generator runs as a local process in ${join(o.out, GENERATORS_FOLDER)} ` +
-      "(its console output in tasks/<task-id>.log)",
-  );
   const code = await distributeRun({
     settings,
     options: o.options,

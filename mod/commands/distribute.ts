@@ -25,7 +25,7 @@
  *    merged `job_summary.json` gets `run_id`, each generator's ECS task
  *    (`generator_tasks`), and every generator that died in
  *    `failed_generators`, with `partial: true`. `--threshold` is evaluated
- *    once, on the merged statistics.
+ *    once, on the merged statistics (and written to `--junit`).
  *
  * Exit codes: 130 interrupted; 1 when the result is partial (a generator
  * died, is missing from the results, or did not finish) or, with everything
@@ -61,7 +61,8 @@ import { resolveRegion } from "../discovery/region.ts";
 import { evaluateRunThresholds } from "../engine/run_thresholds.ts";
 import { parseMergeableStats } from "../stats/mergeable_stats_parse.ts";
 import { mergeCommand } from "./merge.ts";
-import { jobStatisticsOf, replayDocument } from "./merge_outputs.ts";
+import { jobStatisticsOf, mergedContext, replayDocument } from "./merge_outputs.ts";
+import { createJunitReportOutput } from "../output/junit_report.ts";
 import { formatResolvedOptions } from "../config/format_options.ts";
 import type { ResolvedOptions } from "../config/resolve_options.ts";
 import type { RunSettings } from "../config/run_settings.ts";
@@ -185,6 +186,7 @@ function mergedOutputs(settings: RunSettings): PlannedOutput[] {
   ];
   if (settings.htmlPath) planned.push({ flag: "--html", path: settings.htmlPath, kind: "file" });
   if (settings.jsonPath) planned.push({ flag: "--json", path: settings.jsonPath, kind: "file" });
+  if (settings.junitPath) planned.push({ flag: "--junit", path: settings.junitPath, kind: "file" });
   return planned;
 }
 
@@ -335,9 +337,10 @@ export async function distributeRun(o: DistributeRunOptions): Promise<number> {
           "subnets, e.g. --subnets subnet-0abc,subnet-0def",
       );
     }
-    for (const line of formatGeneratorPlan(plan)) say(line);
-    say(`Run ${runId}: ${count} generator(s) on ECS cluster ${v.cluster} (${td.arn})`);
-    say(`  results: ${resultsUrl}`);
+    const planOut = settings.dryRun ? write : say;
+    for (const line of formatGeneratorPlan(plan)) planOut(line);
+    planOut(`Run ${runId}: ${count} generator(s) on ECS cluster ${v.cluster} (${td.arn})`);
+    planOut(`  results: ${resultsUrl}`);
     if (settings.dryRun) {
       if (o.printOptions !== false) {
         for (const line of formatResolvedOptions(options)) write(line);
@@ -507,6 +510,10 @@ export async function distributeRun(o: DistributeRunOptions): Promise<number> {
 
     // ---- merge --------------------------------------------------------------------------------
     const interrupted = stop.signal.aborted;
+    if (tasks.length === 0) {
+      say("no generator was started: nothing to merge");
+      return ExitCode.Interrupted;
+    }
     const died = tasks.filter((t) => t.outcome?.died || t.lastStatus !== "STOPPED");
     const notStarted = plan.length - tasks.length;
     say(`Merging the generators' results from ${resultsUrl}`);
@@ -633,18 +640,20 @@ async function mergedVerdicts(
   const path = join(settings.logDir, MERGEABLE_STATS_FILE);
   const doc = parseMergeableStats(await Deno.readTextFile(path), path);
   const run = replayDocument(doc);
-  let thresholdsFailed = false;
-  if (settings.thresholds.length > 0) {
-    const results = evaluateRunThresholds(
-      settings.thresholds,
-      run.stats,
-      jobStatisticsOf(doc.jobs),
-      write,
-    );
-    thresholdsFailed = results.some((r) => !r.passed);
+  const results = evaluateRunThresholds(
+    settings.thresholds,
+    run.stats,
+    jobStatisticsOf(doc.jobs),
+    write,
+  );
+  if (settings.junitPath) {
+    await createJunitReportOutput({ path: settings.junitPath }).finish({
+      ...mergedContext(doc, run, () => []),
+      thresholds: () => results,
+    });
   }
   return {
-    thresholdsFailed,
+    thresholdsFailed: results.some((r) => !r.passed),
     failures: run.stats.numFailures > 0 || run.stats.exceptions().length > 0,
   };
 }

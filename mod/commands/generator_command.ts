@@ -3,7 +3,8 @@
  * container override's `command`): `run --headless`, every option the
  * distributed run was given (from a flag, the environment, a config file, or
  * the command itself) — the generators have none of the orchestrator's
- * environment or config file — with its share of the load laid over them,
+ * environment or config file — and the defaults of its command that `run`
+ * does not share (the demo's window), with its share of the load laid over them,
  * its outputs in `gen-<index>/` of the container's working folder, and
  * `--results-to`.
  *
@@ -36,6 +37,7 @@ import type { GeneratorShare } from "../engine/generator_plan.ts";
 import { shareFlags } from "../engine/generator_plan.ts";
 import { type OptionKey, OPTIONS, optionsOf } from "../config/options.ts";
 import type { ResolvedOptions } from "../config/resolve_options.ts";
+import { defaultOf } from "../config/option_spec.ts";
 
 /** Options of the distributed run that its generators do not get. */
 export const NOT_PASSED: ReadonlySet<string> = new Set<string>([
@@ -104,8 +106,13 @@ const GIVEN = new Set(["flag", "env", "config", "command"]);
 export function generatorArgs(input: GeneratorCommandInput): string[] {
   const { options, share } = input;
   const texts = new Map<OptionKey, string | string[]>();
-  for (const [key] of optionsOf("run")) {
-    if (NOT_PASSED.has(key) || !GIVEN.has(options.sources[key].kind)) continue;
+  for (const [key, spec] of optionsOf("run")) {
+    if (NOT_PASSED.has(key)) continue;
+    // A default of the orchestrator's command that `run` does not share (the demo's 45 s window)
+    // is passed on like a given value.
+    const ownDefault = options.sources[key].kind === "default" && options.command !== "run" &&
+      defaultOf(spec, options.command) !== defaultOf(spec, "run");
+    if (!GIVEN.has(options.sources[key].kind) && !ownDefault) continue;
     const text = options.texts[key];
     if (text !== undefined) texts.set(key, text);
   }
