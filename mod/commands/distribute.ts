@@ -337,15 +337,15 @@ export async function distributeRun(o: DistributeRunOptions): Promise<number> {
           "subnets, e.g. --subnets subnet-0abc,subnet-0def",
       );
     }
+    if (settings.dryRun && o.printOptions !== false) {
+      for (const line of formatResolvedOptions(options)) write(line);
+      write("");
+    }
     const planOut = settings.dryRun ? write : say;
     for (const line of formatGeneratorPlan(plan)) planOut(line);
     planOut(`Run ${runId}: ${count} generator(s) on ECS cluster ${v.cluster} (${td.arn})`);
     planOut(`  results: ${resultsUrl}`);
     if (settings.dryRun) {
-      if (o.printOptions !== false) {
-        for (const line of formatResolvedOptions(options)) write(line);
-        write("");
-      }
       write(`Generator 0 would run: osml-load ${commands[0]!.join(" ")}`);
       return ExitCode.Ok;
     }
