@@ -30,6 +30,14 @@ const ACTION_OF: Record<string, string> = {
   "s3:HeadObject": "s3:GetObject",
 };
 
+/**
+ * Actions a call needs besides its own: RunTask passes the task definition's
+ * roles to ECS (`iam:PassRole`, which no SDK call of the tool names).
+ */
+const IMPLIED: Record<string, string[]> = {
+  "ecs:RunTask": ["iam:PassRole"],
+};
+
 async function* sourceFiles(dir: string): AsyncGenerator<string> {
   for await (const entry of Deno.readDir(dir)) {
     const path = join(dir, entry.name);
@@ -61,7 +69,9 @@ async function actionsInCode(): Promise<Map<string, string[]>> {
             /^paginate(\w+)$/.exec(name)?.[1];
           if (!operation) continue;
           const action = ACTION_OF[`${service}:${operation}`] ?? `${service}:${operation}`;
-          found.set(action, [...(found.get(action) ?? []), relative(ROOT, file)]);
+          for (const needed of [action, ...(IMPLIED[action] ?? [])]) {
+            found.set(needed, [...(found.get(needed) ?? []), relative(ROOT, file)]);
+          }
         }
       }
     }

@@ -2,7 +2,8 @@
  * `osml-load demo`: start the simulator in this process, point the AWS
  * settings at it, run a short headless load test that waits for completion,
  * and write every output (JSON logs, Locust CSVs, HTML report, JSON stats)
- * into one folder.
+ * into one folder. With `--generators N`, the distributed flow of
+ * `run --generators N` against the same simulator (`demo_distributed.ts`).
  *
  * @example
  * ```ts ignore
@@ -23,6 +24,7 @@ import { RunLog } from "../log/run_log.ts";
 import { startSimulator } from "../sim/simulator.ts";
 import { runCost } from "../cost/run_cost.ts";
 import { Interrupt } from "../engine/interrupt.ts";
+import { demoTaskRunner, runDistributedDemo } from "./demo_distributed.ts";
 
 const DEMO_REGION = "us-west-2";
 const DEMO_ACCOUNT = "123456789012";
@@ -62,12 +64,15 @@ export async function demoCommand(flags: RunFlags): Promise<number> {
     console.error(`${signal} received: stopping the demo and writing outputs`);
     stop.abort();
   });
+  const generators = options.values.generators;
   let sim: Awaited<ReturnType<typeof startSimulator>>;
   try {
     sim = await startSimulator({
       region: DEMO_REGION,
       account: DEMO_ACCOUNT,
       modelRunner: { workers, msPerMegapixel },
+      // With --generators, ECS tasks run as local processes (demo_distributed.ts).
+      ...(generators === undefined ? {} : { taskRunner: demoTaskRunner(out) }),
     });
   } catch (error) {
     log.close();
@@ -84,6 +89,9 @@ export async function demoCommand(flags: RunFlags): Promise<number> {
     // Two short lines rather than one that wraps in an 80-column terminal.
     console.error(`Simulator listening at ${sim.endpoint}`);
     console.error(`  (region ${sim.region}, account ${sim.account})`);
+    if (generators !== undefined) {
+      return await runDistributedDemo({ sim, settings, options, out, signal: stop.signal });
+    }
     const result = await runLoadTest(settings, {
       handleSignals: false,
       signal: stop.signal,

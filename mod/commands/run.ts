@@ -2,7 +2,8 @@
  * `osml-load run`: resolve the settings (flags, environment, config file,
  * defaults), run the load test, return the exit code. Without `--headless`
  * (and without `--dry-run`) it serves the web UI instead and the user runs
- * tests from the browser.
+ * tests from the browser. With `--generators N` the load runs on N ECS tasks
+ * (`distribute.ts`) and their results are merged here.
  *
  * @example
  * ```ts ignore
@@ -37,6 +38,11 @@ export async function runCommand(flags: RunFlags, io: RunCommandOptions = {}): P
   const write = io.write ?? ((line: string) => console.log(line));
   const config = findConfigFile(flags, env, io.cwd);
   const { settings, options } = resolveRun(flags, env, { command: "run", config });
+  if (options.values.generators !== undefined) {
+    // The load runs on ECS tasks; this process starts, follows and merges them.
+    const { distributeRun } = await import("./distribute.ts");
+    return await distributeRun({ settings, options, write, env });
+  }
   if (!settings.headless && !settings.dryRun) {
     const { webRunCommand } = await import("./web_run.ts");
     // The web UI resolves each run again from these, with the form's values over them.

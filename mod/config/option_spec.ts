@@ -43,6 +43,7 @@ export type HelpGroup =
   | "Web UI"
   | "Logging"
   | "Run control"
+  | "Generators (ECS)"
   | "Configuration";
 
 /**

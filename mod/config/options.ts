@@ -772,6 +772,78 @@ export const OPTIONS = {
     group: "Outputs",
   },
 
+  resultsTo: {
+    flag: "--results-to",
+    arg: "<s3-url>",
+    kind: "s3",
+    parse: s3Value,
+    commands: ALL,
+    help: "when the run ends, upload its outputs to <s3-url>/<run-id>/gen-<index>/ " +
+      "(from OSML_LOAD_RUN_ID and OSML_LOAD_GENERATOR_INDEX) for osml-load merge",
+    group: "Outputs",
+  },
+
+  // Generators on ECS (run --generators N)
+  generators: {
+    flag: "--generators",
+    arg: "<n>",
+    kind: "integer",
+    parse: integerValue({ min: 1 }),
+    unsetHelp: "none: this process is the generator",
+    commands: RUN_DEMO,
+    help: "start N generators as ECS tasks, each with its share of the users or rate, " +
+      "then merge their results here",
+    group: "Generators (ECS)",
+  },
+  cluster: {
+    flag: "--cluster",
+    arg: "<name>",
+    kind: "text",
+    parse: textValue,
+    default: "osml-load",
+    commands: ["run"],
+    help: "ECS cluster the generator tasks run in",
+    group: "Generators (ECS)",
+  },
+  taskDefinition: {
+    flag: "--task-definition",
+    arg: "<family>",
+    kind: "text",
+    parse: textValue,
+    default: "osml-load",
+    commands: ["run"],
+    help: "the generators' ECS task definition: family, family:revision or ARN " +
+      "(deploy/ecs-task-definition.json)",
+    group: "Generators (ECS)",
+  },
+  subnets: {
+    flag: "--subnets",
+    arg: "<ids>",
+    kind: "text",
+    parse: textValue,
+    unsetHelp: "none; required for Fargate (awsvpc) task definitions",
+    commands: ["run"],
+    help: "comma-separated subnet ids of the generator tasks",
+    group: "Generators (ECS)",
+  },
+  securityGroups: {
+    flag: "--security-groups",
+    arg: "<ids>",
+    kind: "text",
+    parse: textValue,
+    unsetHelp: "the VPC's default security group",
+    commands: ["run"],
+    help: "comma-separated security group ids of the generator tasks",
+    group: "Generators (ECS)",
+  },
+  assignPublicIp: {
+    ...SWITCH,
+    flag: "--assign-public-ip",
+    commands: ["run"],
+    help: "give the generator tasks public IPs (public subnets without a NAT gateway)",
+    group: "Generators (ECS)",
+  },
+
   // Logging
   verbose: {
     ...SWITCH,

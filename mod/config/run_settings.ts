@@ -63,6 +63,8 @@ export interface RunSettings {
   jsonPath: string | undefined;
   /** JUnit XML report of the thresholds (`--junit`). */
   junitPath: string | undefined;
+  /** Upload the outputs below this S3 location at the end (`--results-to`). */
+  resultsTo: S3Location | undefined;
   /** Print only the final summary, not live tables (Locust's `--only-summary`). */
   onlySummary: boolean;
   /** Reset the statistics once every user has started (Locust's `--reset-stats`). */
@@ -231,6 +233,7 @@ export function resolveRun(
     htmlPath: v.html,
     jsonPath: v.json,
     junitPath: v.junit,
+    resultsTo: v.resultsTo,
     onlySummary: v.onlySummary,
     resetStats: v.resetStats,
     statsIntervalS: v.statsInterval,

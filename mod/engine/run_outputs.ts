@@ -3,7 +3,8 @@
  * interface: in headless mode the status line and Locust's console tables
  * (sharing one line redrawn in place at the bottom of the terminal), the
  * Locust CSV files, the HTML report, the JSON stats, the JUnit threshold
- * report, and (always) the mergeable statistics in the log folder.
+ * report, (always) the mergeable statistics in the log folder, and with
+ * `--results-to` the upload of every output to S3 (last, so it sees them all).
  *
  * @example
  * ```ts ignore
@@ -21,7 +22,8 @@ import { createLocustCsvOutput } from "../output/locust_csv.ts";
 import { createHtmlReportOutput } from "../output/html_report.ts";
 import { createJsonStatsOutput } from "../output/json_stats.ts";
 import { createJunitReportOutput } from "../output/junit_report.ts";
-import { createMergeableStatsOutput } from "../output/mergeable_stats.ts";
+import { createMergeableStatsOutput, resolveGeneratorIdentity } from "../output/mergeable_stats.ts";
+import { createResultsUploadOutput } from "../output/results_upload.ts";
 import { MERGEABLE_STATS_FILE } from "../stats/mergeable_stats.ts";
 import type { PlannedOutput } from "../fs/preflight.ts";
 
@@ -94,11 +96,24 @@ export function buildOutputs(settings: RunSettings, write: (line: string) => voi
   if (settings.jsonPath) outputs.push(createJsonStatsOutput({ path: settings.jsonPath }));
   if (settings.junitPath) outputs.push(createJunitReportOutput({ path: settings.junitPath }));
   // Always, for `osml-load merge`: the statistics of this generator, in the log folder.
+  const generator = resolveGeneratorIdentity();
   outputs.push(
     createMergeableStatsOutput({
       path: `${settings.logDir}/${MERGEABLE_STATS_FILE}`,
       intervalMs: settings.statsIntervalS * 1000,
+      generator,
     }),
   );
+  if (settings.resultsTo) {
+    outputs.push(createResultsUploadOutput({
+      destination: settings.resultsTo,
+      generator,
+      logDir: settings.logDir,
+      files: plannedOutputs(settings).flatMap((o) => (o.kind === "file" ? [o.path] : [])),
+      intervalMs: settings.statsIntervalS * 1000,
+      awsTimeoutMs: settings.awsTimeoutS * 1000,
+      write,
+    }));
+  }
   return outputs;
 }
