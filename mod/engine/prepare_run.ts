@@ -36,6 +36,7 @@ import type { LoadShape } from "../shapes/load_shape.ts";
 import { buildShape } from "../shapes/shape_settings.ts";
 import { IMAGE_EXTENSIONS } from "../images/extensions.ts";
 import { planWorkers } from "./worker_plan.ts";
+import { checkResultsBucket } from "../output/results_upload.ts";
 import { gatherUserInputs, type UserInputs } from "../users/user_inputs.ts";
 import { newRunPrefix } from "../users/image_request.ts";
 import { planStatusSource } from "./status_source.ts";
@@ -163,6 +164,7 @@ export async function prepareRun(
   try {
     if (settings.sourceBucket) await checkBucket(s3, settings.sourceBucket, "--source-bucket");
     if (settings.resultBucket) await checkBucket(s3, settings.resultBucket, "--result-bucket");
+    if (settings.resultsTo) await checkResultsBucket(s3, settings.resultsTo);
     const queueUrl = await queueUrlOf(
       sqs,
       deployment.imageQueueName,
