@@ -64,7 +64,8 @@ export function demoTaskRunner(out: string): TaskRunner {
   }
   const cwd = resolve(out, GENERATORS_FOLDER);
   return localDenoTaskRunner({
-    mainTs: new URL("../../main.ts", import.meta.url),
+    // The program that is running (main.ts from source, the single file of a bundle).
+    mainTs: new URL(Deno.mainModule),
     permissions: GENERATOR_PERMISSIONS,
     env: { AWS_EC2_METADATA_DISABLED: "true", NO_COLOR: "1" },
     cwd,
