@@ -697,7 +697,7 @@ Deno.test("--only-summary: Locust's flag turns the live tables off; the status l
   );
   const lines: string[] = [];
   const outputs = buildOutputs(settings, (l) => lines.push(l));
-  assert.deepEqual(outputs.map((o) => o.name), ["status", "console"]);
+  assert.deepEqual(outputs.map((o) => o.name), ["status", "console", "mergeable-stats"]);
   const ctx = context(aggregate());
   for (const output of outputs) await output.tick?.(ctx, START + 1000);
   assert.ok(!lines.some((l) => l.startsWith("Type ")), "no live table");

@@ -153,6 +153,30 @@ export function replayDocument(doc: MergeableStats): ReplayedRun {
       timeline.push(timelinePointOf(row.point, stats, window, second));
     }
   }
+  // A run that ended in the second of its last row wrote its final state in place of that row
+  // (see createLocustCsvOutput): the final row replaces it here too.
+  const last = doc.final_row;
+  if (last !== null && historyRows.length > 0) {
+    const second = Math.floor(last.t / 1000);
+    cursor.advanceTo(Number.MAX_SAFE_INTEGER);
+    const state = cursor.state();
+    if (state !== undefined) {
+      const stats = aggregatorOfState(state);
+      historyRows.splice(
+        historyRows.length - 1,
+        1,
+        ...statsHistoryCsvRows(stats, { now: last.t, userCount: state.users, fullHistory: false }),
+      );
+      if (last.point !== null && jobsRows.length > 0) {
+        const point = timelinePointOf(last.point, stats, window, second);
+        jobsRows[jobsRows.length - 1] = jobsHistoryCsvRow(point, {
+          p50: jobLatencyPercentile(state.jobComplete, 0.5),
+          p95: jobLatencyPercentile(state.jobComplete, 0.95),
+        });
+        timeline[timeline.length - 1] = point;
+      }
+    }
+  }
   return { stats: aggregatorFromSnapshots([doc.stats]), historyRows, jobsRows, timeline };
 }
 
