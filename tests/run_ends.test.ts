@@ -279,3 +279,29 @@ Deno.test("SIGTERM while waiting for jobs ends the wait: exit 130, open jobs wri
     assert.equal(await requestQueueDepth(sim), sent, "nothing was sent while draining");
   });
 });
+
+Deno.test("the service dies while waiting for jobs: the wait ends when the status queue stops answering", async () => {
+  await withSimulator({ modelRunner: false }, async (sim, dir) => {
+    const child = startTool(
+      runArgs(sim, dir, [
+        "--run-time",
+        "3s",
+        "--aws-timeout",
+        "2s",
+        "--wait-for-completion",
+        "--completion-timeout",
+        "30m",
+      ]),
+      sim.env,
+      150_000,
+    );
+    await until(() => child.printed().includes("Waiting for all jobs to complete"), "the drain");
+    await sim.close();
+    const { code, stderr } = await child.done;
+    assert.equal(code, ExitCode.RunFailed, stderr.slice(-2000));
+    assert.match(stderr, /The status queue has not answered for \d+ s: no longer waiting/);
+    const summary = JSON.parse(await Deno.readTextFile(`${dir}/logs/job_summary.json`));
+    assert.ok(summary.total_image_timed_out > 0);
+    assert.equal(summary.total_image_in_progress, 0);
+  });
+});

@@ -106,6 +106,9 @@ async function handBack(sqs: SQSClient, queueUrl: string, messages: Message[]) {
  * short, so a quiet queue costs one long poll at a time.
  */
 const MAX_POLLERS = 8;
+/** Longest silence toward the main thread while receives succeed. */
+const HEARTBEAT_MS = 5_000;
+let lastHeartbeat = 0;
 /** Pause after a receive that came back short. */
 const QUIET_PAUSE_MS = 1_000;
 let pollers = 0;
@@ -236,7 +239,10 @@ async function poll(sqs: SQSClient, setup: Init, permanent: boolean): Promise<vo
         }); they become visible again after the visibility timeout`,
       });
     }
-    if (events.length || messages.length || foreign) {
+    // A quiet queue still says now and then that it answers (the run gives up waiting for jobs
+    // when the status queue stops answering).
+    if (events.length || messages.length || foreign || now - lastHeartbeat >= HEARTBEAT_MS) {
+      lastHeartbeat = now;
       post({ type: "events", events, received: messages.length, malformed, foreign, errors: 0 });
     }
     // Only receives that bring something new call for more pollers.

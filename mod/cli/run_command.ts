@@ -32,7 +32,7 @@ Examples:
   osml-load run -u 5 -r 1 -t 30s --headless --csv out/x --html out/r.html -L DEBUG
   osml-load run --dry-run --source-bucket s3://my-images --result-bucket s3://my-results
 
-Exit codes: 0 ok, 1 failures recorded, 2 usage or configuration error, 3 thresholds failed, 130 interrupted.`,
+Exit codes: 0 ok, 1 failures recorded, 2 usage or configuration error, 3 thresholds failed, 4 the tool failed, 130 interrupted.`,
     );
   addTableOptions(run, "run").action(async (options: RunFlags) => {
     const { runCommand } = await import("../commands/run.ts");

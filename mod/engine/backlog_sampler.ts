@@ -78,6 +78,8 @@ export class BacklogSampler {
           )
         }`;
     } catch (error) {
+      // The run cancelled it (it is ending): nothing was learned, so nothing changes.
+      if (error instanceof Error && error.name === "AbortError") return;
       reason = `GetQueueAttributes failed: ${error instanceof Error ? error.message : error}`;
     }
     this.depth = null;

@@ -115,6 +115,8 @@ const LOGGER = "osml_load.engine";
 const TRACKER_LOGGER = "osml_load.job_tracker";
 const BACKLOG_EVERY_MS = 5_000;
 const BACKLOG_EVERY_MS_OPEN = 1_000;
+/** The shortest time the status queue may fail to answer before the completion wait ends. */
+const STATUS_LOST_MIN_MS = 30_000;
 /** How long past `--stop-timeout` winding down may take before `onStopOverrun` is called. */
 export const STOP_GRACE_MS = 3_000;
 /** Longest a normal end may spend writing one output before it is reported as failed. */
@@ -219,6 +221,8 @@ export async function runLoadTest(
   const arrivals = new ArrivalStats();
   let targetRate: number | undefined;
   let waitRequested = settings.waitForCompletion;
+  /** The status queue stopped answering during the completion wait. */
+  let statusLost = false;
   /** After a reset, Job Complete totals no longer match the tracker's (which never resets). */
   let statsWereReset = false;
 
@@ -516,7 +520,9 @@ export async function runLoadTest(
   tracker.expirePending(Number.POSITIVE_INFINITY);
   if (drains && !supervisor.drainSignal.aborted) {
     const now = clock.now();
-    const note = `No terminal status within --completion-timeout ${settings.completionTimeoutS} s`;
+    const note = statusLost
+      ? "No terminal status: the status queue stopped answering"
+      : `No terminal status within --completion-timeout ${settings.completionTimeoutS} s`;
     for (const job of tracker.markOpenJobsTimedOut()) {
       stats.record(jobCompleteSample(job, now, note));
     }
@@ -552,6 +558,8 @@ export async function runLoadTest(
   for (const output of planned) {
     if (output.kind === "file" && (await exists(output.path))) files.add(output.path);
   }
+  // Only what is really there (a folder replaced by a file mid-run loses its files).
+  for (const path of [...files]) if (!(await exists(path))) files.delete(path);
   log.info(LOGGER, `Start time: ${isoLocalWithOffset(new Date(loadStartedAt ?? processStart))}`);
   log.info(LOGGER, `Actual end time: ${isoLocalWithOffset(new Date(stoppedAt))}`);
   log.info(
@@ -588,14 +596,26 @@ export async function runLoadTest(
     log.info(LOGGER, "Waiting for all jobs to complete...");
     const deadline = clock.now() + settings.completionTimeoutS * 1000;
     drainDeadline = deadline;
+    // A status queue that stops answering ends the wait: nothing more can be learned.
+    const lostAfterMs = Math.max(STATUS_LOST_MIN_MS, 3 * aws.timeoutMs);
     while (!tracker.isComplete() && !supervisor.drainSignal.aborted && clock.now() < deadline) {
       const now = clock.now();
+      if (monitor.failingFor(Date.now()) > lostAfterMs) {
+        statusLost = true;
+        log.warn(
+          LOGGER,
+          `The status queue has not answered for ${
+            Math.round(monitor.failingFor(Date.now()) / 1000)
+          } s: no longer waiting; the ${tracker.statistics().total_image_in_progress} job(s) still open are reported as timed out`,
+        );
+        break;
+      }
       await everySecond(now);
       await clock.sleep(Math.min(1000, deadline - clock.now()), supervisor.drainSignal);
     }
     await everySecond(clock.now());
     if (tracker.isComplete()) log.info(LOGGER, "All jobs completed!");
-    else if (!supervisor.drainSignal.aborted) {
+    else if (!supervisor.drainSignal.aborted && !statusLost) {
       log.warn(
         LOGGER,
         `Completion timeout (${settings.completionTimeoutS} s): ${tracker.statistics().total_image_in_progress} job(s) still open are reported as timed out`,

@@ -49,6 +49,7 @@ export class StatusMonitor {
   #keepForeign: boolean;
   #stopped: Promise<void>;
   #counts: MonitorCounts = { received: 0, malformed: 0, foreign: 0, receiveErrors: 0 };
+  #failingSince: number | undefined;
 
   private constructor(worker: Worker, keepForeign: boolean, stopped: Promise<void>) {
     this.#worker = worker;
@@ -74,6 +75,8 @@ export class StatusMonitor {
           counts.malformed += message.malformed;
           counts.foreign += message.foreign;
           counts.receiveErrors += message.errors;
+          if (message.errors > 0) monitor.#failingSince ??= Date.now();
+          else monitor.#failingSince = undefined;
           if (message.events.length) options.onEvents(message.events);
           break;
         }
@@ -113,6 +116,13 @@ export class StatusMonitor {
     if (!this.#keepForeign || jobIds.length === 0) return;
     const message: ToMonitorWorker = { type: "known", jobIds };
     this.#worker.postMessage(message);
+  }
+
+  /**
+   * How long (ms) every receive has failed, up to `now`: 0 while the status queue answers.
+   */
+  failingFor(now: number): number {
+    return this.#failingSince === undefined ? 0 : Math.max(0, now - this.#failingSince);
   }
 
   /** What the monitor saw so far. */

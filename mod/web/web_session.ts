@@ -16,6 +16,7 @@
  * ```
  * @module
  */
+import { checkUserCount } from "../engine/user_capacity.ts";
 import { join } from "node:path";
 import { resolveRunSettings, type RunFlags, type RunSettings } from "../config/run_settings.ts";
 import { type LoadTestResult, type RunControl, runLoadTest } from "../engine/load_test.ts";
@@ -146,6 +147,8 @@ export class WebSession {
     if (settings.dryRun) {
       throw new UsageError("--dry-run has no web UI: run with --dry-run --headless instead");
     }
+    // Known before anything runs: the user count this machine can hold (the form shows it inline).
+    checkUserCount(settings.users, "users");
     return settings;
   }
 
