@@ -250,6 +250,10 @@ Deno.test("inline validation uses the CLI's rules and names the field each messa
     const users = await check({ users: "many" });
     assert.equal(users.body.field, "users");
     assert.match(users.body.error, /--users/);
+    const tooMany = await check({ users: "1000000000" });
+    assert.equal(tooMany.status, 400);
+    assert.equal(tooMany.body.field, "users");
+    assert.match(tooMany.body.error, /more than this machine can run/);
     const empty = await check({ runTime: "" });
     assert.equal(empty.body.field, "runTime");
     assert.match(empty.body.error, /Run time is empty/);

@@ -148,7 +148,7 @@ export class WebSession {
       throw new UsageError("--dry-run has no web UI: run with --dry-run --headless instead");
     }
     // Known before anything runs: the user count this machine can hold (the form shows it inline).
-    checkUserCount(settings.users, "users");
+    checkUserCount(settings.users, "--users");
     return settings;
   }
 
