@@ -122,6 +122,9 @@ export function unpackUuid(words: Uint32Array, at: number): string {
   }`;
 }
 
+const BYTE_HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+
 function hex8(n: number): string {
-  return n.toString(16).padStart(8, "0");
+  return BYTE_HEX[n >>> 24]! + BYTE_HEX[(n >>> 16) & 0xff]! + BYTE_HEX[(n >>> 8) & 0xff]! +
+    BYTE_HEX[n & 0xff]!;
 }
