@@ -272,9 +272,7 @@ export function formatPlan(prepared: PreparedRun): string[] {
     lines.push("", "Images (first 10):", "  pixels        bytes  url");
     for (const image of prepared.images.slice(0, 10)) {
       lines.push(
-        `  ${String(image.pixels ?? "unknown").padStart(12)}  ${
-          String(image.size).padStart(11)
-        }  ${image.url}`,
+        `  ${String(image.pixels ?? "unknown").padStart(12)}  ${String(image.size).padStart(11)}  ${image.url}`,
       );
     }
   }
