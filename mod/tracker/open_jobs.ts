@@ -1,16 +1,19 @@
 /**
  * The jobs the tracker keeps in memory (those that can still change), packed into typed arrays:
- * about 100 bytes a job instead of an object with nine string-valued fields (about 2.6 KB).
+ * 73 bytes a slot plus 4 to 8 bytes of hash index — 80 to 120 bytes a job with the growth
+ * slack — instead of an object with nine string-valued fields (about 2.6 KB).
  *
  * - Each job is a slot: ids packed into 16 bytes each (`id_packing.ts`), the image URL, size,
- *   pixels and entry name as one interned descriptor index (`job_descriptors.ts`), times and
- *   the duration as float64, the status, the statuses seen in this attempt and the flags in one
- *   16-bit word. Ids that do not pack (not lowercase hex / UUID) are kept as strings on the side.
- * - Lookup by image id is an open-addressing hash index over the slots (linear probing,
- *   backward-shift deletion), so there is no per-job string key.
+ *   pixels and entry name as one interned descriptor index (`job_descriptors.ts`), the send and
+ *   latency-start times as float64, the status, the statuses seen in this attempt and the flags
+ *   in one 16-bit word. Ids that do not pack (not lowercase hex / UUID) are kept as strings on
+ *   the side, and so are the completion time and duration of the few completed jobs that stay
+ *   in memory (a waiting user's PARTIAL, until its retry).
+ * - Lookup by image id is an open-addressing hash index over the slots (linear probing, at most
+ *   70 % full, backward-shift deletion), so there is no per-job string key.
  * - Slots are linked in registration order (oldest first), for `job_status.json` and the web UI.
- * - Freed slots are reused; capacity doubles when full and never shrinks, so memory follows the
- *   most jobs in memory at once, not the length of the run.
+ * - Freed slots are reused; capacity grows by half when full and never shrinks, so memory
+ *   follows the most jobs in memory at once, not the length of the run.
  *
  * @example
  * ```ts
@@ -79,6 +82,8 @@ interface Unpacked {
 }
 
 const COLON = 58;
+/** Most of the hash index that may be in use before it doubles. */
+const MAX_LOAD = 0.7;
 
 /** Packed in-memory jobs with lookup by image id and registration order. */
 export class OpenJobs {
@@ -95,11 +100,11 @@ export class OpenJobs {
   #descriptor = new Uint32Array(0);
   #hash = new Uint32Array(0);
   #seq = new Uint32Array(0);
-  #worker = new Uint32Array(0);
+  #worker = new Uint16Array(0);
   #submittedAt = new Float64Array(0);
   #startAt = new Float64Array(0);
-  #completedAt = new Float64Array(0);
-  #duration = new Float64Array(0);
+  /** Completion time and duration of completed jobs in memory (few: see the module doc). */
+  #completion = new Map<number, { at: number; durationS: number }>();
   #state = new Uint16Array(0);
   #attempt = new Uint8Array(0);
   #prev = new Int32Array(0);
@@ -131,8 +136,6 @@ export class OpenJobs {
       this.#worker,
       this.#submittedAt,
       this.#startAt,
-      this.#completedAt,
-      this.#duration,
       this.#state,
       this.#attempt,
       this.#prev,
@@ -157,7 +160,9 @@ export class OpenJobs {
    * the tracker's registration number.
    */
   add(job: JobRegistration, attempt: number, workerIndex: number, seq: number): number {
-    if (this.#freeHead < 0 && this.#high === this.#capacity) this.#grow(this.#capacity * 2);
+    if (this.#freeHead < 0 && this.#high === this.#capacity) {
+      this.#grow(Math.ceil(this.#capacity * 1.5));
+    }
     let slot: number;
     if (this.#freeHead >= 0) {
       slot = this.#freeHead;
@@ -172,7 +177,7 @@ export class OpenJobs {
     else this.#head = slot;
     this.#tail = slot;
     this.#size++;
-    if (this.#size * 2 > this.#index.length) this.#rebuildIndex(this.#index.length * 2);
+    if (this.#size > this.#index.length * MAX_LOAD) this.#rebuildIndex(this.#index.length * 2);
     else this.#insertIndex(slot);
     return slot;
   }
@@ -221,11 +226,13 @@ export class OpenJobs {
       job.name,
     );
     this.#attempt[slot] = Math.min(255, attempt);
+    if (!Number.isInteger(workerIndex) || workerIndex < 0 || workerIndex > 0xffff) {
+      throw new RangeError(`worker index ${workerIndex} is outside 0..65535`);
+    }
     this.#worker[slot] = workerIndex;
     this.#submittedAt[slot] = job.submittedAt;
     this.#startAt[slot] = Math.min(job.scheduledAt ?? job.submittedAt, job.submittedAt);
-    this.#completedAt[slot] = NaN;
-    this.#duration[slot] = NaN;
+    this.#completion.delete(slot);
   }
 
   /** Remove the job in `slot` (its slot is reused). */
@@ -239,6 +246,7 @@ export class OpenJobs {
     else this.#tail = prev;
     this.#state[slot] = 0;
     this.#unpacked.delete(slot);
+    this.#completion.delete(slot);
     this.#next[slot] = this.#freeHead;
     this.#freeHead = slot;
     this.#size--;
@@ -331,18 +339,17 @@ export class OpenJobs {
 
   /** When the terminal status arrived (ms since epoch); NaN while open. */
   completedAt(slot: number): number {
-    return this.#completedAt[slot]!;
+    return this.#completion.get(slot)?.at ?? NaN;
   }
 
   /** `processing_duration` in seconds; NaN while open (null in the record). */
   duration(slot: number): number {
-    return this.#duration[slot]!;
+    return this.#completion.get(slot)?.durationS ?? NaN;
   }
 
   /** Record the terminal status's time and duration. */
   complete(slot: number, completedAt: number, durationS: number): void {
-    this.#completedAt[slot] = completedAt;
-    this.#duration[slot] = durationS;
+    this.#completion.set(slot, { at: completedAt, durationS });
   }
 
   /** The job's interned descriptor index. */
@@ -439,11 +446,11 @@ export class OpenJobs {
     this.#descriptor = grow32(this.#descriptor);
     this.#hash = grow32(this.#hash);
     this.#seq = grow32(this.#seq);
-    this.#worker = grow32(this.#worker);
+    const worker = new Uint16Array(capacity);
+    worker.set(this.#worker);
+    this.#worker = worker;
     this.#submittedAt = grow64(this.#submittedAt);
     this.#startAt = grow64(this.#startAt);
-    this.#completedAt = grow64(this.#completedAt);
-    this.#duration = grow64(this.#duration);
     const state = new Uint16Array(capacity);
     state.set(this.#state);
     this.#state = state;
@@ -454,7 +461,7 @@ export class OpenJobs {
     this.#next = growI32(this.#next);
     this.#capacity = capacity;
     let indexLength = 16;
-    while (indexLength < this.#size * 2 + 2) indexLength *= 2;
+    while (indexLength * MAX_LOAD < this.#size + 1) indexLength *= 2;
     if (this.#index.length < indexLength) this.#rebuildIndex(indexLength);
   }
 }
