@@ -13,6 +13,9 @@ import { JobTracker, type JobTransition } from "../mod/tracker/job_tracker.ts";
 import { jobInvariantViolations } from "../mod/tracker/job_invariants.ts";
 import type { JobRegistration, StatusEvent } from "../mod/engine/protocol.ts";
 import { writeJobStatus } from "../mod/tracker/job_files.ts";
+import { FileJobJournal } from "../mod/tracker/file_job_journal.ts";
+import { parseJournalLine } from "../mod/tracker/journal_line.ts";
+import type { JobStatusRecord } from "../mod/tracker/job_record.ts";
 
 type Planned =
   | { at: number; kind: "register"; reg: JobRegistration }
@@ -57,8 +60,41 @@ const GRACE_MS = 300;
 const MAX_ATTEMPTS = 3;
 const TERMINAL = new Set(["SUCCESS", "FAILED", "PARTIAL"]);
 
+/** How the tracker under test keeps finished jobs. */
+interface Mode {
+  /** A file journal in this folder (default: in memory). */
+  journalDir?: string;
+  /** Forget finished jobs after this long (default: the tracker's 10 minutes). */
+  finishedRetentionMs?: number;
+}
+
+/** Every record with its attempt: the journal's entries, then the jobs in memory. */
+function allEntries(
+  tracker: JobTracker,
+): Map<string, { attempt: number; record: JobStatusRecord }> {
+  const out = new Map<string, { attempt: number; record: JobStatusRecord }>();
+  for (const line of tracker.journal.linesSync(0, tracker.journal.count)) {
+    const entry = parseJournalLine(line);
+    assert.ok(!out.has(entry.imageId), `${entry.imageId} is in the journal twice`);
+    out.set(entry.imageId, { attempt: entry.attempt, record: entry.record });
+  }
+  for (const [id, record] of Object.entries(tracker.statusRecords())) {
+    if (out.has(id)) continue;
+    out.set(id, { attempt: tracker.get(id)!.attempt, record });
+  }
+  return out;
+}
+
+/** What a scenario ends with, to compare modes. */
+interface Outcome {
+  features: Features;
+  stats: ReturnType<JobTracker["statistics"]>;
+  counts: ReturnType<JobTracker["counts"]>;
+  records: Record<string, JobStatusRecord>;
+}
+
 /** Run one random scenario; returns which features it exercised. */
-function runScenario(seed: number): Features {
+function runScenario(seed: number, mode: Mode = {}): Outcome {
   const rng = new Prng(seed);
   const between = (a: number, b: number) => a + Math.floor(rng.next() * (b - a + 1));
   const agenda = new Agenda();
@@ -141,7 +177,17 @@ function runScenario(seed: number): Features {
       );
     }
   };
-  const tracker = new JobTracker({ graceMs: GRACE_MS, onTransition });
+  const journal = mode.journalDir
+    ? FileJobJournal.create(`${mode.journalDir}/job_records_${seed}.jsonl`)
+    : undefined;
+  const tracker = new JobTracker({
+    graceMs: GRACE_MS,
+    onTransition,
+    ...(journal ? { journal } : {}),
+    ...(mode.finishedRetentionMs !== undefined
+      ? { finishedRetentionMs: mode.finishedRetentionMs }
+      : {}),
+  });
 
   for (let i = 0; i < JOBS; i++) {
     const imageId = `job${i}:s3://b/img${i}.tif`;
@@ -177,8 +223,8 @@ function runScenario(seed: number): Features {
   const check = (where: string) => {
     const broken = jobInvariantViolations(tracker.statistics(), jobComplete);
     assert.deepEqual(broken, [], `seed ${seed}, ${where}: ${broken.join("; ")}`);
-    for (const [id, record] of Object.entries(tracker.statusRecords())) {
-      const job = tracker.get(id)!;
+    for (const [id, { attempt, record }] of allEntries(tracker)) {
+      const job = { attempt };
       const before = snapshot.get(id);
       if (before?.completed && before.attempt === job.attempt) {
         assert.ok(
@@ -230,22 +276,31 @@ function runScenario(seed: number): Features {
     counts.refused,
     Object.values(counts.refusedBy).reduce((a, b) => a + b, 0),
   );
+  const entries = allEntries(tracker);
   for (const [id, t] of truth) {
     if (t.awaited || t.rogueTerminal || t.terminal === undefined) continue;
-    const record = tracker.get(id)!.record;
+    const record = entries.get(id)!.record;
     if (record.completed) {
       assert.equal(record.status, t.terminal, `seed ${seed}: ${id} ended ${record.status}`);
     }
   }
+  const records = Object.fromEntries([...entries].map(([id, e]) => [id, e.record]));
+  assert.equal(Object.keys(records).length, JOBS, "one record per image id");
+  journal?.close();
   return {
-    duplicates: counts.duplicates,
-    refused: counts.refused,
-    retried: stats.total_image_retried,
-    beforeRegistration,
-    foreign: counts.foreign,
-    timedOut: stats.total_image_timed_out,
-    unknownStatus: counts.unknownStatus,
-    pixelsUnknown: stats.jobs_pixels_unknown,
+    features: {
+      duplicates: counts.duplicates,
+      refused: counts.refused,
+      retried: stats.total_image_retried,
+      beforeRegistration,
+      foreign: counts.foreign,
+      timedOut: stats.total_image_timed_out,
+      unknownStatus: counts.unknownStatus,
+      pixelsUnknown: stats.jobs_pixels_unknown,
+    },
+    stats,
+    counts,
+    records,
   };
 }
 
@@ -261,7 +316,7 @@ Deno.test("tracker invariants hold under random interleavings (300 seeds)", () =
     pixelsUnknown: 0,
   };
   for (let seed = 1; seed <= 300; seed++) {
-    const features = runScenario(seed);
+    const { features } = runScenario(seed);
     for (const key of Object.keys(seen) as (keyof Features)[]) seen[key] += features[key];
   }
   // The scenarios really exercised every hazard (a property test that never meets one proves
@@ -269,6 +324,45 @@ Deno.test("tracker invariants hold under random interleavings (300 seeds)", () =
   for (const [feature, count] of Object.entries(seen)) {
     assert.ok(count > 0, `no scenario exercised ${feature}`);
   }
+});
+
+Deno.test("with a file journal the same scenarios give the same totals, counts and records", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    for (let seed = 1; seed <= 50; seed++) {
+      const inMemory = runScenario(seed);
+      const onFile = runScenario(seed, { journalDir: dir });
+      assert.deepEqual(onFile.stats, inMemory.stats, `seed ${seed}`);
+      assert.deepEqual(onFile.counts, inMemory.counts, `seed ${seed}`);
+      assert.deepEqual(onFile.records, inMemory.records, `seed ${seed}`);
+      // The finished jobs really went to the file: one line each, each a complete JSON object.
+      const lines = (await Deno.readTextFile(`${dir}/job_records_${seed}.jsonl`)).split("\n");
+      assert.equal(lines.pop(), "", "the file ends with a newline");
+      const finished = Object.values(onFile.records).filter((r) => r.completed).length;
+      assert.ok(
+        lines.length > 0 && lines.length <= finished,
+        `seed ${seed}: ${lines.length} lines`,
+      );
+      for (const line of lines) assert.equal(JSON.parse(line).completed, true);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("forgetting finished jobs early keeps the invariants; their late statuses become foreign", () => {
+  let forgotten = 0;
+  for (let seed = 1; seed <= 150; seed++) {
+    const remembered = runScenario(seed);
+    // Forgotten 5 ms after the next generation starts: late duplicates and refusals are foreign.
+    const forgetful = runScenario(seed, { finishedRetentionMs: 5 });
+    assert.deepEqual(forgetful.stats, remembered.stats, `seed ${seed}: the totals do not change`);
+    const judged = (o: Outcome) => o.counts.duplicates + o.counts.refused + o.counts.foreign;
+    assert.equal(judged(forgetful), judged(remembered), `seed ${seed}: every event accounted for`);
+    assert.ok(forgetful.counts.foreign >= remembered.counts.foreign);
+    forgotten += forgetful.counts.foreign - remembered.counts.foreign;
+  }
+  assert.ok(forgotten > 0, "no scenario had a status for a forgotten job");
 });
 
 const reg = (over: Partial<JobRegistration> = {}): JobRegistration => ({

@@ -34,7 +34,9 @@ import type { ThresholdResult } from "../stats/thresholds.ts";
 import type { Output, OutputContext, RunPhase } from "../output/output.ts";
 import type { CapacityStep, JobStatistics, TimelinePoint } from "../output/run_report.ts";
 import { JobTracker, type JobTransition } from "../tracker/job_tracker.ts";
-import { statisticsBlock, writeJobStatus, writeJobSummary } from "../tracker/job_files.ts";
+import { statisticsBlock } from "../tracker/job_files.ts";
+import { FileJobJournal } from "../tracker/file_job_journal.ts";
+import { JobFilesWriter } from "../tracker/job_files_writer.ts";
 import { isoLocalWithOffset } from "../tracker/local_time.ts";
 import { createOutputFolders, preflightOutputs } from "../fs/preflight.ts";
 import { formatPlan, type PreparedRun, prepareRun } from "./prepare_run.ts";
@@ -192,8 +194,11 @@ export async function runLoadTest(
     return empty(prepared, settings.dryRun ? ExitCode.Ok : ExitCode.Interrupted);
   }
   let statusSource: StatusSource;
+  let journal: FileJobJournal;
   try {
     await createOutputFolders(planned);
+    // Finished jobs leave memory for this file (issue 18).
+    journal = FileJobJournal.create(join(settings.logDir, "job_records.jsonl"));
     // A private status subscription (or the shared queue); removed again in the finish phase.
     statusSource = await openRunStatusSource(prepared, log, aws);
   } catch (error) {
@@ -205,7 +210,7 @@ export async function runLoadTest(
   }
   const logPath = join(settings.logDir, "job_log.log");
   log.attachFile(logPath);
-  const files = new Set<string>([logPath]);
+  const files = new Set<string>([logPath, journal.path]);
 
   // ---- load ----------------------------------------------------------------------------------
   let stats = new StatsAggregator(clock.now());
@@ -240,7 +245,7 @@ export async function runLoadTest(
       );
     }
   };
-  const tracker = new JobTracker({ onTransition });
+  const tracker = new JobTracker({ onTransition, journal });
   const monitor = StatusMonitor.start({
     region: prepared.deployment.region,
     queueUrl: statusSource.queueUrl,
@@ -317,6 +322,8 @@ export async function runLoadTest(
     },
     stoppedAt: () => stoppedAt,
     jobRecords: () => tracker.statusRecords(),
+    queryJobs: (query) => tracker.query(query),
+    jobStatusCounts: () => tracker.statusCounts(),
     ...(steps ? { capacity: steps } : {}),
     thresholds: () => thresholdResults,
     phase: () => phase,
@@ -335,10 +342,22 @@ export async function runLoadTest(
       targetRate,
     }));
   };
+  // Rewrites run in the background, less often as job_status.json grows (job_files_writer.ts).
+  const jobFiles = new JobFilesWriter({
+    logDir: settings.logDir,
+    tracker,
+    intervalMs: settings.statsIntervalS * 1000,
+    summary: summaryExtras,
+    monotonic: () => clock.monotonic(),
+    onError: (error) => failRun("job files", error),
+    onWritten: (paths) => {
+      for (const path of paths) files.add(path);
+      log.info(TRACKER_LOGGER, `Wrote job status to ${join(settings.logDir, "job_status.json")}`);
+    },
+  });
   const writeJobFiles = async () => {
     checkInvariants();
-    files.add(await writeJobStatus(settings.logDir, tracker));
-    files.add(await writeJobSummary(settings.logDir, tracker.statistics(), summaryExtras()));
+    for (const path of await jobFiles.final()) files.add(path);
   };
 
   const observeShape = () => {
@@ -391,12 +410,8 @@ export async function runLoadTest(
         log.info(TRACKER_LOGGER, `Request queue backlog: ${backlog.depth} (max ${backlog.max})`);
       }
       if (arrivals.active) log.info(TRACKER_LOGGER, arrivals.describe());
-      try {
-        await writeJobFiles();
-        log.info(TRACKER_LOGGER, `Wrote job status to ${join(settings.logDir, "job_status.json")}`);
-      } catch (error) {
-        failRun("job files", error);
-      }
+      checkInvariants();
+      jobFiles.tick();
     }
   };
 
@@ -566,6 +581,11 @@ export async function runLoadTest(
     LOGGER,
     `Total elapsed time: ${(stoppedAt - (loadStartedAt ?? processStart)) / 1000} seconds`,
   );
+  try {
+    journal.close();
+  } catch (error) {
+    failRun("job files", error);
+  }
   sqs.destroy();
   log.close();
   clearTimeout(overrun);

@@ -25,6 +25,10 @@
  *
  * Times are in milliseconds; rates per second. Unknown values are null, never 0 or NaN.
  *
+ * The file is streamed (entry by entry, failure by failure) into the temp file that is then
+ * renamed: the text is exactly `JSON.stringify(doc, null, 2)`, but never built as one string,
+ * so a run with very many distinct failures writes it with memory for one item at a time.
+ *
  * @example
  * ```ts
  * import { createJsonStatsOutput } from "./json_stats.ts";
@@ -37,7 +41,7 @@
 import type { StatsEntry } from "../stats/aggregator.ts";
 import { thresholdSummary, type ThresholdSummaryItem } from "../stats/threshold_summary.ts";
 import { PERCENTILES_TO_REPORT, readablePercentiles } from "../stats/response_times.ts";
-import { writeTextFileAtomic } from "../fs/atomic_write.ts";
+import { writeFileAtomicStream } from "../fs/atomic_write.ts";
 import type { Output, OutputContext } from "./output.ts";
 import type { JobStatistics } from "./run_report.ts";
 
@@ -164,7 +168,81 @@ export function buildJsonStats(ctx: OutputContext): JsonStats {
 }
 
 /**
- * The `--json FILE` output: writes the document once, at finish.
+ * The JSON document of `ctx` as text in pieces: exactly `JSON.stringify(buildJsonStats(ctx),
+ * null, 2) + "\n"`, with the long lists (entries, failures, exceptions) written one item at a
+ * time and never gathered into one string.
+ *
+ * @example
+ * ```ts
+ * import { buildJsonStats, jsonStatsPieces } from "./json_stats.ts";
+ * import { StatsAggregator } from "../stats/aggregator.ts";
+ * const ctx = {
+ *   stats: new StatsAggregator(0), userCount: () => 0, timeline: () => [], configuration: [],
+ *   startedAt: 0, stoppedAt: () => 1000,
+ *   jobs: () => ({
+ *     total_image_sent: 0, total_image_in_progress: 0, total_image_processed: 0,
+ *     total_image_succeeded: 0, total_image_failed: 0, total_gb_processed: 0,
+ *     total_pixels_processed: 0, total_image_partial: 0, total_image_timed_out: 0,
+ *   }),
+ * };
+ * const text = [...jsonStatsPieces(ctx)].join("");
+ * if (text !== JSON.stringify(buildJsonStats(ctx), null, 2) + "\n") throw new Error(text);
+ * ```
+ */
+export function* jsonStatsPieces(ctx: OutputContext): Generator<string> {
+  const stopped = ctx.stoppedAt();
+  const end = stopped ?? Date.now();
+  const head: Array<[string, unknown]> = [
+    ["schema", JSON_STATS_SCHEMA],
+    ["started_at", new Date(ctx.startedAt).toISOString()],
+    ["stopped_at", stopped === undefined ? null : new Date(stopped).toISOString()],
+    ["duration_seconds", (end - ctx.startedAt) / 1000],
+    ["user_count", ctx.userCount()],
+  ];
+  let first = true;
+  const key = (name: string) => {
+    const text = `${first ? "{\n" : ",\n"}  ${JSON.stringify(name)}: `;
+    first = false;
+    return text;
+  };
+  const value = (v: unknown) => JSON.stringify(v, null, 2).replaceAll("\n", "\n  ");
+  function* list<T>(name: string, items: Iterable<T>, map: (item: T) => unknown) {
+    let any = false;
+    for (const item of items) {
+      yield `${any ? ",\n" : `${key(name)}[\n`}    ${
+        JSON.stringify(map(item), null, 2).replaceAll("\n", "\n    ")
+      }`;
+      any = true;
+    }
+    yield any ? "\n  ]" : `${key(name)}[]`;
+  }
+  for (const [name, v] of head) yield key(name) + value(v);
+  yield* list("entries", ctx.stats.entries(), entryJson);
+  yield key("total") + value(entryJson(ctx.stats.total));
+  yield* list("failures", ctx.stats.sortedFailures(), (f) => ({
+    method: f.method,
+    name: f.name,
+    error: f.error,
+    occurrences: f.occurrences,
+    first_seen: new Date(f.firstSeen).toISOString(),
+    last_seen: new Date(f.lastSeen).toISOString(),
+  }));
+  yield* list("exceptions", ctx.stats.exceptions(), (e) => ({
+    count: e.count,
+    message: e.message,
+    traceback: e.traceback,
+    nodes: [...e.nodes],
+  }));
+  yield key("jobs") + value({ ...ctx.jobs() });
+  yield* list("thresholds", thresholdSummary(ctx.thresholds?.() ?? []), (t) => t);
+  yield key("configuration") +
+    value(Object.fromEntries(ctx.configuration.map(([k, v]) => [k, v])));
+  yield "\n}\n";
+}
+
+/**
+ * The `--json FILE` output: writes the document once, at finish, streamed into the temp file
+ * that is then renamed.
  *
  * @example
  * ```ts
@@ -177,7 +255,7 @@ export function createJsonStatsOutput(options: { path: string }): Output {
   return {
     name: "json",
     async finish(ctx) {
-      await writeTextFileAtomic(options.path, JSON.stringify(buildJsonStats(ctx), null, 2) + "\n");
+      await writeFileAtomicStream(options.path, jsonStatsPieces(ctx));
     },
   };
 }

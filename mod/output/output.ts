@@ -1,5 +1,6 @@
 import type { StatsAggregator } from "../stats/aggregator.ts";
-import type { JobStatusRecord } from "../tracker/job_record.ts";
+import type { JobStatusRecord, JobStatusValue } from "../tracker/job_record.ts";
+import type { JobRecordPage, JobRecordQuery } from "../tracker/job_query.ts";
 import type { CapacityStep, JobStatistics, TimelinePoint } from "./run_report.ts";
 import type { ThresholdResult } from "../stats/thresholds.ts";
 
@@ -30,8 +31,21 @@ export interface OutputContext {
   stoppedAt(): number | undefined;
   /** Capacity-search steps, when the run is a capacity search. */
   capacity?(): readonly CapacityStep[];
-  /** The tracker's live `job_status.json` records, keyed by image id (the web UI's Jobs tab). */
+  /**
+   * Every `job_status.json` record, keyed by image id. Deprecated: it builds every record of the
+   * run at once (reading finished jobs back from the journal file) — memory and time
+   * proportional to the run. Use {@linkcode OutputContext.queryJobs} for pages and
+   * {@linkcode OutputContext.jobStatusCounts} for counts.
+   */
   jobRecords?(): Record<string, JobStatusRecord>;
+  /**
+   * One page of job records (the web UI's Jobs tab): `offset`/`limit` (at most 1000), optional
+   * `status` and `text` filters, newest first unless `order: "oldest"`. Bounded cost: finished
+   * jobs are read from the run's journal file (see mod/tracker/job_query.ts).
+   */
+  queryJobs?(query: JobRecordQuery): Promise<JobRecordPage>;
+  /** Jobs by their current status (every tracked job once), from counters. */
+  jobStatusCounts?(): Record<JobStatusValue, number>;
   /**
    * The `--threshold` verdicts. Evaluated by the engine before `finish` is called; empty while
    * the run goes and when no threshold was given.

@@ -2,9 +2,15 @@
  * The JSON logs in `--log-dir`: `job_status.json` (every record) and
  * `job_summary.json` (totals and the run window), both indented by 4 spaces
  * as upstream writes them, both written atomically, both rewritten every
- * `--stats-interval` and at the end (upstream wrote the summary only at stop).
+ * `--stats-interval` (less often as the run grows, see `job_files_writer.ts`)
+ * and at the end (upstream wrote the summary only at stop).
  * Upstream's float keys (`processing_duration`, `total_gb_processed`) are
  * always written as floats (`12.0`), as Python does (see `python_json.ts`).
+ *
+ * `job_status.json` is streamed record by record from a tracker snapshot
+ * (finished jobs from the journal, open ones from memory): its size has no
+ * limit and writing it costs memory for one batch of records, not the run.
+ * The summary comes from the same instant as the records.
  *
  * @example
  * ```ts
@@ -17,7 +23,7 @@
  */
 import { pythonFixed } from "../stats/python_format.ts";
 import { join } from "node:path";
-import { writeTextFileAtomic } from "../fs/atomic_write.ts";
+import { writeFileAtomicStream, writeTextFileAtomic } from "../fs/atomic_write.ts";
 import type { JobStatistics, JobStatisticsExtra } from "../output/run_report.ts";
 import type { JobTracker, StatusCounts } from "./job_tracker.ts";
 import { isoLocalWithOffset } from "./local_time.ts";
@@ -105,11 +111,36 @@ export function jobSummary(
   return summary;
 }
 
-/** Write `job_status.json` into `logDir`; returns its path. */
-export async function writeJobStatus(logDir: string, tracker: JobTracker): Promise<string> {
+/**
+ * Write `job_status.json` into `logDir` from a snapshot of `tracker` taken now, streaming it
+ * record by record; returns its path.
+ */
+export async function writeJobStatus(
+  logDir: string,
+  tracker: JobTracker,
+  signal?: AbortSignal,
+): Promise<string> {
   const path = join(logDir, "job_status.json");
-  await writeTextFileAtomic(path, stringifyPythonJson(tracker.statusRecords()) + "\n");
+  await writeFileAtomicStream(path, tracker.snapshot().text(), signal ? { signal } : {});
   return path;
+}
+
+/**
+ * Write `job_status.json` and `job_summary.json` into `logDir` for one instant: the records of
+ * a snapshot taken now, and the summary of its statistics with `run()`'s extras (called now).
+ * Returns both paths.
+ */
+export async function writeJobFiles(
+  logDir: string,
+  tracker: JobTracker,
+  run: () => SummaryExtras,
+  signal?: AbortSignal,
+): Promise<string[]> {
+  const snapshot = tracker.snapshot();
+  const extras = run();
+  const statusPath = join(logDir, "job_status.json");
+  await writeFileAtomicStream(statusPath, snapshot.text(), signal ? { signal } : {});
+  return [statusPath, await writeJobSummary(logDir, snapshot.stats, extras)];
 }
 
 /** Write `job_summary.json` into `logDir`; returns its path. */

@@ -1,0 +1,308 @@
+/**
+ * Soak benchmark (issue 18): does the tool's memory and CPU per submission stay flat over a
+ * long run, and what do the final writes cost?
+ *
+ * The simulator runs in a separate process (`scripts/sim_server.ts`); the tool runs as
+ * `main.ts run --headless` against it, writing every output (log folder, CSV, HTML, JSON).
+ * Five times a second the tool's RSS and CPU are read from /proc (a 15-second series is
+ * printed; the peak during the final writes is taken from every reading);
+ * the jobs tracked come from the run log's statistics block (`--stats-interval 15`).
+ *
+ * Closed model (default): `--users` users with upstream's 1–3 s waits for `--minutes`, the
+ * simulated Model Runner slower than the load (`--mr-workers`, `--mr-fixed-ms`) so the backlog
+ * of open jobs grows as in a real overload. Open model: `--rate R` (jobs/s, `--users` users to
+ * send them), simulator without Model Runner (`--no-model-runner`): every job stays open.
+ *
+ * Prints: RSS at 5 minutes, at the end of the load, and the peak during the final writes;
+ * bytes per tracked job (RSS growth after 5 minutes over the jobs tracked since); CPU per
+ * submission in the first and the last five minutes; the open model's lateness p99 and
+ * dropped submissions; and checks that every output was written and parses (job_status.json
+ * is counted record by record, streaming).
+ *
+ * ```sh
+ * deno run -A scripts/bench_soak.ts --users 200 --minutes 15 --mr-workers=2 --mr-fixed-ms=250
+ * deno run -A scripts/bench_soak.ts --users 64 --rate 2000 --minutes 9 --no-model-runner
+ * ```
+ * Linux only (reads /proc).
+ * @module
+ */
+import { readLines } from "../mod/fs/read_lines.ts";
+
+const args = Deno.args;
+const flag = (name: string, fallback: string) => {
+  const i = args.indexOf(name);
+  if (i >= 0 && args[i + 1] !== undefined) return args[i + 1]!;
+  const eq = args.find((a) => a.startsWith(`${name}=`));
+  return eq ? eq.slice(name.length + 1) : fallback;
+};
+const USERS = Number(flag("--users", "200"));
+const MINUTES = Number(flag("--minutes", "15"));
+const RATE = args.some((a) => a.startsWith("--rate")) ? Number(flag("--rate", "0")) : undefined;
+const NO_MR = args.includes("--no-model-runner");
+const MR_WORKERS = flag("--mr-workers", "2");
+const MR_FIXED_MS = flag("--mr-fixed-ms", "250");
+const KEEP = args.includes("--keep");
+const SAMPLE_EVERY_S = 15;
+const WINDOW_S = Math.min(300, (MINUTES * 60) / 3);
+
+const PORT = 46660 + Math.floor(Math.random() * 1000);
+const ENDPOINT = `http://127.0.0.1:${PORT}`;
+const ENV = {
+  AWS_ENDPOINT_URL: ENDPOINT,
+  AWS_REGION: "us-west-2",
+  AWS_ACCESS_KEY_ID: "test",
+  AWS_SECRET_ACCESS_KEY: "test",
+};
+const CLK_TCK = 100;
+const root = new URL("..", import.meta.url).pathname;
+const mb = (bytes: number) => `${(bytes / 1e6).toFixed(0)} MB`;
+const minutes = (s: number) => `${(s / 60).toFixed(s < 600 ? 2 : 1)} min`;
+
+function procStats(pid: number): { rss: number; cpuS: number } | undefined {
+  try {
+    const status = Deno.readTextFileSync(`/proc/${pid}/status`);
+    const rss = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN) * 1024;
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const cpuS = (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+    return Number.isFinite(rss) ? { rss, cpuS } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function waitForSim(): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    try {
+      await fetch(ENDPOINT, { method: "HEAD" }).then((r) => r.body?.cancel());
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  throw new Error(`the simulator did not start on ${ENDPOINT}`);
+}
+
+/** Count the records of a job_status.json without loading it: one `    "<id>": {` line each. */
+async function countStatusRecords(path: string): Promise<{ records: number; complete: boolean }> {
+  let records = 0;
+  let last = "";
+  for await (const line of readLines(path)) {
+    if (line.startsWith('    "') && line.endsWith("{")) records++;
+    if (line !== "") last = line;
+  }
+  return { records, complete: last === "}" };
+}
+
+interface Sample {
+  t: number;
+  rss: number;
+  cpuS: number;
+  sent: number;
+}
+
+const dir = await Deno.makeTempDir({ prefix: "bench-soak-" });
+const load = Deno.loadavg();
+console.log(
+  `# bench_soak ${new Date().toISOString()}: ${USERS} users, ${MINUTES} min, ${
+    RATE !== undefined ? `open model ${RATE}/s` : "closed model, 1–3 s waits"
+  }, simulator ${
+    NO_MR ? "without Model Runner" : `Model Runner ${MR_WORKERS} workers × ${MR_FIXED_MS} ms`
+  }; load average ${
+    load.map((l) => l.toFixed(2)).join(" ")
+  }; ${navigator.hardwareConcurrency} cores`,
+);
+const sim = new Deno.Command(Deno.execPath(), {
+  args: [
+    "run",
+    "-A",
+    `${root}scripts/sim_server.ts`,
+    String(PORT),
+    ...(NO_MR
+      ? ["--no-model-runner"]
+      : [`--mr-workers=${MR_WORKERS}`, `--mr-fixed-ms=${MR_FIXED_MS}`]),
+  ],
+  stdout: "null",
+  stderr: "null",
+}).spawn();
+try {
+  await waitForSim();
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-net",
+      "--allow-env",
+      "--allow-read",
+      "--allow-write",
+      "--allow-sys",
+      `${root}main.ts`,
+      "run",
+      "--headless",
+      "--source-bucket",
+      "s3://osml-test-images-123456789012",
+      "--result-bucket",
+      "s3://mr-bucket-sink-123456789012",
+      "--users",
+      String(USERS),
+      "--spawn-rate",
+      String(USERS),
+      "--run-time",
+      `${MINUTES}m`,
+      ...(RATE !== undefined
+        ? ["--rate", `${RATE}/s`, "--wait-min", "0", "--wait-max", "0"]
+        : ["--wait-min", "1", "--wait-max", "3"]),
+      "--log-dir",
+      `${dir}/logs`,
+      "--csv",
+      `${dir}/csv/run`,
+      "--html",
+      `${dir}/report.html`,
+      "--json",
+      `${dir}/stats.json`,
+      "--stats-interval",
+      String(SAMPLE_EVERY_S),
+      "--console-interval",
+      "3600",
+      "--stop-timeout",
+      "300",
+    ],
+    env: ENV,
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  const started = performance.now();
+  const elapsedS = () => (performance.now() - started) / 1000;
+  let sent = 0;
+  let loadEndedAt: number | undefined;
+  let lastLines: string[] = [];
+  // The run log on stderr: jobs tracked, and when the load ends.
+  const reading = (async () => {
+    const lines = child.stderr.pipeThrough(new TextDecoderStream());
+    let carry = "";
+    for await (const chunk of lines) {
+      const parts = (carry + chunk).split("\n");
+      carry = parts.pop()!;
+      for (const line of parts) {
+        const m = /Total Images Sent: (\d+)/.exec(line);
+        if (m) sent = Number(m[1]);
+        if (/Time window ended|Stopping users/.test(line) && loadEndedAt === undefined) {
+          loadEndedAt = elapsedS();
+        }
+        lastLines = [...lastLines.slice(-20), line];
+      }
+    }
+  })();
+  const series: Sample[] = [];
+  let atLoadEnd: Sample | undefined;
+  let peakFinal = 0;
+  let peakAll = 0;
+  let nextSample = 0;
+  const timer = setInterval(() => {
+    const s = procStats(child.pid);
+    if (!s) return;
+    const t = elapsedS();
+    peakAll = Math.max(peakAll, s.rss);
+    if (loadEndedAt !== undefined) {
+      atLoadEnd ??= { t, ...s, sent };
+      peakFinal = Math.max(peakFinal, s.rss);
+    }
+    if (t >= nextSample) {
+      nextSample += SAMPLE_EVERY_S;
+      series.push({ t, ...s, sent });
+      console.log(
+        `${(t / 60).toFixed(2).padStart(6)} min  RSS ${mb(s.rss).padStart(7)}  CPU ${
+          s.cpuS.toFixed(1).padStart(7)
+        } s  jobs tracked ${String(sent).padStart(9)}${
+          loadEndedAt !== undefined ? "  (final writes)" : ""
+        }`,
+      );
+    }
+  }, 200);
+  const status = await child.status;
+  clearInterval(timer);
+  await reading;
+  const total = elapsedS();
+  if (!status.success && status.code !== 1) {
+    console.log(`the tool exited ${status.code}; last log lines:\n${lastLines.join("\n")}`);
+  }
+  const summary = JSON.parse(await Deno.readTextFile(`${dir}/logs/job_summary.json`));
+  const sentFinal = summary.total_image_sent as number;
+  const at = (t: number) =>
+    series.reduce((best, s) => Math.abs(s.t - t) < Math.abs(best.t - t) ? s : best);
+  const loadEnd = loadEndedAt ?? total;
+  const lastBeforeEnd = [...series].reverse().find((s) => s.t <= loadEnd) ?? series.at(-1)!;
+  const five = at(WINDOW_S);
+  const startSample = series[0]!;
+  const lastWindowStart = at(lastBeforeEnd.t - WINDOW_S);
+  const cpuPer = (a: Sample, b: Sample) =>
+    b.sent > a.sent
+      ? `${((1000 * (b.cpuS - a.cpuS)) / (b.sent - a.sent)).toFixed(3)} ms`
+      : "unknown";
+  const jobsSince5 = lastBeforeEnd.sent - five.sent;
+  console.log("");
+  console.log(
+    `jobs tracked: ${sentFinal} (${summary.total_image_in_progress} still open at the end)`,
+  );
+  console.log(`RSS at ${minutes(five.t)}: ${mb(five.rss)}`);
+  console.log(
+    `RSS at the end of the load (${minutes(loadEnd)}): ${mb(atLoadEnd?.rss ?? lastBeforeEnd.rss)}`,
+  );
+  console.log(
+    `peak RSS during the final writes: ${mb(peakFinal)} (spike ${
+      mb(peakFinal - (atLoadEnd?.rss ?? lastBeforeEnd.rss))
+    }; final phase ${(total - loadEnd).toFixed(1)} s); peak over the run ${mb(peakAll)}`,
+  );
+  console.log(
+    `RSS growth after ${minutes(five.t)}: ${
+      mb(lastBeforeEnd.rss - five.rss)
+    } over ${jobsSince5} jobs = ${
+      jobsSince5 > 0 ? ((lastBeforeEnd.rss - five.rss) / jobsSince5).toFixed(0) : "unknown"
+    } bytes per tracked job`,
+  );
+  console.log(
+    `CPU per submission: first ${minutes(five.t - startSample.t)} ${
+      cpuPer(startSample, five)
+    }, last ${minutes(lastBeforeEnd.t - lastWindowStart.t)} ${
+      cpuPer(lastWindowStart, lastBeforeEnd)
+    }`,
+  );
+  if (RATE !== undefined) {
+    console.log(
+      `open model: achieved ${summary.open_model_achieved_rate}/s of ${RATE}/s, lateness p99 ${summary.open_model_lateness_p99_ms} ms, late ${summary.open_model_late}, dropped ${summary.open_model_dropped}`,
+    );
+  }
+  // Every output written and parseable.
+  const checks: string[] = [];
+  const status_ = await countStatusRecords(`${dir}/logs/job_status.json`);
+  checks.push(
+    `job_status.json ${
+      mb((await Deno.stat(`${dir}/logs/job_status.json`)).size)
+    }: ${status_.records} records${
+      status_.records === sentFinal && status_.complete ? " = jobs tracked" : " MISMATCH"
+    }`,
+  );
+  let journalLines = 0;
+  for await (const _ of readLines(`${dir}/logs/job_records.jsonl`)) journalLines++;
+  checks.push(`job_records.jsonl: ${journalLines} finished jobs`);
+  JSON.parse(await Deno.readTextFile(`${dir}/stats.json`));
+  checks.push("stats.json parses");
+  const html = await Deno.readTextFile(`${dir}/report.html`);
+  checks.push(`report.html ${html.trimEnd().endsWith("</html>") ? "complete" : "INCOMPLETE"}`);
+  for (const name of ["stats", "stats_history", "failures", "exceptions", "jobs_history"]) {
+    const text = await Deno.readTextFile(`${dir}/csv/run_${name}.csv`);
+    checks.push(
+      `run_${name}.csv ${text.endsWith("\r\n") || text.endsWith("\n") ? "ok" : "INCOMPLETE"}`,
+    );
+  }
+  console.log(`outputs: ${checks.join("; ")}`);
+  console.log(
+    `tool exit code ${status.code}; load average at end ${
+      Deno.loadavg().map((l) => l.toFixed(2)).join(" ")
+    }`,
+  );
+} finally {
+  sim.kill("SIGTERM");
+  await sim.status;
+  if (KEEP) console.log(`outputs kept in ${dir}`);
+  else await Deno.remove(dir, { recursive: true });
+}
