@@ -153,7 +153,10 @@ export function buildSnapshot(
   now: number = Date.now(),
 ): DashboardSnapshot {
   const counts: Record<string, number> = Object.fromEntries(JOB_STATUSES.map((s) => [s, 0]));
-  if (ctx?.jobRecords) {
+  if (ctx?.jobStatusCounts) {
+    // Counted by the tracker: no walk over every job each second.
+    for (const [status, n] of Object.entries(ctx.jobStatusCounts())) counts[status] = n;
+  } else if (ctx?.jobRecords) {
     for (const record of Object.values(ctx.jobRecords())) {
       counts[record.status] = (counts[record.status] ?? 0) + 1;
     }

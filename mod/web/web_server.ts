@@ -160,7 +160,7 @@ async function route(req: Request, url: URL, session: WebSession): Promise<Respo
     }
     if (path === "/api/snapshot") return json(session.snapshot(0));
     if (path === "/api/stream") return session.subscribe();
-    if (path === "/api/jobs") return json(session.jobs(jobQueryFromParams(url.searchParams)));
+    if (path === "/api/jobs") return json(await session.jobs(jobQueryFromParams(url.searchParams)));
     if (path === "/api/logs") {
       const lines = Number(url.searchParams.get("lines"));
       return json(await session.logs(Number.isInteger(lines) && lines > 0 ? lines : undefined));

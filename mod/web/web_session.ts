@@ -32,7 +32,7 @@ import {
   type DownloadSources,
 } from "./downloads.ts";
 import { FORM_FIELDS } from "./form_fields.ts";
-import { type JobQuery, selectJobRows } from "./job_rows.ts";
+import { type JobQuery, MAX_JOB_ROWS, selectJobRows } from "./job_rows.ts";
 import { readLogTail } from "./log_tail.ts";
 import { csvOutput } from "./report_renderers.ts";
 import { SseHub } from "./sse_hub.ts";
@@ -225,9 +225,27 @@ export class WebSession {
     void this.broadcast();
   }
 
-  /** The Jobs tab's rows. */
-  jobs(query: JobQuery): JobPage {
-    return selectJobRows(this.#ctx?.jobRecords?.() ?? {}, query);
+  /**
+   * The Jobs tab's rows: one bounded page from the tracker (finished jobs are read from its
+   * file), never every job of the run. Sorting by another column sorts the newest page.
+   */
+  async jobs(query: JobQuery): Promise<JobPage> {
+    const ctx = this.#ctx;
+    if (!ctx?.queryJobs) return selectJobRows(ctx?.jobRecords?.() ?? {}, query);
+    const limit = Math.min(query.limit ?? MAX_JOB_ROWS, MAX_JOB_ROWS);
+    const bySubmission = !query.sort || query.sort === "start_time";
+    const page = await ctx.queryJobs({
+      limit,
+      ...(query.status ? { status: query.status } : {}),
+      order: bySubmission && query.dir === "asc" ? "oldest" : "newest",
+    });
+    const records = page.records.map((row) => row.record);
+    if (bySubmission) return { total: page.total, matched: page.matched, rows: records };
+    const sorted = selectJobRows(
+      Object.fromEntries(page.records.map((row) => [row.imageId, row.record])),
+      { ...query, limit },
+    );
+    return { total: page.total, matched: page.matched, rows: sorted.rows };
   }
 
   /** The Logs tab: the last lines of the latest run's `job_log.log` (empty before a run). */
