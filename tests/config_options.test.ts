@@ -16,7 +16,7 @@ import {
 import { parseConfigText } from "../mod/config/config_file.ts";
 import { resolveOptions } from "../mod/config/resolve_options.ts";
 import { resolveRunSettings } from "../mod/config/run_settings.ts";
-import { parseShapeSettings } from "../mod/shapes/shape_settings.ts";
+import { parseShapeSettings } from "../mod/config/shape_settings.ts";
 import { webFormFields } from "../mod/config/web_form_fields.ts";
 
 /** A valid value for each option that is not a plain kind sample. */

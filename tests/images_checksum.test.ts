@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { s3Client } from "../mod/aws/s3_client.ts";
-import { buildImageCatalog, s3RangeReader } from "../mod/engine/image_catalog.ts";
+import { buildImageCatalog, s3RangeReader } from "../mod/images/image_catalog.ts";
 import { runLoadTest } from "../mod/engine/load_test.ts";
 import { SAMPLE_IMAGES } from "../mod/images/samples.ts";
 import { RunLog } from "../mod/log/run_log.ts";

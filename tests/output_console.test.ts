@@ -22,7 +22,7 @@ import { formatOutputsList } from "../mod/output/outputs_list.ts";
 import { LiveLine, type TextStream } from "../mod/log/live_line.ts";
 import { progressBar } from "../mod/log/progress.ts";
 import type { OutputContext, RunPhase } from "../mod/output/output.ts";
-import type { JobStatistics } from "../mod/output/run_report.ts";
+import type { JobStatistics } from "../mod/model/run_report.ts";
 import { StatsAggregator } from "../mod/stats/aggregator.ts";
 import { addTableOptions } from "../mod/cli/command_options.ts";
 import { resolveRunSettings } from "../mod/config/run_settings.ts";

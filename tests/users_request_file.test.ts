@@ -12,7 +12,7 @@ import { requestFromTemplate } from "../mod/users/predefined_user.ts";
 import { jobUnsuccessfulMessage } from "../mod/users/model_runner_user.ts";
 import { isRandomImageKey } from "../mod/users/random_user.ts";
 import { resolveUserKindName } from "../mod/users/registry.ts";
-import { kindOfUser, parseUserMix } from "../mod/users/user_mix.ts";
+import { kindOfUser, parseUserMix } from "../mod/config/user_mix.ts";
 import { userLocations } from "../mod/users/user_inputs.ts";
 import { resolveRunSettings } from "../mod/config/run_settings.ts";
 import { SAMPLE_IMAGES } from "../mod/images/samples.ts";

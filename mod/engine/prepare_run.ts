@@ -27,18 +27,18 @@ import { sqsClient } from "../aws/sqs_client.ts";
 import { UsageError } from "../usage_error.ts";
 import type { RunLog } from "../log/run_log.ts";
 import type { RunSettings } from "../config/run_settings.ts";
-import { formatS3Url, type S3Location } from "../config/s3_location.ts";
+import { formatS3Url, type S3Location } from "../aws/s3_location.ts";
 import { type Deployment, discoverDeployment } from "../discovery/deployment.ts";
-import { buildImageCatalog } from "./image_catalog.ts";
-import type { ImageInfo } from "./image_info.ts";
+import { buildImageCatalog } from "../images/image_catalog.ts";
+import type { ImageInfo } from "../images/image_info.ts";
 import { progressBar } from "../log/progress.ts";
 import type { LoadShape } from "../shapes/load_shape.ts";
-import { buildShape } from "../shapes/shape_settings.ts";
+import { buildShape } from "../shapes/build_shape.ts";
 import { IMAGE_EXTENSIONS } from "../images/extensions.ts";
 import { planWorkers } from "./worker_plan.ts";
 import { checkResultsBucket } from "../output/results_upload.ts";
 import { gatherUserInputs, type UserInputs } from "../users/user_inputs.ts";
-import { newRunPrefix } from "../users/image_request.ts";
+import { newRunPrefix } from "../requests/image_request.ts";
 import { planStatusSource } from "./status_source.ts";
 
 /** A run, ready to start. */

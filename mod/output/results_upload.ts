@@ -32,7 +32,7 @@
 import { basename, isAbsolute, relative, resolve, sep } from "node:path";
 import { HeadBucketCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { awsErrorCode, awsHttpStatus } from "../aws/aws_errors.ts";
-import { formatS3Url, type S3Location } from "../config/s3_location.ts";
+import { formatS3Url, type S3Location } from "../aws/s3_location.ts";
 import { type GeneratorIdentity, MERGEABLE_STATS_FILE } from "../stats/mergeable_stats.ts";
 import { UsageError } from "../usage_error.ts";
 import type { Output, OutputContext } from "./output.ts";

@@ -22,7 +22,7 @@
 import { createHash } from "node:crypto";
 import { DeltaRecorder, type EntryDelta, type StatsDelta } from "./delta.ts";
 import { pythonStrRepr } from "./python_format.ts";
-import type { ExceptionReport, Sample } from "./sample.ts";
+import type { ExceptionReport, Sample } from "../model/sample.ts";
 import { type StatsClock, StatsEntry } from "./stats_entry.ts";
 
 export { StatsEntry } from "./stats_entry.ts";

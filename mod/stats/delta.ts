@@ -25,7 +25,7 @@
  */
 
 import { bucketOf } from "./response_times.ts";
-import type { ExceptionReport, Sample } from "./sample.ts";
+import type { ExceptionReport, Sample } from "../model/sample.ts";
 
 /** One (type, name) entry's counters over the batch. */
 export interface EntryDelta {

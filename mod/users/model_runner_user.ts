@@ -15,7 +15,7 @@
  * @example
  * ```ts
  * import { modelRunnerUserKind } from "./model_runner_user.ts";
- * import { buildModelRunnerRequest, newJobId } from "./image_request.ts";
+ * import { buildModelRunnerRequest, newJobId } from "../requests/image_request.ts";
  * const kind = modelRunnerUserKind({
  *   name: "one-image",
  *   aliases: [],
@@ -32,7 +32,7 @@
  * @module
  */
 import type { UserContext, UserKind } from "./user_kind.ts";
-import { entryName, imageIdOf, type ImageRequest } from "./image_request.ts";
+import { entryName, imageIdOf, type ImageRequest } from "../requests/image_request.ts";
 import { submitJob } from "./submit_job.ts";
 
 /**

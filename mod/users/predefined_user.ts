@@ -19,7 +19,8 @@
  * ```
  * @module
  */
-import { type ImageRequest, newJobId } from "./image_request.ts";
+import { USER_KIND_NAMES } from "../config/user_kind_names.ts";
+import { type ImageRequest, newJobId } from "../requests/image_request.ts";
 import { modelRunnerUserKind } from "./model_runner_user.ts";
 
 /**
@@ -52,11 +53,7 @@ export function requestFromTemplate(template: ImageRequest, jobId: string): Imag
  * ```
  */
 export const predefinedUser = modelRunnerUserKind({
-  name: "predefined",
-  aliases: [
-    "PredefinedRequestsUser",
-    "test.load.predefined_requests_user.PredefinedRequestsUser",
-  ],
+  ...USER_KIND_NAMES.predefined,
   description: "send the requests of --request-file in turn and wait for each job",
   source(ctx) {
     const templates = ctx.settings.predefinedRequests;

@@ -34,7 +34,7 @@ import {
   type RequestProblem,
 } from "../requests/image_request_rules.ts";
 export type { RequestProblem } from "../requests/image_request_rules.ts";
-import type { ImageRequest } from "./image_request.ts";
+import type { ImageRequest } from "../requests/image_request.ts";
 
 /**
  * The placeholders a request file may use, as upstream's template variables.

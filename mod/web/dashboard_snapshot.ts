@@ -17,8 +17,8 @@
  */
 import type { StatsAggregator, StatsEntry } from "../stats/aggregator.ts";
 import type { OutputContext } from "../output/output.ts";
-import { JOB_STATUSES } from "../tracker/job_record.ts";
-import { kindOfUser } from "../users/user_mix.ts";
+import { JOB_STATUSES } from "../model/job_record.ts";
+import { kindOfUser } from "../config/user_mix.ts";
 import type {
   DashboardSnapshot,
   SessionStatus,

@@ -11,7 +11,7 @@
  * ```
  * @module
  */
-import type { JobStatusRecord } from "../tracker/job_record.ts";
+import type { JobStatusRecord } from "../model/job_record.ts";
 import type { JobPage } from "./wire.ts";
 
 export type { JobPage };

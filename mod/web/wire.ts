@@ -13,8 +13,8 @@
  * ```
  * @module
  */
-import type { CapacityStep, JobStatistics, TimelinePoint } from "../output/run_report.ts";
-import type { JobStatusRecord } from "../tracker/job_record.ts";
+import type { CapacityStep, JobStatistics, TimelinePoint } from "../model/run_report.ts";
+import type { JobStatusRecord } from "../model/job_record.ts";
 
 export type { CapacityStep, JobStatistics, JobStatusRecord, TimelinePoint };
 

@@ -27,15 +27,15 @@
  * @module
  */
 import { GetObjectCommand, paginateListObjectsV2, type S3Client } from "@aws-sdk/client-s3";
-import { isImageKey } from "../images/extensions.ts";
-import { readPixelCount } from "../images/pixels.ts";
+import { isImageKey } from "./extensions.ts";
+import { readPixelCount } from "./pixels.ts";
 import {
   describeUnreadable,
   groupUnreadable,
   type UnreadableGroup,
   type UnreadableImage,
-} from "../images/unreadable_images.ts";
-import { formatS3Url, type S3Location } from "../config/s3_location.ts";
+} from "./unreadable_images.ts";
+import { formatS3Url, type S3Location } from "../aws/s3_location.ts";
 import type { ImageInfo } from "./image_info.ts";
 import { awsHttpStatus } from "../aws/aws_errors.ts";
 import { UsageError } from "../usage_error.ts";

@@ -1,25 +1,19 @@
 /**
- * `--shape` and its flags, parsed and checked before anything runs, and the
- * {@linkcode LoadShape} they make.
+ * `--shape` and its flags, parsed and checked before anything runs (mod/shapes/build_shape.ts
+ * makes the load shape from them).
  *
  * @example
  * ```ts
- * import { buildShape, parseShapeSettings } from "./shape_settings.ts";
+ * import { parseShapeSettings } from "./shape_settings.ts";
  * const settings = parseShapeSettings({ shape: "stages", stages: "10s:5,10s:0" }, 60);
- * buildShape(settings, { users: 1, spawnRate: 1, windowS: 60 }).durationS; // 20
+ * if (settings.name !== "stages" || settings.stages.length !== 2) throw new Error("two stages");
  * ```
  * @module
  */
 import { UsageError } from "../usage_error.ts";
-import { parseDuration, parsePositiveNumber } from "../config/duration.ts";
-import type { LoadShape } from "./load_shape.ts";
+import { parseDuration, parsePositiveNumber } from "./duration.ts";
 import { parseStages, type Stage } from "./stages.ts";
 import { parseRate } from "./rate.ts";
-import { windowShape } from "./window_shape.ts";
-import { stagesShape } from "./stages_shape.ts";
-import { burstShape } from "./burst_shape.ts";
-import { rateShape } from "./rate_shape.ts";
-import { capacityShape } from "./capacity_shape.ts";
 
 /** The shapes `--shape` accepts. */
 export const SHAPE_NAMES = ["window", "stages", "burst", "rate"] as const;
@@ -119,28 +113,4 @@ function parseUsers(text: string): number {
     );
   }
   return n;
-}
-
-/** Make the shape; `users`, `spawnRate` and `windowS` come from the run settings. */
-export function buildShape(
-  settings: ShapeSettings,
-  run: { users: number; spawnRate: number; windowS: number },
-): LoadShape {
-  switch (settings.name) {
-    case "window":
-      return windowShape(run);
-    case "stages":
-      return stagesShape(settings.stages);
-    case "burst":
-      return burstShape({ ...settings, windowS: run.windowS });
-    case "rate":
-      return rateShape({
-        rate: settings.rate,
-        stages: settings.stages,
-        users: run.users,
-        windowS: run.windowS,
-      });
-    case "capacity":
-      return capacityShape({ ...settings, users: run.users });
-  }
 }

@@ -1,5 +1,5 @@
 import { UsageError } from "../usage_error.ts";
-import { parseDuration } from "../config/duration.ts";
+import { parseDuration } from "./duration.ts";
 
 /** One stage: reach `target` at the end of `durationS`, linearly from the previous target. */
 export interface Stage {
