@@ -26,7 +26,7 @@ import { StatsAggregator } from "../mod/stats/aggregator.ts";
 import type { OutputContext } from "../mod/output/output.ts";
 import type { JobStatistics } from "../mod/model/run_report.ts";
 import type { JobStatusRecord } from "../mod/model/job_record.ts";
-import type { ConfigBody, DashboardSnapshot, LogTail, ProblemBody } from "../mod/web/wire.ts";
+import type { ConfigBody, DashboardSnapshot, LogTail, ProblemBody } from "../mod/frontend/wire.ts";
 
 const FLAGS = {
   sourceBucket: "s3://images",

@@ -24,8 +24,8 @@
 import uplotCss from "uplot/dist/uPlot.min.css" with { type: "text" };
 import type { StatsEntry } from "../stats/aggregator.ts";
 import type { ThresholdResult } from "../stats/thresholds.ts";
-import { FRONTEND_JS } from "../web/frontend_bundle.ts";
-import type { ReportData } from "../web/wire.ts";
+import { FRONTEND_JS } from "../frontend/frontend_bundle.ts";
+import type { ReportData } from "../frontend/wire.ts";
 import { writeTextFileAtomic } from "../fs/atomic_write.ts";
 import { formatUtcTimestamp } from "./locust_csv.ts";
 import type { Output, OutputContext } from "./output.ts";

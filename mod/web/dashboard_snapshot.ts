@@ -25,9 +25,9 @@ import type {
   StatsRow,
   SystemUsage,
   UserMixRow,
-} from "./wire.ts";
+} from "../frontend/wire.ts";
 
-export type { DashboardSnapshot, RunState, SessionStatus, StatsRow } from "./wire.ts";
+export type { DashboardSnapshot, RunState, SessionStatus, StatsRow } from "../frontend/wire.ts";
 
 /** Most failure and exception rows sent in one snapshot. */
 export const MAX_ERROR_ROWS = 200;

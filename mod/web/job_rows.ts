@@ -12,7 +12,7 @@
  * @module
  */
 import type { JobStatusRecord } from "../model/job_record.ts";
-import type { JobPage } from "./wire.ts";
+import type { JobPage } from "../frontend/wire.ts";
 
 export type { JobPage };
 

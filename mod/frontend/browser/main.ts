@@ -1,6 +1,6 @@
 /**
  * The browser bundle's entry (built by `deno task build-frontend` into
- * `mod/web/frontend_bundle.ts`): the HTML report when the page embeds report
+ * `mod/frontend/frontend_bundle.ts`): the HTML report when the page embeds report
  * data, else the live web UI.
  *
  * @example
