@@ -1,8 +1,8 @@
 // The option table: every option has its OSML_LOAD_ variable, its config key and its help
 // line in each command that uses it; per-command defaults in help; upstream's variables.
 import assert from "node:assert/strict";
-import { buildProgram } from "../mod/cli/program.ts";
-import { optionHelp } from "../mod/cli/command_options.ts";
+import { buildProgram } from "../mod/commands/program.ts";
+import { optionHelp } from "../mod/commands/command_options.ts";
 import { allOptions, OPTIONS, optionsOf } from "../mod/config/options.ts";
 import {
   COMMAND_NAMES,

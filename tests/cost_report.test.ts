@@ -7,7 +7,7 @@ import { formatCostTable } from "../mod/cost/cost_table.ts";
 import { parseJobSummary, readJobSummary } from "../mod/cost/job_summary.ts";
 import { pyFixed, pyRound } from "../mod/cost/python_round.ts";
 import { costExplorerTimePeriod, costFilter } from "../mod/cost/query_costs.ts";
-import { parseTag } from "../mod/cost/run_cost.ts";
+import { parseTag } from "../mod/commands/cost.ts";
 import {
   parseSummaryTime,
   pythonIsoformat,

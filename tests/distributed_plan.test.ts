@@ -5,7 +5,7 @@
  * resolving to its share; how a stopped ECS task's generator ended.
  */
 import assert from "node:assert/strict";
-import { buildProgram } from "../mod/cli/program.ts";
+import { buildProgram } from "../mod/commands/program.ts";
 import { resolveRun } from "../mod/config/run_settings.ts";
 import { resolveOptions } from "../mod/config/resolve_options.ts";
 import {

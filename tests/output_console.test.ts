@@ -24,7 +24,7 @@ import { progressBar } from "../mod/log/progress.ts";
 import type { OutputContext, RunPhase } from "../mod/output/output.ts";
 import type { JobStatistics } from "../mod/model/run_report.ts";
 import { StatsAggregator } from "../mod/stats/aggregator.ts";
-import { addTableOptions } from "../mod/cli/command_options.ts";
+import { addTableOptions } from "../mod/commands/command_options.ts";
 import { resolveRunSettings } from "../mod/config/run_settings.ts";
 import { buildOutputs } from "../mod/engine/run_outputs.ts";
 import { A_NAME, aggregate, C_NAME, context, JOBS, START, THROTTLED } from "./stats_fixture.ts";

@@ -134,7 +134,7 @@ export async function runDistributedDemo(o: DistributedDemoOptions): Promise<num
     try {
       // The cost report over the merged window, priced from what the simulator did.
       console.log("");
-      const { runCost } = await import("../cost/run_cost.ts");
+      const { runCost } = await import("./cost.ts");
       await runCost({ summary: summaryPath, output: join(o.out, "cost_report.json") });
     } catch (error) {
       console.error(`cost report skipped: ${error instanceof Error ? error.message : error}`);

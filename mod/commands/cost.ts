@@ -5,7 +5,7 @@
  *
  * @example
  * ```ts
- * import { runCost } from "./run_cost.ts";
+ * import { runCost } from "./cost.ts";
  * await runCost({ summary: "logs/job_summary.json", output: "cost_report.json" });
  * ```
  * @module
@@ -13,18 +13,18 @@
 import type { CostExplorerClient } from "@aws-sdk/client-cost-explorer";
 import { UsageError } from "../usage_error.ts";
 import { parseDuration } from "../config/duration.ts";
-import { computeCostReport, type CostReport } from "./cost_report.ts";
-import { formatCostCsv } from "./cost_report_csv.ts";
-import { formatCostJson } from "./cost_report_json.ts";
-import { formatCostTable } from "./cost_table.ts";
-import { type JobSummary, readJobSummary } from "./job_summary.ts";
+import { computeCostReport, type CostReport } from "../cost/cost_report.ts";
+import { formatCostCsv } from "../cost/cost_report_csv.ts";
+import { formatCostJson } from "../cost/cost_report_json.ts";
+import { formatCostTable } from "../cost/cost_table.ts";
+import { type JobSummary, readJobSummary } from "../cost/job_summary.ts";
 import {
   COST_METRICS,
   type CostMetric,
   createCostExplorerClient,
   queryWindowCosts,
-} from "./query_costs.ts";
-import { parseSummaryTime, type SummaryTime } from "./summary_time.ts";
+} from "../cost/query_costs.ts";
+import { parseSummaryTime, type SummaryTime } from "../cost/summary_time.ts";
 
 /** The output formats of `--format`. */
 export const COST_FORMATS = ["table", "json", "csv"] as const;
@@ -74,7 +74,7 @@ function writeAll(file: { writeSync(p: Uint8Array): number }, text: string): voi
  *
  * @example
  * ```ts
- * import { parseTag } from "./run_cost.ts";
+ * import { parseTag } from "./cost.ts";
  * parseTag("Project=osml-model-runner"); // { key: "Project", value: "osml-model-runner" }
  * ```
  */
@@ -144,7 +144,7 @@ async function writeAtomically(path: string, text: string): Promise<void> {
  *
  * @example
  * ```ts
- * import { runCost } from "./run_cost.ts";
+ * import { runCost } from "./cost.ts";
  * const report = await runCost({ start: "2025-12-09T10:00:00Z", end: "2025-12-09T12:00:00Z",
  *   format: "json", tag: ["Project=osml-model-runner"] });
  * report.cost_summary.total_cost_usd;

@@ -35,7 +35,7 @@ Examples:
 Exit codes: 0 ok, 1 failures recorded, 2 usage or configuration error, 3 thresholds failed, 130 interrupted.`,
     );
   addTableOptions(run, "run").action(async (options: RunFlags) => {
-    const { runCommand } = await import("../commands/run.ts");
+    const { runCommand } = await import("./run.ts");
     Deno.exitCode = await runCommand(options);
   });
 }

@@ -32,7 +32,7 @@ it points the AWS settings at its own simulator, so it takes no buckets, region 
 The demo exits 0 when the tool worked, even though the simulator fails some jobs on purpose.`,
     );
   addTableOptions(demo, "demo").action(async (options: RunFlags) => {
-    const { demoCommand } = await import("../commands/demo.ts");
+    const { demoCommand } = await import("./demo.ts");
     Deno.exitCode = await demoCommand(options);
   });
 }

@@ -86,7 +86,7 @@ export function registerCostCommand(program: Command): void {
     .option("--region <region>", "accepted for compatibility; Cost Explorer always uses us-east-1")
     .addHelpText("after", HELP_EXAMPLES)
     .action(async (summary: string | undefined, options: Record<string, unknown>) => {
-      const { runCost } = await import("../cost/run_cost.ts");
+      const { runCost } = await import("./cost.ts");
       const strings = (value: unknown) => (Array.isArray(value) ? value.map(String) : undefined);
       const string = (value: unknown) => (typeof value === "string" ? value : undefined);
       await runCost({

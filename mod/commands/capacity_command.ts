@@ -34,7 +34,7 @@ images/hour, GB/hour and gigapixels/hour; writes capacity.json into --log-dir, a
 --html report gets a capacity chart. It always runs headless; the users carry the submissions.`,
     );
   addTableOptions(capacity, "capacity").action(async (options: RunFlags) => {
-    const { capacityCommand } = await import("../commands/capacity.ts");
+    const { capacityCommand } = await import("./capacity.ts");
     Deno.exitCode = await capacityCommand(options);
   });
 }

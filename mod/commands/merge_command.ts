@@ -57,7 +57,7 @@ export function registerMergeCommand(program: Command): void {
     .option("--aws-timeout <duration>", "timeout of one AWS call (connect and answer)", "15s")
     .addHelpText("after", HELP_EXAMPLES)
     .action(async (sources: string[], options: Record<string, unknown>) => {
-      const { mergeCommand } = await import("../commands/merge.ts");
+      const { mergeCommand } = await import("./merge.ts");
       const string = (value: unknown) => (typeof value === "string" ? value : undefined);
       Deno.exitCode = await mergeCommand({
         sources,

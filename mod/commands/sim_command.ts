@@ -153,7 +153,7 @@ export function registerSimCommand(program: Command): void {
           "--failure-rate plus --partial-rate must not exceed 1: lower one of them",
         );
       }
-      const { serveSimulator } = await import("../sim/serve_sim.ts");
+      const { serveSimulator } = await import("./sim.ts");
       const options = simulatorOptionsFrom(opts);
       try {
         await serveSimulator(options);

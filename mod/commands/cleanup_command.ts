@@ -55,7 +55,7 @@ export function registerCleanupCommand(program: Command): void {
     .action(async (options: Record<string, unknown>) => {
       const olderThanS = parseDuration(String(options["olderThan"]), "--older-than");
       const awsTimeoutS = parseDuration(String(options["awsTimeout"]), "--aws-timeout");
-      const { runCleanup } = await import("../commands/cleanup.ts");
+      const { runCleanup } = await import("./cleanup.ts");
       Deno.exitCode = await runCleanup({
         olderThanS,
         dryRun: options["dryRun"] === true,
