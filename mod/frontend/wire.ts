@@ -16,7 +16,8 @@
 import type { CapacityStep, JobStatistics, TimelinePoint } from "../model/run_report.ts";
 import type { JobStatusRecord } from "../model/job_record.ts";
 
-export type { CapacityStep, JobStatistics, JobStatusRecord, TimelinePoint };
+import type { FailureRow } from "../model/failure_row.ts";
+export type { CapacityStep, FailureRow, JobStatistics, JobStatusRecord, TimelinePoint };
 
 /** One row of the Locust-like statistics table. */
 export interface StatsRow {
@@ -35,16 +36,6 @@ export interface StatsRow {
   avgSize: number;
   currentRps: number;
   currentFailPerSec: number;
-}
-
-/** One failure group (a `_failures.csv` row). */
-export interface FailureRow {
-  method: string;
-  name: string;
-  error: string;
-  occurrences: number;
-  firstSeen: number;
-  lastSeen: number;
 }
 
 /** One exception group (an `_exceptions.csv` row). */

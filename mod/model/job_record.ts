@@ -2,10 +2,12 @@
  * One tracked job, with upstream's `job_status.json` record keys
  * (upstream-behaviour.md §6.1) and the tool's own bookkeeping.
  *
+ * `start_time` is written with formatStartTime (mod/log/local_time.ts).
+ *
  * @example
  * ```ts
- * import { formatStartTime } from "./job_record.ts";
- * formatStartTime(new Date(2025, 11, 9, 10, 44, 51)); // "12/09/2025/10:44:51"
+ * import { TERMINAL_STATUSES } from "./job_record.ts";
+ * if (!TERMINAL_STATUSES.has("PARTIAL")) throw new Error("PARTIAL is terminal");
  * ```
  * @module
  */
@@ -68,12 +70,4 @@ export interface TrackedJob {
   awaited: boolean;
   /** Set when the completion wait timed out with the job still open. */
   timedOut?: boolean;
-}
-
-/** Upstream's `start_time` format: `%m/%d/%Y/%H:%M:%S` in local time. */
-export function formatStartTime(date: Date): string {
-  const p = (n: number) => String(n).padStart(2, "0");
-  return `${p(date.getMonth() + 1)}/${p(date.getDate())}/${date.getFullYear()}/${
-    p(date.getHours())
-  }:${p(date.getMinutes())}:${p(date.getSeconds())}`;
 }

@@ -42,6 +42,7 @@
  * ```
  * @module
  */
+import { COST_METRICS } from "../model/cost_metrics.ts";
 import { AwsError } from "./aws_error.ts";
 import { Services, unitPrice } from "./pricing.ts";
 import type { UsageLedger } from "./usage.ts";
@@ -78,13 +79,6 @@ export interface CostExplorerContext {
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
-const COST_METRICS = [
-  "BlendedCost",
-  "UnblendedCost",
-  "AmortizedCost",
-  "NetAmortizedCost",
-  "NetUnblendedCost",
-] as const;
 const QUANTITY_METRICS = ["UsageQuantity", "NormalizedUsageAmount"] as const;
 const ALL_METRICS: readonly string[] = [...COST_METRICS, ...QUANTITY_METRICS];
 const GROUP_DIMENSIONS = ["SERVICE", "USAGE_TYPE"] as const;

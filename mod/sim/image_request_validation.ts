@@ -13,7 +13,13 @@
  * @module
  */
 
-import { imageRequestProblems, intLike, isRecord } from "../requests/image_request_rules.ts";
+import {
+  imageRequestProblems,
+  intLike,
+  isRecord,
+  PROCESSOR_TYPES,
+  type ProcessorType,
+} from "../requests/image_request_rules.ts";
 
 /** A sink the request asks the features to go to. */
 export type OutputSink =
@@ -27,7 +33,7 @@ export interface ImageRequest {
   /** `<jobId>:<imageUrls[0]>`. */
   imageId: string;
   modelName: string;
-  processorType: "NONE" | "SM_ENDPOINT" | "HTTP_ENDPOINT";
+  processorType: ProcessorType;
   tileSize: number;
   tileOverlap: number;
   outputs: OutputSink[];
@@ -35,8 +41,6 @@ export interface ImageRequest {
 
 /** The result of {@linkcode validateImageRequest}. */
 export type ValidationResult = { ok: true; request: ImageRequest } | { ok: false; reason: string };
-
-const PROCESSOR_TYPES = ["NONE", "SM_ENDPOINT", "HTTP_ENDPOINT"] as const;
 
 /**
  * Check a parsed request body; returns the request or why it is invalid.

@@ -24,6 +24,7 @@
  * @module
  */
 
+import type { FailureRow } from "../model/failure_row.ts";
 import { bucketOf } from "./response_times.ts";
 import type { ExceptionReport, Sample } from "../model/sample.ts";
 
@@ -62,15 +63,7 @@ export interface EntryDelta {
 }
 
 /** Failures of one (method, name, error) over the batch. */
-export interface FailureDelta {
-  method: string;
-  name: string;
-  error: string;
-  occurrences: number;
-  /** First and last occurrence, ms since epoch. */
-  firstSeen: number;
-  lastSeen: number;
-}
+export type FailureDelta = FailureRow;
 
 /** Exceptions with one traceback over the batch. */
 export interface ExceptionDelta {

@@ -4,3 +4,4 @@
  * @module
  */
 export * from "../model/job_record.ts";
+export { formatStartTime } from "../log/local_time.ts";
