@@ -74,7 +74,8 @@ import { ExitCode } from "../exit_codes.ts";
 import { writeTextFileAtomic } from "../fs/atomic_write.ts";
 import { type PlannedOutput, preflightOutputs } from "../fs/preflight.ts";
 import { locustCsvPaths } from "../output/locust_csv.ts";
-import { checkResultsBucket, runResultsUrl } from "../output/results_upload.ts";
+import { runResultsUrl } from "../output/results_upload.ts";
+import { checkBucket } from "../discovery/bucket_check.ts";
 import { buildShape } from "../shapes/build_shape.ts";
 import { MERGEABLE_STATS_FILE } from "../stats/mergeable_stats.ts";
 import { stringifyPythonJson } from "../tracker/python_json.ts";
@@ -329,7 +330,7 @@ export async function distributeRun(o: DistributeRunOptions): Promise<number> {
   try {
     // ---- prepare ------------------------------------------------------------------------------
     if (!settings.dryRun) await preflightOutputs(mergedOutputs(settings));
-    await checkResultsBucket(s3, resultsTo);
+    await checkBucket(s3, resultsTo, "--results-to", "write");
     const td = await describeTaskDefinition(ecs, v.taskDefinition, region);
     if (td.awsvpc && subnets.length === 0) {
       throw new UsageError(
