@@ -10,7 +10,7 @@
  * @module
  */
 import type { ImageInfo } from "../images/image_info.ts";
-import type { ImageRequest } from "../requests/image_request.ts";
+import type { ImageRequestBody } from "../requests/image_request.ts";
 
 /** Everything a user worker needs to run its users. */
 export interface UserWorkerSettings {
@@ -37,7 +37,7 @@ export interface UserWorkerSettings {
   /** Images for the random user (`--test-imagery-location`). */
   randomImages: ImageInfo[];
   /** Rendered requests of the predefined user. */
-  predefinedRequests: ImageRequest[];
+  predefinedRequests: ImageRequestBody[];
   /**
    * Sizes and pixel counts by image URL, for requests that name images directly; `pixels` is
    * null when the image's header could not be read (unknown, not 0).

@@ -16,7 +16,7 @@
  */
 
 /** An image request as sent to the Model Runner request queue (a JSON object). */
-export type ImageRequest = Record<string, unknown> & {
+export type ImageRequestBody = Record<string, unknown> & {
   jobId: string;
   jobName?: string;
   imageUrls: string[];
@@ -106,7 +106,7 @@ export interface LoadTestRequestInput {
 }
 
 /** The default user's request (§4.1), keys in upstream's order. */
-export function buildLoadTestRequest(input: LoadTestRequestInput): ImageRequest {
+export function buildLoadTestRequest(input: LoadTestRequestInput): ImageRequestBody {
   const jobName = `load-test-${input.jobId}`;
   return {
     jobName,
@@ -141,7 +141,7 @@ export interface ModelRunnerRequestInput {
  * in the prefix when the location had no scheme; here the bucket is always
  * the first segment.)
  */
-export function buildModelRunnerRequest(input: ModelRunnerRequestInput): ImageRequest {
+export function buildModelRunnerRequest(input: ModelRunnerRequestInput): ImageRequestBody {
   const jobName = `test-${input.jobId}`;
   const rest = input.resultsLocation.replace(/^s3:\/\//i, "");
   const slash = rest.indexOf("/");

@@ -20,7 +20,7 @@
  * @module
  */
 import { USER_KIND_NAMES } from "../config/user_kind_names.ts";
-import { type ImageRequest, newJobId } from "../requests/image_request.ts";
+import { type ImageRequestBody, newJobId } from "../requests/image_request.ts";
 import { modelRunnerUserKind } from "./model_runner_user.ts";
 
 /**
@@ -33,7 +33,7 @@ import { modelRunnerUserKind } from "./model_runner_user.ts";
  * requestFromTemplate({ jobId: "", imageUrls: ["s3://b/a.tif"] }, "ab").jobName; // "test-ab"
  * ```
  */
-export function requestFromTemplate(template: ImageRequest, jobId: string): ImageRequest {
+export function requestFromTemplate(template: ImageRequestBody, jobId: string): ImageRequestBody {
   const copy = structuredClone(template);
   const base = typeof template.jobName === "string" && template.jobName !== ""
     ? template.jobName

@@ -36,7 +36,7 @@ import { UsageError } from "../usage_error.ts";
 import { type EndpointListing, listEndpoints } from "./endpoints.ts";
 import { isRandomImageKey, RANDOM_IMAGE_EXTENSIONS } from "./random_user.ts";
 import { loadRequestFile, placeholderValues } from "./request_file.ts";
-import type { ImageRequest } from "../requests/image_request.ts";
+import type { ImageRequestBody } from "../requests/image_request.ts";
 
 /**
  * The part of the worker settings that depends on the user kinds.
@@ -205,7 +205,7 @@ async function endpointsOrExplain(
  */
 async function imageSizes(
   s3: S3Client,
-  requests: ImageRequest[],
+  requests: ImageRequestBody[],
   warn: (message: string) => void,
 ): Promise<Record<string, { size: number; pixels: number | null }>> {
   const urls = [...new Set(requests.map((r) => r.imageUrls[0] ?? ""))];
@@ -245,7 +245,7 @@ async function imageSizes(
 }
 
 function warnAboutEndpoints(
-  requests: ImageRequest[],
+  requests: ImageRequestBody[],
   listing: EndpointListing,
   warn: (message: string) => void,
 ): void {

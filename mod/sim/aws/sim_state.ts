@@ -6,7 +6,7 @@
  *
  * @example
  * ```ts
- * import { startSimulator } from "./simulator.ts";
+ * import { startSimulator } from "../simulator.ts";
  * const sim = await startSimulator({ port: 0, seed: false, modelRunner: false });
  * const q = sim.state.createQueue("jobs", { visibilityTimeout: 1 });
  * await sim.state.putObject("b", "k.txt", "hello", { createBucket: true });
@@ -48,7 +48,7 @@ export interface SubscribeQueueOptions {
  *
  * @example
  * ```ts
- * import { startSimulator } from "./simulator.ts";
+ * import { startSimulator } from "../simulator.ts";
  * const sim = await startSimulator({ port: 0, seed: false, modelRunner: false });
  * sim.state.createQueue("jobs", { deadLetterQueue: "jobs-dlq", maxReceiveCount: 3 });
  * sim.state.addEndpoint({ name: "centerpoint" });

@@ -5,7 +5,7 @@
  *
  * @example
  * ```ts
- * import { jsonResponse, xmlEscape } from "./protocol.ts";
+ * import { jsonResponse, xmlEscape } from "./wire_protocol.ts";
  * const res = jsonResponse({ QueueUrl: "http://127.0.0.1:4566/123456789012/q" }, "1.0");
  * xmlEscape("a<b"); // "a&lt;b"
  * ```
@@ -18,7 +18,7 @@ import { AwsError } from "./aws_error.ts";
  *
  * @example
  * ```ts
- * import { requestId } from "./protocol.ts";
+ * import { requestId } from "./wire_protocol.ts";
  * requestId().length; // 36
  * ```
  */
@@ -31,7 +31,7 @@ export function requestId(): string {
  *
  * @example
  * ```ts
- * import { jsonResponse } from "./protocol.ts";
+ * import { jsonResponse } from "./wire_protocol.ts";
  * jsonResponse({}, "1.1").headers.get("content-type"); // "application/x-amz-json-1.1"
  * ```
  */
@@ -53,7 +53,7 @@ export function jsonResponse(body: unknown, version: "1.0" | "1.1", status = 200
  * @example
  * ```ts
  * import { AwsError } from "./aws_error.ts";
- * import { jsonErrorResponse } from "./protocol.ts";
+ * import { jsonErrorResponse } from "./wire_protocol.ts";
  * jsonErrorResponse(new AwsError(400, "ThrottlingException", "Rate exceeded"), "1.1").status; // 400
  * ```
  */
@@ -75,7 +75,7 @@ export function jsonErrorResponse(error: AwsError, version: "1.0" | "1.1"): Resp
  *
  * @example
  * ```ts
- * import { xmlEscape } from "./protocol.ts";
+ * import { xmlEscape } from "./wire_protocol.ts";
  * xmlEscape('"a&b"'); // "&quot;a&amp;b&quot;"
  * ```
  */
@@ -100,7 +100,7 @@ export function xmlEscape(s: string): string {
  *
  * @example
  * ```ts
- * import { xmlResponse } from "./protocol.ts";
+ * import { xmlResponse } from "./wire_protocol.ts";
  * xmlResponse("<A/>").headers.get("content-type"); // "application/xml"
  * ```
  */
@@ -122,7 +122,7 @@ export function xmlResponse(
  * @example
  * ```ts
  * import { AwsError } from "./aws_error.ts";
- * import { s3ErrorResponse } from "./protocol.ts";
+ * import { s3ErrorResponse } from "./wire_protocol.ts";
  * s3ErrorResponse(new AwsError(404, "NoSuchKey", "The specified key does not exist."), "GET").status; // 404
  * ```
  */
@@ -150,7 +150,7 @@ export function s3ErrorResponse(
  * @example
  * ```ts
  * import { AwsError } from "./aws_error.ts";
- * import { queryErrorResponse } from "./protocol.ts";
+ * import { queryErrorResponse } from "./wire_protocol.ts";
  * queryErrorResponse(new AwsError(400, "Throttling", "Rate exceeded"), "https://sts.amazonaws.com/doc/2011-06-15/");
  * ```
  */
@@ -171,7 +171,7 @@ export function queryErrorResponse(error: AwsError, namespace: string): Response
  *
  * @example
  * ```ts
- * import { toAwsError } from "./protocol.ts";
+ * import { toAwsError } from "./wire_protocol.ts";
  * toAwsError(new Error("boom")).status; // 500
  * ```
  */

@@ -19,7 +19,7 @@ import {
   isRecord,
   PROCESSOR_TYPES,
   type ProcessorType,
-} from "../requests/image_request_rules.ts";
+} from "../../requests/image_request_rules.ts";
 
 /** A sink the request asks the features to go to. */
 export type OutputSink =
@@ -27,7 +27,7 @@ export type OutputSink =
   | { type: "Kinesis"; stream: string };
 
 /** The parts of a valid request the simulator uses. */
-export interface ImageRequest {
+export interface ParsedImageRequest {
   jobId: string;
   imageUrl: string;
   /** `<jobId>:<imageUrls[0]>`. */
@@ -40,7 +40,7 @@ export interface ImageRequest {
 }
 
 /** The result of {@linkcode validateImageRequest}. */
-export type ValidationResult = { ok: true; request: ImageRequest } | { ok: false; reason: string };
+export type ValidationResult = { ok: true; request: ParsedImageRequest } | { ok: false; reason: string };
 
 /**
  * Check a parsed request body; returns the request or why it is invalid.

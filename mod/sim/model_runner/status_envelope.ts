@@ -15,8 +15,8 @@
  * ```
  * @module
  */
-import type { Prng } from "./prng.ts";
-import { type EnvelopeAttribute, fakeSignature, snsEnvelope } from "./sns_envelope.ts";
+import type { Prng } from "../aws/prng.ts";
+import { type EnvelopeAttribute, fakeSignature, snsEnvelope } from "../aws/sns_envelope.ts";
 
 /** The statuses Model Runner publishes for an image. */
 export type ImageStatus = "STARTED" | "IN_PROGRESS" | "SUCCESS" | "PARTIAL" | "FAILED";

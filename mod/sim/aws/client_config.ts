@@ -8,7 +8,7 @@
  * import { SQSClient } from "@aws-sdk/client-sqs";
  * import { S3Client } from "@aws-sdk/client-s3";
  * import { simClientConfig } from "./client_config.ts";
- * import { startSimulator } from "./simulator.ts";
+ * import { startSimulator } from "../simulator.ts";
  * const sim = await startSimulator({ port: 0 });
  * const sqs = new SQSClient(simClientConfig(sim));
  * const s3 = new S3Client({ ...simClientConfig(sim), forcePathStyle: true });

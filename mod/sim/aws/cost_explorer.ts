@@ -42,7 +42,7 @@
  * ```
  * @module
  */
-import { COST_METRICS } from "../model/cost_metrics.ts";
+import { COST_METRICS } from "../../model/cost_metrics.ts";
 import { AwsError } from "./aws_error.ts";
 import { Services, unitPrice } from "./pricing.ts";
 import type { UsageLedger } from "./usage.ts";

@@ -11,7 +11,7 @@
  * @module
  */
 import { AwsError } from "./aws_error.ts";
-import { requestId, xmlEscape } from "./protocol.ts";
+import { requestId, xmlEscape } from "./wire_protocol.ts";
 
 /**
  * The STS XML namespace.

@@ -14,11 +14,11 @@
  * @example
  * ```ts
  * import { localDenoTaskRunner } from "./local_deno_task_runner.ts";
- * import { startSimulator } from "./simulator.ts";
+ * import { startSimulator } from "../simulator.ts";
  * const sim = await startSimulator({
  *   port: 0,
  *   taskRunner: localDenoTaskRunner({
- *     mainTs: new URL("../../main.ts", import.meta.url),
+ *     mainTs: new URL("../../../main.ts", import.meta.url),
  *     permissions: ["--allow-net", "--allow-env", "--allow-read", "--allow-write", "--allow-sys"],
  *   }),
  * });

@@ -18,7 +18,7 @@
 import { AwsError } from "./aws_error.ts";
 import { awsChunkedDecoder } from "./aws_chunked.ts";
 import { md5Hex } from "./md5.ts";
-import { s3ErrorResponse, xmlEscape, xmlResponse } from "./protocol.ts";
+import { s3ErrorResponse, xmlEscape, xmlResponse } from "./wire_protocol.ts";
 import type { S3Object, S3Store } from "./s3_store.ts";
 import type { UsageLedger } from "./usage.ts";
 
@@ -61,7 +61,7 @@ const s3Quirks = new WeakMap<S3Store, S3Quirks>();
  * @example
  * ```ts
  * import { setS3Quirks } from "./s3_api.ts";
- * import { startSimulator } from "./simulator.ts";
+ * import { startSimulator } from "../simulator.ts";
  * const sim = await startSimulator({ port: 0, modelRunner: false });
  * setS3Quirks(sim.state.s3, { contentMd5OnGet: true });
  * await sim.close();

@@ -9,7 +9,7 @@
  *
  * @example
  * ```ts
- * import { startSimulator } from "./simulator.ts";
+ * import { startSimulator } from "../simulator.ts";
  * import { seedDeployment } from "./seed.ts";
  * const sim = await startSimulator({ port: 0, seed: false, modelRunner: false });
  * const seeded = await seedDeployment(sim.state);
@@ -18,8 +18,8 @@
  * ```
  * @module
  */
-import { SAMPLE_IMAGES, writeSampleImages } from "../images/samples.ts";
-import type { SimState } from "./sim_state.ts";
+import { SAMPLE_IMAGES, writeSampleImages } from "../../images/samples.ts";
+import type { SimState } from "../aws/sim_state.ts";
 
 /**
  * Stock names of a deployment, as the CDK creates them.
@@ -123,7 +123,7 @@ export function stockContainerEnvironment(
  *
  * @example
  * ```ts
- * import { startSimulator } from "./simulator.ts";
+ * import { startSimulator } from "../simulator.ts";
  * import { seedDeployment } from "./seed.ts";
  * const sim = await startSimulator({ port: 0, seed: false, modelRunner: false });
  * (await seedDeployment(sim.state)).imageBucket; // "osml-test-images-123456789012"

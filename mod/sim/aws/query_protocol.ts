@@ -13,7 +13,7 @@
  * ```
  * @module
  */
-import { requestId, xmlEscape } from "./protocol.ts";
+import { requestId, xmlEscape } from "./wire_protocol.ts";
 
 /**
  * The `N`-indexed groups under `prefix` (`prefix.1.a`, `prefix.1.b`, `prefix.2.a`),
