@@ -305,7 +305,10 @@ Deno.test("errors: access denied, data not yet available, bad summaries and flag
 async function runCli(args: string[], env: Record<string, string>) {
   const script = `
     import { Command } from "commander";
-    import { registerCostCommand } from "${new URL("../mod/commands/cost_command.ts", import.meta.url)}";
+    import { registerCostCommand } from "${new URL(
+    "../mod/commands/cost_command.ts",
+    import.meta.url,
+  )}";
     import { runCli } from "${new URL("../mod/commands/run_cli.ts", import.meta.url)}";
     const program = new Command("osml-load");
     registerCostCommand(program);

@@ -32,7 +32,7 @@ function collect(value: string, previous: string[] = []): string[] {
 
 /**
  * Add the `cost` subcommand: the load test's cost report from Cost Explorer.
- * The implementation (`mod/cost/run_cost.ts`, the AWS SDK) is imported only
+ * The implementation (`mod/commands/cost.ts`, the AWS SDK) is imported only
  * when the command runs; errors the user can fix end it with exit code 2.
  *
  * @example

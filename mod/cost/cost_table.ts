@@ -82,7 +82,9 @@ export function formatCostTable(report: CostReport): string {
     const percentage = total > 0 ? cost / total * 100 : 0;
     if (percentage > 0 || cost > 0.01) {
       lines.push(
-        `  ${service.padEnd(45)} $${pythonFixed(cost, 2)} (${pythonFixed(percentage, 1).padStart(5)}%)`,
+        `  ${service.padEnd(45)} $${pythonFixed(cost, 2)} (${
+          pythonFixed(percentage, 1).padStart(5)
+        }%)`,
       );
     }
   }

@@ -30,7 +30,11 @@ import { handleCostExplorer } from "./aws/cost_explorer.ts";
 import { handleEcs } from "./aws/ecs_api.ts";
 import type { TaskRunner } from "./aws/ecs_tasks.ts";
 import { type FaultAction, FaultInjector, type FaultOptions } from "./aws/faults.ts";
-import { ModelRunner, type ModelRunnerCounters, type ModelRunnerOptions } from "./model_runner/model_runner.ts";
+import {
+  ModelRunner,
+  type ModelRunnerCounters,
+  type ModelRunnerOptions,
+} from "./model_runner/model_runner.ts";
 import {
   jsonErrorResponse,
   jsonResponse,

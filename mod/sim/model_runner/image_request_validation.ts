@@ -40,7 +40,10 @@ export interface ParsedImageRequest {
 }
 
 /** The result of {@linkcode validateImageRequest}. */
-export type ValidationResult = { ok: true; request: ParsedImageRequest } | { ok: false; reason: string };
+export type ValidationResult = { ok: true; request: ParsedImageRequest } | {
+  ok: false;
+  reason: string;
+};
 
 /**
  * Check a parsed request body; returns the request or why it is invalid.

@@ -360,7 +360,12 @@ export class ModelRunner {
     this.#publish(request, status, reason, seconds);
   }
 
-  #publish(request: ParsedImageRequest, status: ImageStatus, reason: string, seconds: number): void {
+  #publish(
+    request: ParsedImageRequest,
+    status: ImageStatus,
+    reason: string,
+    seconds: number,
+  ): void {
     this.counters.published++;
     const n: StatusNotification = {
       status,
