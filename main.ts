@@ -2,7 +2,7 @@
  * `osml-load`: a load tester for OSML Model Runner.
  *
  * This entry only builds the command line; each command's implementation is
- * loaded lazily by its registration in `mod/cli/`.
+ * loaded lazily by its registration in `mod/commands/`.
  *
  * @example
  * ```sh
@@ -11,8 +11,8 @@
  * ```
  * @module
  */
-import { buildProgram } from "./mod/cli/program.ts";
-import { runCli } from "./mod/cli/run_cli.ts";
+import { buildProgram } from "./mod/commands/program.ts";
+import { runCli } from "./mod/commands/run_cli.ts";
 
 if (import.meta.main) {
   // Exit explicitly: a finished command must end the process even if a library left a handle open.

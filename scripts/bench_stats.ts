@@ -12,7 +12,7 @@
 
 import { StatsAggregator } from "../mod/stats/aggregator.ts";
 import { DeltaRecorder } from "../mod/stats/delta.ts";
-import type { Sample } from "../mod/stats/sample.ts";
+import type { Sample } from "../mod/model/sample.ts";
 
 const total = Number(Deno.args[0] ?? 10_000_000);
 /** Samples per second of simulated run time (10 M samples at 5 000/s ≈ a 33-minute run). */

@@ -1,15 +1,15 @@
 /**
  * `deno task build-frontend`: bundle the browser code of the web UI and the
- * HTML report (`mod/web/frontend/main.ts` and what it imports, uPlot
+ * HTML report (`mod/frontend/browser/main.ts` and what it imports, uPlot
  * included) with `deno bundle` into one minified script, and write it as the
- * string `FRONTEND_JS` of `mod/web/frontend_bundle.ts`, which is committed:
+ * string `FRONTEND_JS` of `mod/frontend/frontend_bundle.ts`, which is committed:
  * the tool serves it as `/assets/app.js` and inlines it in reports, with no
  * build step at run time. `--check` only compares and exits 1 when the
  * committed module is stale (a test does the same).
  *
  * @example
  * ```sh
- * deno task build-frontend            # rewrite mod/web/frontend_bundle.ts
+ * deno task build-frontend            # rewrite mod/frontend/frontend_bundle.ts
  * deno task build-frontend --check    # exit 1 if it is out of date
  * ```
  * @module
@@ -18,9 +18,9 @@ import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** The bundle's entry, relative to the project root. */
-export const FRONTEND_ENTRY = "mod/web/frontend/main.ts";
+export const FRONTEND_ENTRY = "mod/frontend/browser/main.ts";
 /** The generated module, relative to the project root. */
-export const FRONTEND_MODULE = "mod/web/frontend_bundle.ts";
+export const FRONTEND_MODULE = "mod/frontend/frontend_bundle.ts";
 
 /** Options of {@linkcode buildFrontendModule}. */
 export interface BuildFrontendOptions {

@@ -10,7 +10,7 @@ import { SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
 import { CreateQueueCommand, GetQueueUrlCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { formatAge, runCleanup } from "../mod/commands/cleanup.ts";
 import { ExitCode } from "../mod/exit_codes.ts";
-import { simClientConfig } from "../mod/sim/client_config.ts";
+import { simClientConfig } from "../mod/sim/aws/client_config.ts";
 import { lineSink, withSimulator } from "./engine_test_support.ts";
 import { exists, startTool, until } from "./run_test_support.ts";
 import { privateResources, subscriptionRunArgs } from "./status_subscription_support.ts";

@@ -2,8 +2,8 @@
 // where each value came from, one-line errors with file and line, and the log level.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { buildProgram } from "../mod/cli/program.ts";
-import { runCli } from "../mod/cli/run_cli.ts";
+import { buildProgram } from "../mod/commands/program.ts";
+import { runCli } from "../mod/commands/run_cli.ts";
 import {
   DEFAULT_CONFIG_FILE,
   findConfigFile,

@@ -3,9 +3,9 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { Command } from "commander";
-import { buildProgram } from "../mod/cli/program.ts";
-import { runCli } from "../mod/cli/run_cli.ts";
-import { addTableOptions } from "../mod/cli/command_options.ts";
+import { buildProgram } from "../mod/commands/program.ts";
+import { runCli } from "../mod/commands/run_cli.ts";
+import { addTableOptions } from "../mod/commands/command_options.ts";
 import { resolveRunSettings, type RunFlags } from "../mod/config/run_settings.ts";
 import { withSimulator } from "./engine_test_support.ts";
 

@@ -1,8 +1,8 @@
 // The option table: every option has its OSML_LOAD_ variable, its config key and its help
 // line in each command that uses it; per-command defaults in help; upstream's variables.
 import assert from "node:assert/strict";
-import { buildProgram } from "../mod/cli/program.ts";
-import { optionHelp } from "../mod/cli/command_options.ts";
+import { buildProgram } from "../mod/commands/program.ts";
+import { optionHelp } from "../mod/commands/command_options.ts";
 import { allOptions, OPTIONS, optionsOf } from "../mod/config/options.ts";
 import {
   COMMAND_NAMES,
@@ -16,7 +16,7 @@ import {
 import { parseConfigText } from "../mod/config/config_file.ts";
 import { resolveOptions } from "../mod/config/resolve_options.ts";
 import { resolveRunSettings } from "../mod/config/run_settings.ts";
-import { parseShapeSettings } from "../mod/shapes/shape_settings.ts";
+import { parseShapeSettings } from "../mod/config/shape_settings.ts";
 import { webFormFields } from "../mod/config/web_form_fields.ts";
 
 /** A valid value for each option that is not a plain kind sample. */

@@ -2,7 +2,7 @@
 // simulator, whose ledger holds usage at known hours; every figure checked by hand.
 import assert from "node:assert/strict";
 import { CostExplorerClient } from "@aws-sdk/client-cost-explorer";
-import { type CostOptions, runCost } from "../mod/cost/run_cost.ts";
+import { type CostOptions, runCost } from "../mod/commands/cost.ts";
 import { type Simulator, startSimulator } from "../mod/sim/simulator.ts";
 import { UsageError } from "../mod/usage_error.ts";
 
@@ -305,8 +305,11 @@ Deno.test("errors: access denied, data not yet available, bad summaries and flag
 async function runCli(args: string[], env: Record<string, string>) {
   const script = `
     import { Command } from "commander";
-    import { registerCostCommand } from "${new URL("../mod/cli/cost_command.ts", import.meta.url)}";
-    import { runCli } from "${new URL("../mod/cli/run_cli.ts", import.meta.url)}";
+    import { registerCostCommand } from "${new URL(
+    "../mod/commands/cost_command.ts",
+    import.meta.url,
+  )}";
+    import { runCli } from "${new URL("../mod/commands/run_cli.ts", import.meta.url)}";
     const program = new Command("osml-load");
     registerCostCommand(program);
     Deno.exitCode = await runCli(program, Deno.args);

@@ -4,10 +4,10 @@ import {
   COST_EXPLORER_PAGE_SIZE,
   formatAmount,
   handleCostExplorer,
-} from "../mod/sim/cost_explorer.ts";
-import { AwsError } from "../mod/sim/aws_error.ts";
-import { BYTES_PER_GB, HOURS_PER_MONTH, unitPrice } from "../mod/sim/pricing.ts";
-import { UsageLedger } from "../mod/sim/usage.ts";
+} from "../mod/sim/aws/cost_explorer.ts";
+import { AwsError } from "../mod/sim/aws/aws_error.ts";
+import { BYTES_PER_GB, HOURS_PER_MONTH, unitPrice } from "../mod/sim/aws/pricing.ts";
+import { UsageLedger } from "../mod/sim/aws/usage.ts";
 
 const H = 3_600_000;
 const T0 = Date.UTC(2030, 0, 10, 8); // 2030-01-10T08:00Z

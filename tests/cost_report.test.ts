@@ -5,9 +5,9 @@ import { formatCostCsv } from "../mod/cost/cost_report_csv.ts";
 import { formatCostJson } from "../mod/cost/cost_report_json.ts";
 import { formatCostTable } from "../mod/cost/cost_table.ts";
 import { parseJobSummary, readJobSummary } from "../mod/cost/job_summary.ts";
-import { pyFixed, pyRound } from "../mod/cost/python_round.ts";
+import { pythonFixed, pythonRound } from "../mod/stats/python_format.ts";
 import { costExplorerTimePeriod, costFilter } from "../mod/cost/query_costs.ts";
-import { parseTag } from "../mod/cost/run_cost.ts";
+import { parseTag } from "../mod/commands/cost.ts";
 import {
   parseSummaryTime,
   pythonIsoformat,
@@ -22,18 +22,18 @@ function time(text: string): SummaryTime {
   return parsed;
 }
 
-Deno.test("pyRound/pyFixed round like Python: exact binary value, ties to even", () => {
-  assert.equal(pyRound(0.125, 2), 0.12);
-  assert.equal(pyRound(0.375, 2), 0.38);
-  assert.equal(pyRound(2.5, 0), 2);
-  assert.equal(pyRound(3.5, 0), 4);
-  assert.equal(pyRound(2.675, 2), 2.67); // 2.67499999…
-  assert.equal(pyRound(10.005, 2), 10.01); // 10.00500000…08
-  assert.equal(pyFixed(0.5, 0), "0");
-  assert.equal(pyFixed(1.5, 0), "2");
-  assert.equal(pyFixed(0, 4), "0.0000");
-  assert.equal(pyFixed(81.05, 1), "81.0"); // 81.0499999…
-  assert.equal(pyFixed(-0.001, 2), "-0.00");
+Deno.test("pythonRound/pythonFixed round like Python: exact binary value, ties to even", () => {
+  assert.equal(pythonRound(0.125, 2), 0.12);
+  assert.equal(pythonRound(0.375, 2), 0.38);
+  assert.equal(pythonRound(2.5, 0), 2);
+  assert.equal(pythonRound(3.5, 0), 4);
+  assert.equal(pythonRound(2.675, 2), 2.67); // 2.67499999…
+  assert.equal(pythonRound(10.005, 2), 10.01); // 10.00500000…08
+  assert.equal(pythonFixed(0.5, 0), "0");
+  assert.equal(pythonFixed(1.5, 0), "2");
+  assert.equal(pythonFixed(0, 4), "0.0000");
+  assert.equal(pythonFixed(81.05, 1), "81.0"); // 81.0499999…
+  assert.equal(pythonFixed(-0.001, 2), "-0.00");
 });
 
 Deno.test("summary times: offset and Z are instants, naive is local time, microseconds kept", () => {

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { join, relative } from "node:path";
-import { buildProgram } from "../mod/cli/program.ts";
+import { buildProgram } from "../mod/commands/program.ts";
 import { ROOT } from "./dist_test_support.ts";
 
 /** IAM service prefix of each AWS SDK client package. */

@@ -126,7 +126,7 @@ Deno.test("SIGTERM (how ECS stops a task) ends a run cleanly with exit 130 and i
 });
 
 Deno.test("in the container the web UI binds 0.0.0.0: `run` reads OSML_LOAD_WEB_HOST", async () => {
-  const { buildProgram } = await import("../mod/cli/program.ts");
+  const { buildProgram } = await import("../mod/commands/program.ts");
   const { resolveOptions } = await import("../mod/config/resolve_options.ts");
   const { OSML_LOAD_WEB_HOST } = (await dockerfile()).env;
   // `demo` and `capacity` are headless: they have no web UI and no --web-host.

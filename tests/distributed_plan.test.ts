@@ -5,7 +5,7 @@
  * resolving to its share; how a stopped ECS task's generator ended.
  */
 import assert from "node:assert/strict";
-import { buildProgram } from "../mod/cli/program.ts";
+import { buildProgram } from "../mod/commands/program.ts";
 import { resolveRun } from "../mod/config/run_settings.ts";
 import { resolveOptions } from "../mod/config/resolve_options.ts";
 import {
@@ -18,9 +18,9 @@ import {
 import { generatorArgs } from "../mod/commands/generator_command.ts";
 import { generatorOutcome, generatorsLine } from "../mod/commands/generator_status.ts";
 import { newRunId, splitList } from "../mod/commands/distribute.ts";
-import { parseShapeSettings, type ShapeSettings } from "../mod/shapes/shape_settings.ts";
-import { parseRate } from "../mod/shapes/rate.ts";
-import { parseStages } from "../mod/shapes/stages.ts";
+import { parseShapeSettings, type ShapeSettings } from "../mod/config/shape_settings.ts";
+import { parseRate } from "../mod/config/rate.ts";
+import { parseStages } from "../mod/config/stages.ts";
 import { UsageError } from "../mod/usage_error.ts";
 
 /** A small deterministic generator of test inputs. */

@@ -8,7 +8,7 @@ import { resolveRun } from "../mod/config/run_settings.ts";
 import { distributeRun } from "../mod/commands/distribute.ts";
 import { runCommand } from "../mod/commands/run.ts";
 import { ExitCode } from "../mod/exit_codes.ts";
-import { STOCK_NAMES } from "../mod/sim/seed.ts";
+import { STOCK_NAMES } from "../mod/sim/model_runner/seed.ts";
 import type { Simulator } from "../mod/sim/simulator.ts";
 import { UsageError } from "../mod/usage_error.ts";
 import { withSimulator } from "./engine_test_support.ts";

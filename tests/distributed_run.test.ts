@@ -15,11 +15,11 @@ import { resolveRun } from "../mod/config/run_settings.ts";
 import { distributeRun } from "../mod/commands/distribute.ts";
 import { mergeCommand } from "../mod/commands/merge.ts";
 import { ExitCode } from "../mod/exit_codes.ts";
-import { simClientConfig } from "../mod/sim/client_config.ts";
-import { localDenoTaskRunner } from "../mod/sim/local_deno_task_runner.ts";
-import { STOCK_NAMES } from "../mod/sim/seed.ts";
+import { simClientConfig } from "../mod/sim/aws/client_config.ts";
+import { localDenoTaskRunner } from "../mod/sim/aws/local_deno_task_runner.ts";
+import { STOCK_NAMES } from "../mod/sim/model_runner/seed.ts";
 import type { Simulator } from "../mod/sim/simulator.ts";
-import type { TaskDescription } from "../mod/sim/ecs_tasks.ts";
+import type { TaskDescription } from "../mod/sim/aws/ecs_tasks.ts";
 import { withSimulator } from "./engine_test_support.ts";
 
 const MAIN = fileURLToPath(new URL("../main.ts", import.meta.url));

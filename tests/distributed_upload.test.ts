@@ -17,7 +17,7 @@ import { runLoadTest } from "../mod/engine/load_test.ts";
 import { RunLog } from "../mod/log/run_log.ts";
 import { mergeCommand } from "../mod/commands/merge.ts";
 import { ExitCode } from "../mod/exit_codes.ts";
-import { simClientConfig } from "../mod/sim/client_config.ts";
+import { simClientConfig } from "../mod/sim/aws/client_config.ts";
 import type { Simulator } from "../mod/sim/simulator.ts";
 import type { OutputContext } from "../mod/output/output.ts";
 import { createResultsUploadOutput } from "../mod/output/results_upload.ts";

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { parseStatusMessage } from "../mod/engine/status_message.ts";
 import { JobTracker } from "../mod/tracker/job_tracker.ts";
 import { jobSummary, statisticsBlock, writeJobStatus } from "../mod/tracker/job_files.ts";
-import type { JobRegistration } from "../mod/engine/protocol.ts";
+import type { JobRegistration } from "../mod/model/job_registration.ts";
 
 const fixtures: Array<Record<string, unknown>> = JSON.parse(
   await Deno.readTextFile(new URL("./fixtures/status-envelopes-sns-to-sqs.json", import.meta.url)),

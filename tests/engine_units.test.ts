@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { parseDuration } from "../mod/config/duration.ts";
-import { parseS3Location } from "../mod/config/s3_location.ts";
+import { parseS3Location } from "../mod/aws/s3_location.ts";
 import { deriveStatusQueueName, queueNameFromUrl } from "../mod/discovery/queue_names.ts";
 import { accountFromArn } from "../mod/discovery/task_definition.ts";
 import {
@@ -9,8 +9,8 @@ import {
   entryName,
   imageIdOf,
   newJobId,
-} from "../mod/users/image_request.ts";
-import { kindOfUser, parseUserMix } from "../mod/users/user_mix.ts";
+} from "../mod/requests/image_request.ts";
+import { kindOfUser, parseUserMix } from "../mod/config/user_mix.ts";
 import { resolveRunSettings } from "../mod/config/run_settings.ts";
 import { UsageError } from "../mod/usage_error.ts";
 

@@ -8,12 +8,12 @@
 import assert from "node:assert/strict";
 import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { s3Client } from "../mod/aws/s3_client.ts";
-import { buildImageCatalog, s3RangeReader } from "../mod/engine/image_catalog.ts";
+import { buildImageCatalog, s3RangeReader } from "../mod/images/image_catalog.ts";
 import { runLoadTest } from "../mod/engine/load_test.ts";
 import { SAMPLE_IMAGES } from "../mod/images/samples.ts";
 import { RunLog } from "../mod/log/run_log.ts";
-import { simClientConfig } from "../mod/sim/client_config.ts";
-import { setS3Quirks } from "../mod/sim/s3_api.ts";
+import { simClientConfig } from "../mod/sim/aws/client_config.ts";
+import { setS3Quirks } from "../mod/sim/aws/s3_api.ts";
 import { UsageError } from "../mod/usage_error.ts";
 import { shortRun, withSimulator } from "./engine_test_support.ts";
 import { errorOf } from "./sim_test_support.ts";

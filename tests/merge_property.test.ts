@@ -19,7 +19,7 @@ import { createLocustCsvOutput, locustCsvPaths } from "../mod/output/locust_csv.
 import { buildJsonStats } from "../mod/output/json_stats.ts";
 import { createMergeableStatsOutput } from "../mod/output/mergeable_stats.ts";
 import type { Output, OutputContext } from "../mod/output/output.ts";
-import type { JobStatistics, TimelinePoint } from "../mod/output/run_report.ts";
+import type { JobStatistics, TimelinePoint } from "../mod/model/run_report.ts";
 import { mergeCommand } from "../mod/commands/merge.ts";
 import { MERGEABLE_STATS_FILE } from "../mod/stats/mergeable_stats.ts";
 import { parseMergeableStats } from "../mod/stats/mergeable_stats_parse.ts";

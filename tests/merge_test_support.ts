@@ -7,7 +7,7 @@
 import { StatsAggregator } from "../mod/stats/aggregator.ts";
 import { createMergeableStatsOutput } from "../mod/output/mergeable_stats.ts";
 import type { OutputContext } from "../mod/output/output.ts";
-import type { JobStatistics } from "../mod/output/run_report.ts";
+import type { JobStatistics } from "../mod/model/run_report.ts";
 import { MERGEABLE_STATS_FILE } from "../mod/stats/mergeable_stats.ts";
 
 /** What a synthetic generator looks like. */
@@ -44,7 +44,7 @@ export async function writeGenerator(dir: string, spec: GeneratorSpec): Promise<
     total_image_partial: 0,
     total_image_timed_out: 0,
   };
-  const timeline: import("../mod/output/run_report.ts").TimelinePoint[] = [];
+  const timeline: import("../mod/model/run_report.ts").TimelinePoint[] = [];
   const ctx: OutputContext = {
     stats,
     userCount: () => users,

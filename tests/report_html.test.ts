@@ -16,8 +16,8 @@ import {
 import { StatsAggregator } from "../mod/stats/aggregator.ts";
 import { parseThreshold, type ThresholdResult } from "../mod/stats/thresholds.ts";
 import type { OutputContext } from "../mod/output/output.ts";
-import type { CapacityStep, TimelinePoint } from "../mod/output/run_report.ts";
-import { FRONTEND_JS } from "../mod/web/frontend_bundle.ts";
+import type { CapacityStep, TimelinePoint } from "../mod/model/run_report.ts";
+import { FRONTEND_JS } from "../mod/frontend/frontend_bundle.ts";
 import { aggregate, context, START, timeline } from "./stats_fixture.ts";
 
 const EVIL = "<img src=x onerror=alert(1)>.tif";

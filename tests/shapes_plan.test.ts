@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
-import { buildShape, parseShapeSettings } from "../mod/shapes/shape_settings.ts";
-import { parseRate } from "../mod/shapes/rate.ts";
+import { parseShapeSettings } from "../mod/config/shape_settings.ts";
+import { buildShape } from "../mod/shapes/build_shape.ts";
+import { parseRate } from "../mod/config/rate.ts";
 import { burstUsers } from "../mod/shapes/burst_shape.ts";
 import { ArrivalScheduler } from "../mod/engine/arrival_scheduler.ts";
 import { capacityShape } from "../mod/shapes/capacity_shape.ts";

@@ -2,8 +2,8 @@
 import assert from "node:assert/strict";
 import { Command } from "commander";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
-import { registerSimCommand, simulatorOptionsFrom } from "../mod/cli/sim_command.ts";
-import { runCli } from "../mod/cli/run_cli.ts";
+import { registerSimCommand, simulatorOptionsFrom } from "../mod/commands/sim_command.ts";
+import { runCli } from "../mod/commands/run_cli.ts";
 
 function program(): Command {
   const p = new Command("osml-load");
@@ -59,8 +59,8 @@ Deno.test("sim command: serves, prints the export lines, and stops cleanly on SI
     await Deno.writeTextFile(
       script,
       `import { Command } from "commander";
-import { registerSimCommand } from "${new URL("mod/cli/sim_command.ts", root).href}";
-import { runCli } from "${new URL("mod/cli/run_cli.ts", root).href}";
+import { registerSimCommand } from "${new URL("mod/commands/sim_command.ts", root).href}";
+import { runCli } from "${new URL("mod/commands/run_cli.ts", root).href}";
 const p = new Command("osml-load");
 registerSimCommand(p);
 Deno.exit(await runCli(p, Deno.args));
@@ -133,7 +133,7 @@ Deno.test("sim command: its export lines are enough for run --headless (buckets 
   const lines: string[] = [];
   let ready!: () => void;
   const up = new Promise<void>((resolve) => ready = resolve);
-  const { serveSimulator } = await import("../mod/sim/serve_sim.ts");
+  const { serveSimulator } = await import("../mod/commands/sim.ts");
   const serving = serveSimulator(
     { port: 0, modelRunner: { fixedMs: 10, msPerMegapixel: 0, failureRate: 0, partialRate: 0 } },
     {

@@ -14,7 +14,7 @@ import {
 } from "@aws-sdk/client-sagemaker";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { CostExplorerClient, GetCostAndUsageCommand } from "@aws-sdk/client-cost-explorer";
-import { simClientConfig } from "../mod/sim/client_config.ts";
+import { simClientConfig } from "../mod/sim/aws/client_config.ts";
 import { type Simulator, startSimulator } from "../mod/sim/simulator.ts";
 import { errorOf } from "./sim_test_support.ts";
 

@@ -14,8 +14,8 @@ import {
   StopTaskCommand,
   type Task,
 } from "@aws-sdk/client-ecs";
-import { simClientConfig } from "../mod/sim/client_config.ts";
-import { localDenoTaskRunner } from "../mod/sim/local_deno_task_runner.ts";
+import { simClientConfig } from "../mod/sim/aws/client_config.ts";
+import { localDenoTaskRunner } from "../mod/sim/aws/local_deno_task_runner.ts";
 import { type Simulator, startSimulator, type TaskRunner } from "../mod/sim/simulator.ts";
 import { errorOf } from "./sim_test_support.ts";
 

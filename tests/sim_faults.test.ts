@@ -10,9 +10,9 @@ import { GetObjectCommand, HeadBucketCommand, S3Client } from "@aws-sdk/client-s
 import { ECSClient, ListTaskDefinitionsCommand } from "@aws-sdk/client-ecs";
 import { ListEndpointsCommand, SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
-import { simClientConfig } from "../mod/sim/client_config.ts";
+import { simClientConfig } from "../mod/sim/aws/client_config.ts";
 import { type Simulator, startSimulator } from "../mod/sim/simulator.ts";
-import { FaultInjector } from "../mod/sim/faults.ts";
+import { FaultInjector } from "../mod/sim/aws/faults.ts";
 import { errorOf } from "./sim_test_support.ts";
 
 async function withSim(fn: (sim: Simulator) => Promise<void>): Promise<void> {

@@ -6,9 +6,9 @@ import {
   SendMessageCommand,
   SQSClient,
 } from "@aws-sdk/client-sqs";
-import { simClientConfig } from "../mod/sim/client_config.ts";
+import { simClientConfig } from "../mod/sim/aws/client_config.ts";
 import { type Simulator, startSimulator } from "../mod/sim/simulator.ts";
-import type { ModelRunnerOptions } from "../mod/sim/model_runner.ts";
+import type { ModelRunnerOptions } from "../mod/sim/model_runner/model_runner.ts";
 
 const FIXTURE_KEYS = [
   "Type",

@@ -11,7 +11,7 @@ import {
   PutObjectCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
-import { simClientConfig } from "../mod/sim/client_config.ts";
+import { simClientConfig } from "../mod/sim/aws/client_config.ts";
 import { type Simulator, startSimulator } from "../mod/sim/simulator.ts";
 import { SAMPLE_IMAGES } from "../mod/images/samples.ts";
 import { errorOf } from "./sim_test_support.ts";

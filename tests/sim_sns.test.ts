@@ -26,7 +26,7 @@ import {
   SetQueueAttributesCommand,
   SQSClient,
 } from "@aws-sdk/client-sqs";
-import { simClientConfig } from "../mod/sim/client_config.ts";
+import { simClientConfig } from "../mod/sim/aws/client_config.ts";
 import { type Simulator, startSimulator } from "../mod/sim/simulator.ts";
 import { errorOf } from "./sim_test_support.ts";
 

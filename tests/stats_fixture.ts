@@ -9,9 +9,9 @@
 
 import { StatsAggregator } from "../mod/stats/aggregator.ts";
 import { DeltaRecorder } from "../mod/stats/delta.ts";
-import type { ExceptionReport, Sample } from "../mod/stats/sample.ts";
+import type { ExceptionReport, Sample } from "../mod/model/sample.ts";
 import type { OutputContext } from "../mod/output/output.ts";
-import type { CapacityStep, JobStatistics, TimelinePoint } from "../mod/output/run_report.ts";
+import type { CapacityStep, JobStatistics, TimelinePoint } from "../mod/model/run_report.ts";
 
 /** 2023-11-14T22:13:20Z, a whole second. */
 export const START = 1_700_000_000_000;

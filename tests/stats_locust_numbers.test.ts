@@ -18,8 +18,8 @@ import {
 } from "../mod/output/locust_csv.ts";
 import { StatsAggregator } from "../mod/stats/aggregator.ts";
 import { DeltaRecorder } from "../mod/stats/delta.ts";
-import type { Sample } from "../mod/stats/sample.ts";
-import type { TimelinePoint } from "../mod/output/run_report.ts";
+import type { Sample } from "../mod/model/sample.ts";
+import type { TimelinePoint } from "../mod/model/run_report.ts";
 import { context, START, timeline } from "./stats_fixture.ts";
 
 const LOCUST_HISTORY_HEADER =

@@ -21,7 +21,7 @@ import { runLoadTest } from "../mod/engine/load_test.ts";
 import { StatusSubscription, SubscriptionSetupError } from "../mod/engine/status_subscription.ts";
 import { ExitCode } from "../mod/exit_codes.ts";
 import { RunLog } from "../mod/log/run_log.ts";
-import { simClientConfig } from "../mod/sim/client_config.ts";
+import { simClientConfig } from "../mod/sim/aws/client_config.ts";
 import type { Simulator } from "../mod/sim/simulator.ts";
 import { UsageError } from "../mod/usage_error.ts";
 import { lineSink, shortRun, withSimulator } from "./engine_test_support.ts";

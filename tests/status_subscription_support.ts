@@ -6,7 +6,7 @@
  */
 import { ListSubscriptionsCommand, SNSClient } from "@aws-sdk/client-sns";
 import { ListQueuesCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { simClientConfig } from "../mod/sim/client_config.ts";
+import { simClientConfig } from "../mod/sim/aws/client_config.ts";
 import type { Simulator } from "../mod/sim/simulator.ts";
 
 /** Private status queues and the subscriptions delivering to them. */

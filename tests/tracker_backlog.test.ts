@@ -6,8 +6,8 @@
 import assert from "node:assert/strict";
 import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { BacklogSampler } from "../mod/engine/backlog_sampler.ts";
-import { simClientConfig } from "../mod/sim/client_config.ts";
-import { setSqsQuirks } from "../mod/sim/sqs_api.ts";
+import { simClientConfig } from "../mod/sim/aws/client_config.ts";
+import { setSqsQuirks } from "../mod/sim/aws/sqs_api.ts";
 import { startSimulator } from "../mod/sim/simulator.ts";
 import { capacityShape } from "../mod/shapes/capacity_shape.ts";
 import { formatCapacityReport } from "../mod/shapes/capacity_report.ts";

@@ -13,7 +13,7 @@ import {
   writeJobSummary,
 } from "../mod/tracker/job_files.ts";
 import { stringifyPythonJson } from "../mod/tracker/python_json.ts";
-import type { JobRegistration } from "../mod/engine/protocol.ts";
+import type { JobRegistration } from "../mod/model/job_registration.ts";
 import { computeCostReport } from "../mod/cost/cost_report.ts";
 import { formatCostTable } from "../mod/cost/cost_table.ts";
 import { parseJobSummary } from "../mod/cost/job_summary.ts";

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { runLoadTest } from "../mod/engine/load_test.ts";
 import { JOB_COMPLETE, jobCompleteTotals } from "../mod/engine/job_complete_sample.ts";
 import { RunLog } from "../mod/log/run_log.ts";
-import { setSqsQuirks } from "../mod/sim/sqs_api.ts";
+import { setSqsQuirks } from "../mod/sim/aws/sqs_api.ts";
 import { jobInvariantViolations } from "../mod/tracker/job_invariants.ts";
 import { shortRun, withSimulator } from "./engine_test_support.ts";
 

@@ -12,11 +12,11 @@ import { requestFromTemplate } from "../mod/users/predefined_user.ts";
 import { jobUnsuccessfulMessage } from "../mod/users/model_runner_user.ts";
 import { isRandomImageKey } from "../mod/users/random_user.ts";
 import { resolveUserKindName } from "../mod/users/registry.ts";
-import { kindOfUser, parseUserMix } from "../mod/users/user_mix.ts";
+import { kindOfUser, parseUserMix } from "../mod/config/user_mix.ts";
 import { userLocations } from "../mod/users/user_inputs.ts";
 import { resolveRunSettings } from "../mod/config/run_settings.ts";
 import { SAMPLE_IMAGES } from "../mod/images/samples.ts";
-import { validateImageRequest } from "../mod/sim/image_request_validation.ts";
+import { validateImageRequest } from "../mod/sim/model_runner/image_request_validation.ts";
 
 const VALUES = placeholderValues("s3://images/set/", "s3://results/out");
 

@@ -13,8 +13,8 @@ import {
   type ChartPoint,
   jobLatencyUnit,
   TIMELINE_CHARTS,
-} from "../mod/web/frontend/chart_specs.ts";
-import { compact, fmtInt, fmtMs } from "../mod/web/frontend/format.ts";
+} from "../mod/frontend/browser/chart_specs.ts";
+import { compact, fmtInt, fmtMs } from "../mod/frontend/browser/format.ts";
 import { RequestTypeWindow } from "../mod/engine/request_type_window.ts";
 import { timelinePoint } from "../mod/engine/timeline_point.ts";
 import { StatsAggregator } from "../mod/stats/aggregator.ts";
@@ -26,7 +26,7 @@ function spec(id: string) {
   return found;
 }
 
-Deno.test("the committed browser bundle is up to date with mod/web/frontend/ (run deno task build-frontend)", async () => {
+Deno.test("the committed browser bundle is up to date with mod/frontend/browser/ (run deno task build-frontend)", async () => {
   const built = await buildFrontendModule();
   const committed = await Deno.readTextFile(join(projectRoot(), FRONTEND_MODULE));
   assert.ok(

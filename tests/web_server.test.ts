@@ -24,9 +24,9 @@ import { withSimulator } from "./engine_test_support.ts";
 import { resolveRunSettings } from "../mod/config/run_settings.ts";
 import { StatsAggregator } from "../mod/stats/aggregator.ts";
 import type { OutputContext } from "../mod/output/output.ts";
-import type { JobStatistics } from "../mod/output/run_report.ts";
-import type { JobStatusRecord } from "../mod/tracker/job_record.ts";
-import type { ConfigBody, DashboardSnapshot, LogTail, ProblemBody } from "../mod/web/wire.ts";
+import type { JobStatistics } from "../mod/model/run_report.ts";
+import type { JobStatusRecord } from "../mod/model/job_record.ts";
+import type { ConfigBody, DashboardSnapshot, LogTail, ProblemBody } from "../mod/frontend/wire.ts";
 
 const FLAGS = {
   sourceBucket: "s3://images",

@@ -26,7 +26,11 @@ import {
 import { sqsClient } from "../mod/aws/sqs_client.ts";
 import { abortableSleep } from "../mod/engine/abortable_sleep.ts";
 import { parseStatusMessage } from "../mod/engine/status_message.ts";
-import type { FromMonitorWorker, StatusEvent, ToMonitorWorker } from "../mod/engine/protocol.ts";
+import type {
+  FromMonitorWorker,
+  StatusEvent,
+  ToMonitorWorker,
+} from "../mod/engine/worker_messages.ts";
 
 type Init = Extract<ToMonitorWorker, { type: "init" }>;
 

@@ -14,14 +14,14 @@ import type {
   FromUserWorker,
   JobRegistration,
   ToUserWorker,
-} from "../mod/engine/protocol.ts";
+} from "../mod/engine/worker_messages.ts";
 import type { JobOutcome, UserContext } from "../mod/users/user_kind.ts";
 import { userKind } from "../mod/users/registry.ts";
-import { kindOfUser } from "../mod/users/user_mix.ts";
+import { kindOfUser } from "../mod/config/user_mix.ts";
 import { ArrivalScheduler } from "../mod/engine/arrival_scheduler.ts";
 import { abortableSleep } from "../mod/engine/abortable_sleep.ts";
 import { type UserBody, UserSlots } from "../mod/engine/virtual_user.ts";
-import { setJobIdPrefix } from "../mod/users/image_request.ts";
+import { setJobIdPrefix } from "../mod/requests/image_request.ts";
 
 type Init = Extract<ToUserWorker, { type: "init" }>;
 

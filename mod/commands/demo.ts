@@ -22,7 +22,7 @@ import { formatResolvedOptions } from "../config/format_options.ts";
 import { runLoadTest } from "../engine/load_test.ts";
 import { RunLog } from "../log/run_log.ts";
 import { startSimulator } from "../sim/simulator.ts";
-import { runCost } from "../cost/run_cost.ts";
+import { runCost } from "./cost.ts";
 import { Interrupt } from "../engine/interrupt.ts";
 import { demoTaskRunner, runDistributedDemo } from "./demo_distributed.ts";
 

@@ -21,8 +21,8 @@ import { join, resolve } from "node:path";
 import type { ResolvedOptions } from "../config/resolve_options.ts";
 import type { RunSettings } from "../config/run_settings.ts";
 import { ExitCode } from "../exit_codes.ts";
-import { localDenoTaskRunner } from "../sim/local_deno_task_runner.ts";
-import { STOCK_NAMES } from "../sim/seed.ts";
+import { localDenoTaskRunner } from "../sim/aws/local_deno_task_runner.ts";
+import { STOCK_NAMES } from "../sim/model_runner/seed.ts";
 import type { Simulator, TaskRunner } from "../sim/simulator.ts";
 import { UsageError } from "../usage_error.ts";
 import { distributeRun } from "./distribute.ts";
@@ -134,7 +134,7 @@ export async function runDistributedDemo(o: DistributedDemoOptions): Promise<num
     try {
       // The cost report over the merged window, priced from what the simulator did.
       console.log("");
-      const { runCost } = await import("../cost/run_cost.ts");
+      const { runCost } = await import("./cost.ts");
       await runCost({ summary: summaryPath, output: join(o.out, "cost_report.json") });
     } catch (error) {
       console.error(`cost report skipped: ${error instanceof Error ? error.message : error}`);

@@ -66,7 +66,7 @@ import { createJunitReportOutput } from "../output/junit_report.ts";
 import { formatResolvedOptions } from "../config/format_options.ts";
 import type { ResolvedOptions } from "../config/resolve_options.ts";
 import type { RunSettings } from "../config/run_settings.ts";
-import { formatS3Url } from "../config/s3_location.ts";
+import { formatS3Url } from "../aws/s3_location.ts";
 import { abortableSleep } from "../engine/abortable_sleep.ts";
 import { formatGeneratorPlan, planGenerators } from "../engine/generator_plan.ts";
 import { Interrupt } from "../engine/interrupt.ts";
@@ -74,8 +74,9 @@ import { ExitCode } from "../exit_codes.ts";
 import { writeTextFileAtomic } from "../fs/atomic_write.ts";
 import { type PlannedOutput, preflightOutputs } from "../fs/preflight.ts";
 import { locustCsvPaths } from "../output/locust_csv.ts";
-import { checkResultsBucket, runResultsUrl } from "../output/results_upload.ts";
-import { buildShape } from "../shapes/shape_settings.ts";
+import { runResultsUrl } from "../output/results_upload.ts";
+import { checkBucket } from "../discovery/bucket_check.ts";
+import { buildShape } from "../shapes/build_shape.ts";
 import { MERGEABLE_STATS_FILE } from "../stats/mergeable_stats.ts";
 import { stringifyPythonJson } from "../tracker/python_json.ts";
 import { UsageError } from "../usage_error.ts";
@@ -329,7 +330,7 @@ export async function distributeRun(o: DistributeRunOptions): Promise<number> {
   try {
     // ---- prepare ------------------------------------------------------------------------------
     if (!settings.dryRun) await preflightOutputs(mergedOutputs(settings));
-    await checkResultsBucket(s3, resultsTo);
+    await checkBucket(s3, resultsTo, "--results-to", "write");
     const td = await describeTaskDefinition(ecs, v.taskDefinition, region);
     if (td.awsvpc && subnets.length === 0) {
       throw new UsageError(

@@ -312,7 +312,7 @@ export async function mergeCommand(options: MergeOptions, io: MergeIo = {}): Pro
   for (const f of failed) stderr(`warning: ${label(f)} (${f.source}) ${f.reason}`);
 
   if (options.cost) {
-    const [{ runCost }] = await Promise.all([import("../cost/run_cost.ts")]);
+    const [{ runCost }] = await Promise.all([import("./cost.ts")]);
     await runCost({
       summary: summaryPath,
       output: options.cost,

@@ -15,7 +15,7 @@
  */
 
 import type { OutputContext } from "../output/output.ts";
-import type { JobStatistics, TimelinePoint } from "../output/run_report.ts";
+import type { JobStatistics, TimelinePoint } from "../model/run_report.ts";
 import {
   EXCEPTIONS_CSV_HEADER,
   exceptionsCsvRows,

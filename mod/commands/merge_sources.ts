@@ -19,7 +19,7 @@
 import { dirname, join } from "node:path";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { awsErrorCode } from "../aws/aws_errors.ts";
-import { parseS3Location } from "../config/s3_location.ts";
+import { parseS3Location } from "../aws/s3_location.ts";
 import { MERGEABLE_STATS_FILE, type MergeableStats } from "../stats/mergeable_stats.ts";
 import { parseMergeableStats } from "../stats/mergeable_stats_parse.ts";
 import { UsageError } from "../usage_error.ts";

@@ -18,8 +18,8 @@
  */
 import { UsageError } from "../usage_error.ts";
 import { parseCount, parseDuration, parsePositiveNumber } from "./duration.ts";
-import { parseS3Location, type S3Location } from "./s3_location.ts";
-import { parseRate } from "../shapes/rate.ts";
+import { parseS3Location, type S3Location } from "../aws/s3_location.ts";
+import { parseRate } from "./rate.ts";
 import { parseThreshold } from "../stats/thresholds.ts";
 
 /** Turns typed text into a value; `flag` names the option in error messages. */

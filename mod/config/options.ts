@@ -3,7 +3,7 @@
  *
  * Each entry's key is the camel case of its long flag (as commander names
  * parsed values). From the table come the commander options and their help
- * (`mod/cli/command_options.ts`), the `OSML_LOAD_<FLAG>` variables and
+ * (`mod/commands/command_options.ts`), the `OSML_LOAD_<FLAG>` variables and
  * config-file keys (`option_spec.ts`), the typed values
  * ({@linkcode OptionValues}, `resolve_options.ts`) that become the
  * `RunSettings`, and the web form's fields (`web_form_fields.ts`).

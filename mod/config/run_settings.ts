@@ -15,10 +15,10 @@
  * @module
  */
 import { UsageError } from "../usage_error.ts";
-import type { S3Location } from "./s3_location.ts";
-import { parseUserMix, type UserMix } from "../users/user_mix.ts";
-import { resolveUserKindName } from "../users/registry.ts";
-import { parseShapeSettings, type ShapeSettings } from "../shapes/shape_settings.ts";
+import type { S3Location } from "../aws/s3_location.ts";
+import { parseUserMix, type UserMix } from "./user_mix.ts";
+import { resolveUserKindName } from "./user_kind_names.ts";
+import { parseShapeSettings, type ShapeSettings } from "./shape_settings.ts";
 import type { LogLevel } from "../log/run_log.ts";
 import type { ConfigFile } from "./config_file.ts";
 import type { CommandName } from "./option_spec.ts";

@@ -15,7 +15,7 @@
  * ```
  * @module
  */
-import { pyRound } from "./python_round.ts";
+import { pythonRound } from "../stats/python_format.ts";
 import { pythonIsoformat, secondsBetween, type SummaryTime } from "./summary_time.ts";
 
 /** What the cost report is computed from: the run's window and counters. */
@@ -103,28 +103,28 @@ export function computeCostReport(input: CostReportInput, costs: WindowCosts): C
   const total = costs.total;
   const services = [...costs.byService.entries()].sort((a, b) => b[1] - a[1]);
   const byService: Record<string, number> = {};
-  for (const [service, cost] of services) byService[service] = pyRound(cost, 2);
+  for (const [service, cost] of services) byService[service] = pythonRound(cost, 2);
   return {
     load_test_summary: {
       start_time: input.start.text,
       stop_time: input.stop.text,
-      duration_hours: pyRound(durationHours, 2),
+      duration_hours: pythonRound(durationHours, 2),
       total_images_sent: input.imagesSent,
       total_images_processed: input.imagesProcessed,
       total_images_succeeded: input.imagesSucceeded,
       total_gb_processed: input.gbProcessed,
       total_pixels_processed: pixels,
-      gigapixels_processed: pyRound(gigapixels, 3),
+      gigapixels_processed: pythonRound(gigapixels, 3),
       ...(pixelsUnknown > 0 ? { jobs_pixels_unknown: pixelsUnknown } : {}),
     },
     cost_summary: {
-      total_cost_usd: pyRound(total, 2),
-      cost_per_hour: pyRound(durationHours > 0 ? total / durationHours : 0, 2),
-      cost_per_image: pyRound(input.imagesProcessed > 0 ? total / input.imagesProcessed : 0, 4),
-      cost_per_gb: pyRound(input.gbProcessed > 0 ? total / input.gbProcessed : 0, 2),
+      total_cost_usd: pythonRound(total, 2),
+      cost_per_hour: pythonRound(durationHours > 0 ? total / durationHours : 0, 2),
+      cost_per_image: pythonRound(input.imagesProcessed > 0 ? total / input.imagesProcessed : 0, 4),
+      cost_per_gb: pythonRound(input.gbProcessed > 0 ? total / input.gbProcessed : 0, 2),
       cost_per_gigapixel: pixelsUnknown > 0
         ? null
-        : pyRound(gigapixels > 0 ? total / gigapixels : 0, 4),
+        : pythonRound(gigapixels > 0 ? total / gigapixels : 0, 4),
     },
     costs_by_service: byService,
     time_period: { start: pythonIsoformat(input.start), end: pythonIsoformat(input.stop) },

@@ -13,7 +13,7 @@
  */
 import { stringify } from "csv-stringify/sync";
 import type { CostReport } from "./cost_report.ts";
-import { pyFixed } from "./python_round.ts";
+import { pythonFixed } from "../stats/python_format.ts";
 
 /** The CSV header row. */
 export const COST_CSV_HEADER = ["service", "cost_usd"] as const;
@@ -32,8 +32,8 @@ export const COST_CSV_HEADER = ["service", "cost_usd"] as const;
 export function formatCostCsv(report: CostReport): string {
   const rows: string[][] = [[...COST_CSV_HEADER]];
   for (const [service, cost] of Object.entries(report.costs_by_service)) {
-    rows.push([service, pyFixed(cost, 2)]);
+    rows.push([service, pythonFixed(cost, 2)]);
   }
-  rows.push(["Total", pyFixed(report.cost_summary.total_cost_usd, 2)]);
+  rows.push(["Total", pythonFixed(report.cost_summary.total_cost_usd, 2)]);
   return stringify(rows);
 }

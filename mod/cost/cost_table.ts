@@ -12,7 +12,7 @@
  * @module
  */
 import type { CostReport } from "./cost_report.ts";
-import { pyFixed } from "./python_round.ts";
+import { pythonFixed } from "../stats/python_format.ts";
 
 const RULE = "=".repeat(80);
 
@@ -48,31 +48,31 @@ export function formatCostTable(report: CostReport): string {
     "Test Period:",
     `  Start Time: ${summary.start_time}`,
     `  Stop Time:  ${summary.stop_time}`,
-    `  Duration:   ${pyFixed(summary.duration_hours, 2)} hours`,
+    `  Duration:   ${pythonFixed(summary.duration_hours, 2)} hours`,
     "",
     "Test Metrics:",
     row("Images Sent:", String(summary.total_images_sent)),
     row("Images Processed:", String(summary.total_images_processed)),
     row("Images Succeeded:", String(summary.total_images_succeeded)),
-    row("GB Processed:", pyFixed(summary.total_gb_processed, 2)),
+    row("GB Processed:", pythonFixed(summary.total_gb_processed, 2)),
     row(
       "Gigapixels Processed:",
-      pyFixed(summary.gigapixels_processed, 3) +
+      pythonFixed(summary.gigapixels_processed, 3) +
         (summary.jobs_pixels_unknown
           ? ` (known pixels only: ${summary.jobs_pixels_unknown} job(s) unknown)`
           : ""),
     ),
     "",
     "Cost Summary:",
-    row("Total Cost:", `$${pyFixed(costs.total_cost_usd, 2)}`),
-    row("Cost per Hour:", `$${pyFixed(costs.cost_per_hour, 2)}`),
-    row("Cost per Image:", `$${pyFixed(costs.cost_per_image, 4)}`),
-    row("Cost per GB:", `$${pyFixed(costs.cost_per_gb, 2)}`),
+    row("Total Cost:", `$${pythonFixed(costs.total_cost_usd, 2)}`),
+    row("Cost per Hour:", `$${pythonFixed(costs.cost_per_hour, 2)}`),
+    row("Cost per Image:", `$${pythonFixed(costs.cost_per_image, 4)}`),
+    row("Cost per GB:", `$${pythonFixed(costs.cost_per_gb, 2)}`),
     row(
       "Cost per Gigapixel:",
       costs.cost_per_gigapixel === null
         ? `unknown (the pixels of ${summary.jobs_pixels_unknown ?? "some"} job(s) are unknown)`
-        : `$${pyFixed(costs.cost_per_gigapixel, 4)}`,
+        : `$${pythonFixed(costs.cost_per_gigapixel, 4)}`,
     ),
     "",
     "Costs by Service:",
@@ -82,7 +82,9 @@ export function formatCostTable(report: CostReport): string {
     const percentage = total > 0 ? cost / total * 100 : 0;
     if (percentage > 0 || cost > 0.01) {
       lines.push(
-        `  ${service.padEnd(45)} $${pyFixed(cost, 2)} (${pyFixed(percentage, 1).padStart(5)}%)`,
+        `  ${service.padEnd(45)} $${pythonFixed(cost, 2)} (${
+          pythonFixed(percentage, 1).padStart(5)
+        }%)`,
       );
     }
   }

@@ -33,22 +33,13 @@ import {
 } from "@aws-sdk/client-cost-explorer";
 import { UsageError } from "../usage_error.ts";
 import type { WindowCosts } from "./cost_report.ts";
+import type { CostMetric } from "../model/cost_metrics.ts";
 import { type SummaryTime, toCostExplorerDate, toCostExplorerHour } from "./summary_time.ts";
 
 /** Cost Explorer answers in this region only. */
 export const COST_EXPLORER_REGION = "us-east-1";
 
-/** The cost metrics `--metric` accepts (UsageQuantity is not a cost). */
-export const COST_METRICS = [
-  "BlendedCost",
-  "UnblendedCost",
-  "AmortizedCost",
-  "NetAmortizedCost",
-  "NetUnblendedCost",
-] as const;
-
-/** One of {@linkcode COST_METRICS}. */
-export type CostMetric = typeof COST_METRICS[number];
+export { COST_METRICS, type CostMetric } from "../model/cost_metrics.ts";
 
 /** The metrics upstream requests (it reports only BlendedCost). */
 const UPSTREAM_METRICS = ["BlendedCost", "UnblendedCost", "UsageQuantity"];

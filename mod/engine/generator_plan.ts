@@ -25,8 +25,8 @@
  * ```
  * @module
  */
-import type { ShapeSettings } from "../shapes/shape_settings.ts";
-import type { Stage } from "../shapes/stages.ts";
+import type { ShapeSettings } from "../config/shape_settings.ts";
+import type { Stage } from "../config/stages.ts";
 import { UsageError } from "../usage_error.ts";
 
 /** What the plan divides: the run's generator count, users, spawn rate and shape. */

@@ -1,5 +1,5 @@
-import type { Sample } from "../stats/sample.ts";
-import type { TrackedJob } from "../tracker/job_record.ts";
+import type { Sample } from "../model/sample.ts";
+import type { TrackedJob } from "../model/job_record.ts";
 import type { StatsAggregator } from "../stats/aggregator.ts";
 
 /** The request type of the end-to-end job entries. */

@@ -12,13 +12,12 @@
  * ```
  * @module
  */
-import { HeadBucketCommand, type S3Client } from "@aws-sdk/client-s3";
 import { GetQueueUrlCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import {
   DescribeEndpointConfigCommand,
   ListEndpointConfigsCommand,
 } from "@aws-sdk/client-sagemaker";
-import { awsErrorCode, awsHttpStatus } from "../aws/aws_errors.ts";
+import { awsErrorCode } from "../aws/aws_errors.ts";
 import type { AwsSettings } from "../aws/aws_settings.ts";
 import { AwsTimeoutError } from "../aws/call_deadline.ts";
 import { s3Client } from "../aws/s3_client.ts";
@@ -27,18 +26,18 @@ import { sqsClient } from "../aws/sqs_client.ts";
 import { UsageError } from "../usage_error.ts";
 import type { RunLog } from "../log/run_log.ts";
 import type { RunSettings } from "../config/run_settings.ts";
-import { formatS3Url, type S3Location } from "../config/s3_location.ts";
+import { formatS3Url } from "../aws/s3_location.ts";
 import { type Deployment, discoverDeployment } from "../discovery/deployment.ts";
-import { buildImageCatalog } from "./image_catalog.ts";
-import type { ImageInfo } from "./image_info.ts";
+import { buildImageCatalog } from "../images/image_catalog.ts";
+import type { ImageInfo } from "../images/image_info.ts";
 import { progressBar } from "../log/progress.ts";
 import type { LoadShape } from "../shapes/load_shape.ts";
-import { buildShape } from "../shapes/shape_settings.ts";
+import { buildShape } from "../shapes/build_shape.ts";
 import { IMAGE_EXTENSIONS } from "../images/extensions.ts";
 import { planWorkers } from "./worker_plan.ts";
-import { checkResultsBucket } from "../output/results_upload.ts";
+import { checkBucket } from "../discovery/bucket_check.ts";
 import { gatherUserInputs, type UserInputs } from "../users/user_inputs.ts";
-import { newRunPrefix } from "../users/image_request.ts";
+import { newRunPrefix } from "../requests/image_request.ts";
 import { planStatusSource } from "./status_source.ts";
 
 /** A run, ready to start. */
@@ -66,31 +65,6 @@ export interface PreparedRun {
 }
 
 const LOGGER = "osml_load.setup";
-
-/** Check a bucket with HeadBucket; 404 and 403 become clear usage errors. */
-export async function checkBucket(s3: S3Client, location: S3Location, flag: string): Promise<void> {
-  try {
-    await s3.send(new HeadBucketCommand({ Bucket: location.bucket }));
-  } catch (error) {
-    if (error instanceof AwsTimeoutError) throw error;
-    const status = awsHttpStatus(error);
-    if (status === 404) {
-      throw new UsageError(
-        `S3 bucket '${location.bucket}' does not exist: check ${flag} (and the region)`,
-      );
-    }
-    if (status === 403) {
-      throw new UsageError(
-        `no permission to access S3 bucket '${location.bucket}' (${flag}): grant s3:ListBucket on it, or use another bucket`,
-      );
-    }
-    throw new UsageError(
-      `could not check S3 bucket '${location.bucket}' (${flag}): ${awsErrorCode(error)}: ${
-        error instanceof Error ? error.message : String(error)
-      }`,
-    );
-  }
-}
 
 /** Resolve a queue URL by name and owner account; a missing queue is a usage error. */
 export async function queueUrlOf(
@@ -164,7 +138,7 @@ export async function prepareRun(
   try {
     if (settings.sourceBucket) await checkBucket(s3, settings.sourceBucket, "--source-bucket");
     if (settings.resultBucket) await checkBucket(s3, settings.resultBucket, "--result-bucket");
-    if (settings.resultsTo) await checkResultsBucket(s3, settings.resultsTo);
+    if (settings.resultsTo) await checkBucket(s3, settings.resultsTo, "--results-to", "write");
     const queueUrl = await queueUrlOf(
       sqs,
       deployment.imageQueueName,

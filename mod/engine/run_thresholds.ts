@@ -11,10 +11,10 @@
  * @module
  */
 import type { StatsAggregator } from "../stats/aggregator.ts";
-import type { JobStatistics } from "../output/run_report.ts";
+import type { JobStatistics } from "../model/run_report.ts";
 import { evaluateThresholds, parseThreshold, type ThresholdResult } from "../stats/thresholds.ts";
 import { UsageError } from "../usage_error.ts";
-import { entryName } from "../users/image_request.ts";
+import { entryName } from "../requests/image_request.ts";
 import { PROCESS_IMAGE } from "../users/model_runner_user.ts";
 import { JOB_COMPLETE } from "./job_complete_sample.ts";
 import type { PreparedRun } from "./prepare_run.ts";

@@ -10,7 +10,7 @@
  * ```
  * @module
  */
-import type { FromMonitorWorker, StatusEvent, ToMonitorWorker } from "./protocol.ts";
+import type { FromMonitorWorker, StatusEvent, ToMonitorWorker } from "./worker_messages.ts";
 
 /** Options of {@linkcode StatusMonitor.start}. */
 export interface StatusMonitorOptions {

@@ -1,5 +1,5 @@
 import type { StatsAggregator } from "../stats/aggregator.ts";
-import type { JobStatistics, TimelinePoint } from "../output/run_report.ts";
+import type { JobStatistics, TimelinePoint } from "../model/run_report.ts";
 import { RequestTypeWindow } from "./request_type_window.ts";
 import { JOB_COMPLETE } from "./job_complete_sample.ts";
 

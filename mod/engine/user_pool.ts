@@ -19,10 +19,10 @@ import type {
   JobRegistration,
   ToUserWorker,
   UserWorkerSettings,
-} from "./protocol.ts";
+} from "./worker_messages.ts";
 import type { StatsDelta } from "../stats/delta.ts";
-import type { ImageInfo } from "./image_info.ts";
-import type { UserMix } from "../users/user_mix.ts";
+import type { ImageInfo } from "../images/image_info.ts";
+import type { UserMix } from "../config/user_mix.ts";
 import type { ArrivalDelta } from "./arrival_scheduler.ts";
 
 /** Options of {@linkcode UserPool.start}. */

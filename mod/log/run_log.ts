@@ -13,6 +13,7 @@
  * @module
  */
 import { UsageError } from "../usage_error.ts";
+import { asctime } from "./local_time.ts";
 
 /** Log levels, as Python's logging names them. */
 export type LogLevel = "DEBUG" | "INFO" | "WARNING" | "ERROR";
@@ -30,14 +31,6 @@ export interface RunLogOptions {
 }
 
 const ORDER: Record<LogLevel, number> = { DEBUG: 10, INFO: 20, WARNING: 30, ERROR: 40 };
-
-/** Python logging's `asctime`: `YYYY-MM-DD HH:MM:SS,mmm` in local time. */
-export function asctime(date: Date = new Date()): string {
-  const p = (n: number, w = 2) => String(n).padStart(w, "0");
-  return `${date.getFullYear()}-${p(date.getMonth() + 1)}-${p(date.getDate())} ${
-    p(date.getHours())
-  }:${p(date.getMinutes())}:${p(date.getSeconds())},${p(date.getMilliseconds(), 3)}`;
-}
 
 /** Console + file logger for one run. */
 export class RunLog {

@@ -24,12 +24,12 @@
 import uplotCss from "uplot/dist/uPlot.min.css" with { type: "text" };
 import type { StatsEntry } from "../stats/aggregator.ts";
 import type { ThresholdResult } from "../stats/thresholds.ts";
-import { FRONTEND_JS } from "../web/frontend_bundle.ts";
-import type { ReportData } from "../web/wire.ts";
+import { FRONTEND_JS } from "../frontend/frontend_bundle.ts";
+import type { ReportData } from "../frontend/wire.ts";
 import { writeTextFileAtomic } from "../fs/atomic_write.ts";
 import { formatUtcTimestamp } from "./locust_csv.ts";
 import type { Output, OutputContext } from "./output.ts";
-import type { JobStatistics, JobStatisticsExtra, TimelinePoint } from "./run_report.ts";
+import type { JobStatistics, JobStatisticsExtra, TimelinePoint } from "../model/run_report.ts";
 
 /** Most timeline points the report embeds; longer runs are thinned evenly (the last point kept). */
 export const MAX_REPORT_POINTS = 4000;
@@ -298,7 +298,7 @@ function scriptSafe(js: string): string {
  *
  * @example
  * ```ts
- * import type { TimelinePoint } from "./run_report.ts";
+ * import type { TimelinePoint } from "../model/run_report.ts";
  * import { thinTimeline } from "./html_report.ts";
  * const points = Array.from({ length: 10_000 }, (_, t) => ({ t }) as TimelinePoint);
  * const thin = thinTimeline(points);

@@ -15,7 +15,7 @@
  */
 
 import { statisticsBlock } from "../tracker/job_files.ts";
-import type { JobStatistics, JobStatisticsExtra } from "./run_report.ts";
+import type { JobStatistics, JobStatisticsExtra } from "../model/run_report.ts";
 
 /**
  * The block's lines, without indentation.

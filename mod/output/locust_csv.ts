@@ -34,7 +34,7 @@ import { pythonFixed, pythonFloatRepr, pythonInt, pythonNumber } from "../stats/
 import { PERCENTILES_TO_REPORT, readablePercentiles } from "../stats/response_times.ts";
 import { writeTextFileAtomic } from "../fs/atomic_write.ts";
 import type { Output, OutputContext } from "./output.ts";
-import type { TimelinePoint } from "./run_report.ts";
+import type { TimelinePoint } from "../model/run_report.ts";
 
 /** Header of `_stats.csv` (22 columns). */
 export const STATS_CSV_HEADER: readonly string[] = [

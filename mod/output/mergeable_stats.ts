@@ -31,7 +31,7 @@ import {
 } from "../stats/mergeable_stats.ts";
 import { UsageError } from "../usage_error.ts";
 import type { Output, OutputContext } from "./output.ts";
-import type { TimelinePoint } from "./run_report.ts";
+import type { TimelinePoint } from "../model/run_report.ts";
 
 /** Options of {@linkcode createMergeableStatsOutput}. */
 export interface MergeableStatsOptions {

@@ -30,11 +30,11 @@
  * @module
  */
 import { basename, isAbsolute, relative, resolve, sep } from "node:path";
-import { HeadBucketCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { awsErrorCode, awsHttpStatus } from "../aws/aws_errors.ts";
-import { formatS3Url, type S3Location } from "../config/s3_location.ts";
+import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { awsErrorCode } from "../aws/aws_errors.ts";
+import type { S3Location } from "../aws/s3_location.ts";
 import { type GeneratorIdentity, MERGEABLE_STATS_FILE } from "../stats/mergeable_stats.ts";
-import { UsageError } from "../usage_error.ts";
+import { checkBucket } from "../discovery/bucket_check.ts";
 import type { Output, OutputContext } from "./output.ts";
 
 /** Options of {@linkcode createResultsUploadOutput}. */
@@ -148,46 +148,6 @@ function contentTypeOf(path: string): string {
   }[ext] ?? "application/octet-stream";
 }
 
-/**
- * Check that the `--results-to` bucket exists and can be listed (HeadBucket):
- * a {@linkcode UsageError} naming the fix otherwise.
- *
- * @example
- * ```ts ignore
- * await checkResultsBucket(s3, { bucket: "my-results", prefix: "osml-load/" });
- * ```
- */
-export async function checkResultsBucket(
-  s3: S3Client,
-  destination: S3Location,
-  flag = "--results-to",
-): Promise<void> {
-  try {
-    await s3.send(new HeadBucketCommand({ Bucket: destination.bucket }));
-  } catch (error) {
-    if (error instanceof UsageError) throw error; // a call that timed out
-    const status = awsHttpStatus(error);
-    const url = formatS3Url(destination);
-    if (status === 404) {
-      throw new UsageError(
-        `S3 bucket '${destination.bucket}' does not exist (${flag} ${url}): create it, or ` +
-          "check the bucket name and the region",
-      );
-    }
-    if (status === 403) {
-      throw new UsageError(
-        `no permission to use S3 bucket '${destination.bucket}' (${flag} ${url}): grant ` +
-          "s3:ListBucket on it and s3:PutObject on the prefix (deploy/iam-policy.json)",
-      );
-    }
-    throw new UsageError(
-      `could not check S3 bucket '${destination.bucket}' (${flag} ${url}): ${
-        awsErrorCode(error)
-      }: ${error instanceof Error ? error.message : String(error)}`,
-    );
-  }
-}
-
 /** The run's region from its configuration (`Region` row: `us-west-2 (AWS_REGION)`). */
 function regionOf(ctx: OutputContext): string | undefined {
   const row = ctx.configuration.find(([label]) => label === "Region")?.[1];
@@ -270,7 +230,7 @@ export function createResultsUploadOutput(options: ResultsUploadOptions): Output
     name: "results-upload",
     async start(ctx) {
       try {
-        await checkResultsBucket(await clientFor(ctx), options.destination);
+        await checkBucket(await clientFor(ctx), options.destination, "--results-to", "write");
       } catch (error) {
         unusable = true;
         throw error;

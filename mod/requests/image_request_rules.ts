@@ -18,7 +18,11 @@ export interface RequestProblem {
   problem: string;
 }
 
-const PROCESSOR_TYPES = ["NONE", "SM_ENDPOINT", "HTTP_ENDPOINT"];
+/** The image processor types Model Runner accepts (`imageProcessor.type`). */
+export const PROCESSOR_TYPES = ["NONE", "SM_ENDPOINT", "HTTP_ENDPOINT"] as const;
+
+/** One of {@linkcode PROCESSOR_TYPES}. */
+export type ProcessorType = typeof PROCESSOR_TYPES[number];
 const TILE_FORMATS = ["NITF", "JPEG", "PNG", "GTIFF"];
 const COMPRESSIONS = ["NONE", "JPEG", "J2K", "LZW"];
 const WKT =
@@ -100,7 +104,7 @@ export function imageRequestProblems(entry: unknown, options: RuleOptions): Requ
     }
     if (
       processor.type !== undefined && processor.type !== null &&
-      !PROCESSOR_TYPES.includes(String(processor.type))
+      !(PROCESSOR_TYPES as readonly string[]).includes(String(processor.type))
     ) {
       bad(
         "imageProcessor.type",

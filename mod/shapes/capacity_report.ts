@@ -1,4 +1,4 @@
-import type { CapacityStep } from "../output/run_report.ts";
+import type { CapacityStep } from "../model/run_report.ts";
 import type { CapacityResult } from "./capacity_shape.ts";
 
 /**

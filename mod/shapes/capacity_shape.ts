@@ -26,7 +26,7 @@
  * ```
  * @module
  */
-import type { CapacityStep } from "../output/run_report.ts";
+import type { CapacityStep } from "../model/run_report.ts";
 import { diffHistograms, percentileOf } from "../stats/response_times.ts";
 import type { LoadShape, PlanRow, ShapeObservation } from "./load_shape.ts";
 

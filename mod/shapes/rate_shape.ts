@@ -1,6 +1,6 @@
 import type { LoadShape, PlanRow } from "./load_shape.ts";
-import { type Stage, stagesDuration, valueAt } from "./stages.ts";
-import { formatRate } from "./rate.ts";
+import { type Stage, stagesDuration, valueAt } from "../config/stages.ts";
+import { formatRate } from "../config/rate.ts";
 
 /** Options of {@linkcode rateShape}. */
 export interface RateOptions {

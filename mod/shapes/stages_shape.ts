@@ -1,5 +1,5 @@
 import type { LoadShape, PlanRow } from "./load_shape.ts";
-import { type Stage, stagesDuration, valueAt } from "./stages.ts";
+import { type Stage, stagesDuration, valueAt } from "../config/stages.ts";
 
 /**
  * k6-style stages: users ramp linearly from 0 through each stage's target,

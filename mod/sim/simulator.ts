@@ -25,33 +25,37 @@
  * ```
  * @module
  */
-import { AwsError } from "./aws_error.ts";
-import { handleCostExplorer } from "./cost_explorer.ts";
-import { handleEcs } from "./ecs_api.ts";
-import type { TaskRunner } from "./ecs_tasks.ts";
-import { type FaultAction, FaultInjector, type FaultOptions } from "./faults.ts";
-import { ModelRunner, type ModelRunnerCounters, type ModelRunnerOptions } from "./model_runner.ts";
+import { AwsError } from "./aws/aws_error.ts";
+import { handleCostExplorer } from "./aws/cost_explorer.ts";
+import { handleEcs } from "./aws/ecs_api.ts";
+import type { TaskRunner } from "./aws/ecs_tasks.ts";
+import { type FaultAction, FaultInjector, type FaultOptions } from "./aws/faults.ts";
+import {
+  ModelRunner,
+  type ModelRunnerCounters,
+  type ModelRunnerOptions,
+} from "./model_runner/model_runner.ts";
 import {
   jsonErrorResponse,
   jsonResponse,
   queryErrorResponse,
   s3ErrorResponse,
   toAwsError,
-} from "./protocol.ts";
-import { handleS3, parseS3Path, s3Operation } from "./s3_api.ts";
-import { handleSageMaker } from "./sagemaker_api.ts";
-import { seedDeployment, type SeededDeployment, STOCK_NAMES } from "./seed.ts";
-import { SimState } from "./sim_state.ts";
-import { handleSns, SNS_NAMESPACE, SNS_OPERATIONS } from "./sns_api.ts";
-import { handleSqs } from "./sqs_api.ts";
-import { buildStatusEnvelope, type ImageStatus } from "./status_envelope.ts";
-import { handleSts, STS_NAMESPACE } from "./sts_api.ts";
-import { UsageLedger } from "./usage.ts";
+} from "./aws/wire_protocol.ts";
+import { handleS3, parseS3Path, s3Operation } from "./aws/s3_api.ts";
+import { handleSageMaker } from "./aws/sagemaker_api.ts";
+import { seedDeployment, type SeededDeployment, STOCK_NAMES } from "./model_runner/seed.ts";
+import { SimState } from "./aws/sim_state.ts";
+import { handleSns, SNS_NAMESPACE, SNS_OPERATIONS } from "./aws/sns_api.ts";
+import { handleSqs } from "./aws/sqs_api.ts";
+import { buildStatusEnvelope, type ImageStatus } from "./model_runner/status_envelope.ts";
+import { handleSts, STS_NAMESPACE } from "./aws/sts_api.ts";
+import { UsageLedger } from "./aws/usage.ts";
 
-export type { FaultOptions } from "./faults.ts";
-export type { ModelRunnerCounters, ModelRunnerOptions } from "./model_runner.ts";
-export type { SeededDeployment } from "./seed.ts";
-export type { LocalTask, LocalTaskExit, TaskRunner, TaskSpec } from "./ecs_tasks.ts";
+export type { FaultOptions } from "./aws/faults.ts";
+export type { ModelRunnerCounters, ModelRunnerOptions } from "./model_runner/model_runner.ts";
+export type { SeededDeployment } from "./model_runner/seed.ts";
+export type { LocalTask, LocalTaskExit, TaskRunner, TaskSpec } from "./aws/ecs_tasks.ts";
 
 /** Options of {@linkcode startSimulator}. */
 export interface SimulatorOptions {

@@ -22,22 +22,14 @@
 import { createHash } from "node:crypto";
 import { DeltaRecorder, type EntryDelta, type StatsDelta } from "./delta.ts";
 import { pythonStrRepr } from "./python_format.ts";
-import type { ExceptionReport, Sample } from "./sample.ts";
+import type { ExceptionReport, Sample } from "../model/sample.ts";
+import type { FailureRow } from "../model/failure_row.ts";
 import { type StatsClock, StatsEntry } from "./stats_entry.ts";
 
 export { StatsEntry } from "./stats_entry.ts";
 
-/** Failures of one (method, name, error): a row of `_failures.csv`. */
-export interface StatsFailure {
-  /** Request type, e.g. `Submit Image`. */
-  readonly method: string;
-  readonly name: string;
-  /** The error text, with `object at 0x…` addresses masked as Locust does. */
-  readonly error: string;
-  occurrences: number;
-  /** First and last occurrence (ms since epoch). */
-  firstSeen: number;
-  lastSeen: number;
+/** Failures of one (method, name, error): a row of `_failures.csv`, with its sort key. */
+export interface StatsFailure extends FailureRow {
   /** Locust's key: SHA-256 of `method.name.repr(error)`; the CSV row order. */
   readonly key: string;
 }

@@ -24,8 +24,9 @@
  * @module
  */
 
+import type { FailureRow } from "../model/failure_row.ts";
 import { bucketOf } from "./response_times.ts";
-import type { ExceptionReport, Sample } from "./sample.ts";
+import type { ExceptionReport, Sample } from "../model/sample.ts";
 
 /** One (type, name) entry's counters over the batch. */
 export interface EntryDelta {
@@ -62,15 +63,7 @@ export interface EntryDelta {
 }
 
 /** Failures of one (method, name, error) over the batch. */
-export interface FailureDelta {
-  method: string;
-  name: string;
-  error: string;
-  occurrences: number;
-  /** First and last occurrence, ms since epoch. */
-  firstSeen: number;
-  lastSeen: number;
-}
+export type FailureDelta = FailureRow;
 
 /** Exceptions with one traceback over the batch. */
 export interface ExceptionDelta {

@@ -182,3 +182,18 @@ export function pythonStrRepr(s: string): string {
 
 // Python's str.isprintable() is false for categories Cc, Cf, Cs, Co, Cn, Zl, Zp, Zs (bar space).
 const NON_PRINTABLE = /^[\p{C}\p{Z}]$/u;
+
+/**
+ * Python's `round(x, digits)` for a float: the exact binary value rounded, ties to even.
+ *
+ * @example
+ * ```ts
+ * import { pythonRound } from "./python_format.ts";
+ * if (pythonRound(72.604, 2) !== 72.6 || pythonRound(2.5, 0) !== 2) throw new Error("ties to even");
+ * if (pythonRound(0.125, 2) !== 0.12) throw new Error("0.125 is a tie");
+ * ```
+ */
+export function pythonRound(x: number, digits: number): number {
+  if (!Number.isFinite(x)) return x;
+  return Number(pythonFixed(x, digits));
+}

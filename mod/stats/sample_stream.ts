@@ -27,7 +27,7 @@
  * @module
  */
 
-import type { Sample } from "./sample.ts";
+import type { Sample } from "../model/sample.ts";
 import { UsageError } from "../usage_error.ts";
 
 /** One event of a sample stream: `t` in Unix seconds as written, `at` in ms since the epoch. */

@@ -36,7 +36,7 @@
  */
 
 import { UsageError } from "../usage_error.ts";
-import type { JobStatistics } from "../output/run_report.ts";
+import type { JobStatistics } from "../model/run_report.ts";
 import type { StatsAggregator, StatsEntry } from "./aggregator.ts";
 
 /** A comparison operator. */

@@ -1,5 +1,6 @@
 import type { UserKind } from "./user_kind.ts";
-import { buildLoadTestRequest, newJobId } from "./image_request.ts";
+import { USER_KIND_NAMES } from "../config/user_kind_names.ts";
+import { buildLoadTestRequest, newJobId } from "../requests/image_request.ts";
 import { submitJob } from "./submit_job.ts";
 
 /**
@@ -16,11 +17,7 @@ import { submitJob } from "./submit_job.ts";
  * ```
  */
 export const loadTestUser: UserKind = {
-  name: "load-test",
-  aliases: [
-    "ModelRunnerLoadTestUser",
-    "test.load.locust_user.ModelRunnerLoadTestUser",
-  ],
+  ...USER_KIND_NAMES.loadTest,
   description: "submit jobs without waiting (upstream's default ModelRunnerLoadTestUser)",
   create(ctx) {
     let next = ctx.images.length ? ctx.userIndex % ctx.images.length : 0;

@@ -15,7 +15,7 @@
  * @example
  * ```ts
  * import { modelRunnerUserKind } from "./model_runner_user.ts";
- * import { buildModelRunnerRequest, newJobId } from "./image_request.ts";
+ * import { buildModelRunnerRequest, newJobId } from "../requests/image_request.ts";
  * const kind = modelRunnerUserKind({
  *   name: "one-image",
  *   aliases: [],
@@ -32,7 +32,7 @@
  * @module
  */
 import type { UserContext, UserKind } from "./user_kind.ts";
-import { entryName, imageIdOf, type ImageRequest } from "./image_request.ts";
+import { entryName, imageIdOf, type ImageRequestBody } from "../requests/image_request.ts";
 import { submitJob } from "./submit_job.ts";
 
 /**
@@ -118,7 +118,7 @@ export interface ProcessImageResult {
  */
 export function jobUnsuccessfulMessage(
   status: string,
-  request: ImageRequest,
+  request: ImageRequestBody,
   processingTime: number | null,
 ): string {
   const response = JSON.stringify({ request, processing_time: processingTime }, null, 2);
@@ -167,7 +167,7 @@ function queueNameOf(queueUrl: string): string {
  */
 export async function processImage(
   ctx: UserContext,
-  request: ImageRequest,
+  request: ImageRequestBody,
   image?: ImageSize,
 ): Promise<ProcessImageResult | undefined> {
   const imageUrl = request.imageUrls[0] ?? "";
@@ -226,7 +226,7 @@ export async function processImage(
  * ```
  */
 export interface NextRequest {
-  request: ImageRequest;
+  request: ImageRequestBody;
   image?: ImageSize;
 }
 

@@ -19,7 +19,8 @@
  * ```
  * @module
  */
-import { type ImageRequest, newJobId } from "./image_request.ts";
+import { USER_KIND_NAMES } from "../config/user_kind_names.ts";
+import { type ImageRequestBody, newJobId } from "../requests/image_request.ts";
 import { modelRunnerUserKind } from "./model_runner_user.ts";
 
 /**
@@ -32,7 +33,7 @@ import { modelRunnerUserKind } from "./model_runner_user.ts";
  * requestFromTemplate({ jobId: "", imageUrls: ["s3://b/a.tif"] }, "ab").jobName; // "test-ab"
  * ```
  */
-export function requestFromTemplate(template: ImageRequest, jobId: string): ImageRequest {
+export function requestFromTemplate(template: ImageRequestBody, jobId: string): ImageRequestBody {
   const copy = structuredClone(template);
   const base = typeof template.jobName === "string" && template.jobName !== ""
     ? template.jobName
@@ -52,11 +53,7 @@ export function requestFromTemplate(template: ImageRequest, jobId: string): Imag
  * ```
  */
 export const predefinedUser = modelRunnerUserKind({
-  name: "predefined",
-  aliases: [
-    "PredefinedRequestsUser",
-    "test.load.predefined_requests_user.PredefinedRequestsUser",
-  ],
+  ...USER_KIND_NAMES.predefined,
   description: "send the requests of --request-file in turn and wait for each job",
   source(ctx) {
     const templates = ctx.settings.predefinedRequests;

@@ -18,7 +18,8 @@
  * ```
  * @module
  */
-import { buildModelRunnerRequest, newJobId } from "./image_request.ts";
+import { USER_KIND_NAMES } from "../config/user_kind_names.ts";
+import { buildModelRunnerRequest, newJobId } from "../requests/image_request.ts";
 import { modelRunnerUserKind } from "./model_runner_user.ts";
 
 /**
@@ -62,11 +63,7 @@ export function isRandomImageKey(key: string): boolean {
  * ```
  */
 export const randomUser = modelRunnerUserKind({
-  name: "random",
-  aliases: [
-    "RandomRequestUser",
-    "test.load.random_requests_user.RandomRequestUser",
-  ],
+  ...USER_KIND_NAMES.random,
   description: "pick a random endpoint and image for each job and wait for it",
   source(ctx) {
     const { endpoints, randomImages } = ctx.settings;

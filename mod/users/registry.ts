@@ -1,4 +1,3 @@
-import { UsageError } from "../usage_error.ts";
 import type { UserKind } from "./user_kind.ts";
 import { loadTestUser } from "./load_test_user.ts";
 import { predefinedUser } from "./predefined_user.ts";
@@ -17,17 +16,7 @@ import { randomUser } from "./random_user.ts";
 export const USER_KINDS: readonly UserKind[] = [loadTestUser, predefinedUser, randomUser];
 
 /** The kind with this name or alias; throws a UsageError listing the known kinds. */
-export function resolveUserKindName(name: string): string {
-  const kind = USER_KINDS.find((k) => k.name === name || k.aliases.includes(name));
-  if (!kind) {
-    throw new UsageError(
-      `unknown user class ${JSON.stringify(name)}: use one of ${
-        USER_KINDS.map((k) => k.name).join(", ")
-      } (or name:weight,name:weight)`,
-    );
-  }
-  return kind.name;
-}
+export { resolveUserKindName } from "../config/user_kind_names.ts";
 
 /** The kind named `name` (a resolved name). */
 export function userKind(name: string): UserKind {

@@ -34,7 +34,7 @@ import {
   type RequestProblem,
 } from "../requests/image_request_rules.ts";
 export type { RequestProblem } from "../requests/image_request_rules.ts";
-import type { ImageRequest } from "./image_request.ts";
+import type { ImageRequestBody } from "../requests/image_request.ts";
 
 /**
  * The placeholders a request file may use, as upstream's template variables.
@@ -129,7 +129,7 @@ export function parseRequestFile(
   text: string,
   values: Record<string, string>,
   path: string,
-): ImageRequest[] {
+): ImageRequestBody[] {
   const rendered = renderRequestTemplate(text, values, path);
   let parsed: unknown;
   try {
@@ -194,7 +194,7 @@ export function parseRequestFile(
 export async function loadRequestFile(
   path: string,
   values: Record<string, string>,
-): Promise<ImageRequest[]> {
+): Promise<ImageRequestBody[]> {
   let text: string;
   try {
     text = await Deno.readTextFile(path);

@@ -1,7 +1,7 @@
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { describeAwsError } from "../aws/aws_errors.ts";
 import type { UserContext } from "./user_kind.ts";
-import { entryName, imageIdOf, type ImageRequest } from "./image_request.ts";
+import { entryName, imageIdOf, type ImageRequestBody } from "../requests/image_request.ts";
 
 /** What {@linkcode submitJob} needs besides the request. */
 export interface SubmitOptions {
@@ -52,7 +52,7 @@ export type SubmitResult =
  */
 export async function submitJob(
   ctx: UserContext,
-  request: ImageRequest,
+  request: ImageRequestBody,
   options: SubmitOptions,
 ): Promise<SubmitResult> {
   const imageUrl = request.imageUrls[0] ?? "";

@@ -20,23 +20,23 @@ import { HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { RunSettings } from "../config/run_settings.ts";
 import type { Deployment } from "../discovery/deployment.ts";
 import type { RunLog } from "../log/run_log.ts";
-import type { UserWorkerSettings } from "../engine/protocol.ts";
-import type { ImageInfo } from "../engine/image_info.ts";
+import type { UserWorkerSettings } from "../model/user_worker_settings.ts";
+import type { ImageInfo } from "../images/image_info.ts";
 import {
   listImages,
   readPixelReport,
   readPixels,
   requireReadableImages,
-} from "../engine/image_catalog.ts";
+} from "../images/image_catalog.ts";
 import { awsErrorCode, awsHttpStatus } from "../aws/aws_errors.ts";
 import { s3Client } from "../aws/s3_client.ts";
 import { sageMakerClient } from "../aws/sagemaker_client.ts";
-import { formatS3Url, parseS3Location } from "../config/s3_location.ts";
+import { formatS3Url, parseS3Location } from "../aws/s3_location.ts";
 import { UsageError } from "../usage_error.ts";
 import { type EndpointListing, listEndpoints } from "./endpoints.ts";
 import { isRandomImageKey, RANDOM_IMAGE_EXTENSIONS } from "./random_user.ts";
 import { loadRequestFile, placeholderValues } from "./request_file.ts";
-import type { ImageRequest } from "./image_request.ts";
+import type { ImageRequestBody } from "../requests/image_request.ts";
 
 /**
  * The part of the worker settings that depends on the user kinds.
@@ -205,7 +205,7 @@ async function endpointsOrExplain(
  */
 async function imageSizes(
   s3: S3Client,
-  requests: ImageRequest[],
+  requests: ImageRequestBody[],
   warn: (message: string) => void,
 ): Promise<Record<string, { size: number; pixels: number | null }>> {
   const urls = [...new Set(requests.map((r) => r.imageUrls[0] ?? ""))];
@@ -245,7 +245,7 @@ async function imageSizes(
 }
 
 function warnAboutEndpoints(
-  requests: ImageRequest[],
+  requests: ImageRequestBody[],
   listing: EndpointListing,
   warn: (message: string) => void,
 ): void {

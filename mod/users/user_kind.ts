@@ -17,10 +17,11 @@
  * @module
  */
 import type { SQSClient } from "@aws-sdk/client-sqs";
-import type { Sample } from "../stats/sample.ts";
-import type { ExceptionReport } from "../stats/sample.ts";
-import type { ImageInfo } from "../engine/image_info.ts";
-import type { JobRegistration, UserWorkerSettings } from "../engine/protocol.ts";
+import type { Sample } from "../model/sample.ts";
+import type { ExceptionReport } from "../model/sample.ts";
+import type { ImageInfo } from "../images/image_info.ts";
+import type { JobRegistration } from "../model/job_registration.ts";
+import type { UserWorkerSettings } from "../model/user_worker_settings.ts";
 
 /** The terminal outcome of a job a user waited for. */
 export interface JobOutcome {

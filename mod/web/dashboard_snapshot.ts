@@ -17,17 +17,17 @@
  */
 import type { StatsAggregator, StatsEntry } from "../stats/aggregator.ts";
 import type { OutputContext } from "../output/output.ts";
-import { JOB_STATUSES } from "../tracker/job_record.ts";
-import { kindOfUser } from "../users/user_mix.ts";
+import { JOB_STATUSES } from "../model/job_record.ts";
+import { kindOfUser } from "../config/user_mix.ts";
 import type {
   DashboardSnapshot,
   SessionStatus,
   StatsRow,
   SystemUsage,
   UserMixRow,
-} from "./wire.ts";
+} from "../frontend/wire.ts";
 
-export type { DashboardSnapshot, RunState, SessionStatus, StatsRow } from "./wire.ts";
+export type { DashboardSnapshot, RunState, SessionStatus, StatsRow } from "../frontend/wire.ts";
 
 /** Most failure and exception rows sent in one snapshot. */
 export const MAX_ERROR_ROWS = 200;

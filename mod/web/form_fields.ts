@@ -17,7 +17,7 @@
  * @module
  */
 import { type WebFormField, webFormFields } from "../config/web_form_fields.ts";
-import type { FormField, FormFieldType } from "./wire.ts";
+import type { FormField, FormFieldType } from "../frontend/wire.ts";
 
 export type { FormField, FormFieldType };
 

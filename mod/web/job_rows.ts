@@ -11,8 +11,8 @@
  * ```
  * @module
  */
-import type { JobStatusRecord } from "../tracker/job_record.ts";
-import type { JobPage } from "./wire.ts";
+import type { JobStatusRecord } from "../model/job_record.ts";
+import type { JobPage } from "../frontend/wire.ts";
 
 export type { JobPage };
 

@@ -14,7 +14,7 @@
  * ```
  * @module
  */
-import type { LogTail } from "./wire.ts";
+import type { LogTail } from "../frontend/wire.ts";
 
 export type { LogTail };
 

@@ -12,7 +12,7 @@
  * @module
  */
 import uplotCss from "uplot/dist/uPlot.min.css" with { type: "text" };
-import { FRONTEND_JS } from "./frontend_bundle.ts";
+import { FRONTEND_JS } from "../frontend/frontend_bundle.ts";
 import { PAGE_CSS } from "./page_css.ts";
 import { PAGE_HTML } from "./page_html.ts";
 

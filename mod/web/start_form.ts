@@ -16,7 +16,7 @@
 import type { RunFlags, RunSettings } from "../config/run_settings.ts";
 import { UsageError } from "../usage_error.ts";
 import { fieldForMessage, FORM_FIELDS } from "./form_fields.ts";
-import type { FormValues } from "./wire.ts";
+import type { FormValues } from "../frontend/wire.ts";
 
 /**
  * A form value that is wrong, with the field to show the message next to.

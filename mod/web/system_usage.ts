@@ -13,7 +13,7 @@
  * @module
  */
 import { cpuUsage } from "node:process";
-import type { SystemUsage } from "./wire.ts";
+import type { SystemUsage } from "../frontend/wire.ts";
 
 export type { SystemUsage };
 

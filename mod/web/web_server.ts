@@ -32,7 +32,7 @@ import { FORM_FIELDS } from "./form_fields.ts";
 import { hostOfHeader, isLoopbackHostname } from "./loopback.ts";
 import { PAGE_ASSETS, PAGE_HTML } from "./page_assets.ts";
 import { fieldOfError } from "./start_form.ts";
-import type { ConfigBody, ProblemBody } from "./wire.ts";
+import type { ConfigBody, ProblemBody } from "../frontend/wire.ts";
 import type { WebSession } from "./web_session.ts";
 
 /** Options of {@linkcode startWebServer}. */

@@ -38,7 +38,7 @@ import { csvOutput } from "./report_renderers.ts";
 import { SseHub } from "./sse_hub.ts";
 import { prefillForm, startFlags } from "./start_form.ts";
 import { SystemUsageSampler } from "./system_usage.ts";
-import type { FormValues, JobPage, LogTail, StopMode } from "./wire.ts";
+import type { FormValues, JobPage, LogTail, StopMode } from "../frontend/wire.ts";
 
 /** Runs one load test (the engine's `runLoadTest`; tests may pass a stand-in). */
 export type LoadTestRunner = typeof runLoadTest;
