@@ -18,8 +18,8 @@
  * ```
  * @module
  */
-import { serveSimulator } from "../mod/sim/serve_sim.ts";
-import type { ModelRunnerOptions } from "../mod/sim/model_runner.ts";
+import { serveSimulator } from "../mod/commands/sim.ts";
+import type { ModelRunnerOptions } from "../mod/sim/model_runner/model_runner.ts";
 import { UsageError } from "../mod/usage_error.ts";
 
 /**

@@ -13,8 +13,9 @@ import { writeJobStatus } from "../mod/tracker/job_files.ts";
 import { JobFilesWriter, REWRITE_DUTY } from "../mod/tracker/job_files_writer.ts";
 import { readLines } from "../mod/fs/read_lines.ts";
 import { stringifyPythonJson } from "../mod/tracker/python_json.ts";
-import type { JobRegistration, StatusEvent } from "../mod/engine/protocol.ts";
-import type { JobStatusRecord } from "../mod/tracker/job_record.ts";
+import type { JobRegistration } from "../mod/model/job_registration.ts";
+import type { StatusEvent } from "../mod/model/status_event.ts";
+import type { JobStatusRecord } from "../mod/model/job_record.ts";
 
 const KEYS = [
   "job_id",

@@ -7,7 +7,7 @@
  * job in memory costs at most 300 bytes, measured in a separate process.
  */
 import assert from "node:assert/strict";
-import { Prng } from "../mod/sim/prng.ts";
+import { Prng } from "../mod/sim/aws/prng.ts";
 import { packHex32, packUuid, unpackHex32, unpackUuid } from "../mod/tracker/id_packing.ts";
 import { OpenJobs, STATUS_CODE } from "../mod/tracker/open_jobs.ts";
 import { JobDescriptors } from "../mod/tracker/job_descriptors.ts";
@@ -19,8 +19,8 @@ import {
 } from "../mod/tracker/journal_line.ts";
 import { formatStatusEntry } from "../mod/tracker/job_status_entry.ts";
 import { stringifyPythonJson } from "../mod/tracker/python_json.ts";
-import type { JobStatusRecord } from "../mod/tracker/job_record.ts";
-import type { JobRegistration } from "../mod/engine/protocol.ts";
+import type { JobStatusRecord } from "../mod/model/job_record.ts";
+import type { JobRegistration } from "../mod/model/job_registration.ts";
 import { ROOT } from "./run_test_support.ts";
 
 const hex = (rng: Prng, n: number) =>

@@ -6,12 +6,12 @@
  * accepted. The `--json` stats document is streamed to exactly `JSON.stringify`'s text.
  */
 import assert from "node:assert/strict";
-import { Prng } from "../mod/sim/prng.ts";
+import { Prng } from "../mod/sim/aws/prng.ts";
 import { JobTracker } from "../mod/tracker/job_tracker.ts";
 import { FileJobJournal } from "../mod/tracker/file_job_journal.ts";
 import { MAX_PAGE_RECORDS } from "../mod/tracker/job_query.ts";
 import { parseJournalLine } from "../mod/tracker/journal_line.ts";
-import { JOB_STATUSES, type JobStatusRecord } from "../mod/tracker/job_record.ts";
+import { JOB_STATUSES, type JobStatusRecord } from "../mod/model/job_record.ts";
 import { UsageError } from "../mod/usage_error.ts";
 import {
   buildJsonStats,

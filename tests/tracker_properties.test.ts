@@ -8,14 +8,15 @@
  * for exactly once.
  */
 import assert from "node:assert/strict";
-import { Prng } from "../mod/sim/prng.ts";
+import { Prng } from "../mod/sim/aws/prng.ts";
 import { JobTracker, type JobTransition } from "../mod/tracker/job_tracker.ts";
 import { jobInvariantViolations } from "../mod/tracker/job_invariants.ts";
-import type { JobRegistration, StatusEvent } from "../mod/engine/protocol.ts";
+import type { JobRegistration } from "../mod/model/job_registration.ts";
+import type { StatusEvent } from "../mod/model/status_event.ts";
 import { writeJobStatus } from "../mod/tracker/job_files.ts";
 import { FileJobJournal } from "../mod/tracker/file_job_journal.ts";
 import { parseJournalLine } from "../mod/tracker/journal_line.ts";
-import type { JobStatusRecord } from "../mod/tracker/job_record.ts";
+import type { JobStatusRecord } from "../mod/model/job_record.ts";
 
 type Planned =
   | { at: number; kind: "register"; reg: JobRegistration }

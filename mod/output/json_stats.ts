@@ -43,7 +43,7 @@ import { thresholdSummary, type ThresholdSummaryItem } from "../stats/threshold_
 import { PERCENTILES_TO_REPORT, readablePercentiles } from "../stats/response_times.ts";
 import { writeFileAtomicStream } from "../fs/atomic_write.ts";
 import type { Output, OutputContext } from "./output.ts";
-import type { JobStatistics } from "./run_report.ts";
+import type { JobStatistics } from "../model/run_report.ts";
 
 /** Identifies this document format; bumped on incompatible changes. */
 export const JSON_STATS_SCHEMA = "osml-load/stats@1";

@@ -1,7 +1,7 @@
 import type { StatsAggregator } from "../stats/aggregator.ts";
-import type { JobStatusRecord, JobStatusValue } from "../tracker/job_record.ts";
+import type { JobStatusRecord, JobStatusValue } from "../model/job_record.ts";
 import type { JobRecordPage, JobRecordQuery } from "../tracker/job_query.ts";
-import type { CapacityStep, JobStatistics, TimelinePoint } from "./run_report.ts";
+import type { CapacityStep, JobStatistics, TimelinePoint } from "../model/run_report.ts";
 import type { ThresholdResult } from "../stats/thresholds.ts";
 
 /**

@@ -29,7 +29,7 @@
  * @module
  */
 import { readLines, readLinesSync } from "../fs/read_lines.ts";
-import { JOB_STATUSES, type JobStatusValue, type TrackedJob } from "./job_record.ts";
+import { JOB_STATUSES, type JobStatusValue, type TrackedJob } from "../model/job_record.ts";
 import { formatJournalLine, type JournalEntry, journalLineStatus } from "./journal_line.ts";
 import { type JobJournal, JOURNAL_BATCH } from "./job_journal.ts";
 

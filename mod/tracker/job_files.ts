@@ -24,9 +24,9 @@
 import { pythonFixed } from "../stats/python_format.ts";
 import { join } from "node:path";
 import { writeFileAtomicStream, writeTextFileAtomic } from "../fs/atomic_write.ts";
-import type { JobStatistics, JobStatisticsExtra } from "../output/run_report.ts";
+import type { JobStatistics, JobStatisticsExtra } from "../model/run_report.ts";
 import type { JobTracker, StatusCounts } from "./job_tracker.ts";
-import { isoLocalWithOffset } from "./local_time.ts";
+import { isoLocalWithOffset } from "../log/local_time.ts";
 import { stringifyPythonJson } from "./python_json.ts";
 
 /** Run facts that go into the summary after upstream's keys. */

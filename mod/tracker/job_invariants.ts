@@ -17,7 +17,7 @@
  * ```
  * @module
  */
-import type { JobStatistics, JobStatisticsExtra } from "../output/run_report.ts";
+import type { JobStatistics, JobStatisticsExtra } from "../model/run_report.ts";
 
 /** The `Job Complete` entry's totals, to check against the job counts. */
 export interface JobCompleteTotals {

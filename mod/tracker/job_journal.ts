@@ -20,7 +20,7 @@
  * ```
  * @module
  */
-import type { JobStatusValue, TrackedJob } from "./job_record.ts";
+import type { JobStatusValue, TrackedJob } from "../model/job_record.ts";
 import { formatJournalLine, type JournalEntry } from "./journal_line.ts";
 
 export type { FileJobJournal } from "./file_job_journal.ts";

@@ -20,7 +20,7 @@
  * ```
  * @module
  */
-import type { JobStatusValue } from "./job_record.ts";
+import type { JobStatusValue } from "../model/job_record.ts";
 
 /** Where a job stands in the totals: exactly one of these per tracked job. */
 export type JobOutcome = "succeeded" | "failed" | "in-progress" | "timed-out";

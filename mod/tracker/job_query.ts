@@ -34,7 +34,7 @@ import {
   JOB_STATUSES,
   type JobStatusRecord,
   type JobStatusValue,
-} from "./job_record.ts";
+} from "../model/job_record.ts";
 import type { JobJournal } from "./job_journal.ts";
 import type { OpenJobs } from "./open_jobs.ts";
 import { parseJournalLine } from "./journal_line.ts";

@@ -28,7 +28,7 @@
  * ```
  * @module
  */
-import { type JobStatusValue, TERMINAL_STATUSES } from "./job_record.ts";
+import { type JobStatusValue, TERMINAL_STATUSES } from "../model/job_record.ts";
 
 /** Why a status change was refused. */
 export type RefusalReason =

@@ -15,7 +15,7 @@
  * ```
  * @module
  */
-import type { JobStatusRecord } from "./job_record.ts";
+import type { JobStatusRecord } from "../model/job_record.ts";
 import { jsonNumber } from "./journal_line.ts";
 
 /**

@@ -23,8 +23,8 @@
  * ```
  * @module
  */
-import type { JobStatistics, JobStatisticsExtra } from "../output/run_report.ts";
-import type { JobStatusRecord } from "./job_record.ts";
+import type { JobStatistics, JobStatisticsExtra } from "../model/run_report.ts";
+import type { JobStatusRecord } from "../model/job_record.ts";
 import type { JobJournal } from "./job_journal.ts";
 import type { OpenJobs } from "./open_jobs.ts";
 import { parseJournalLine } from "./journal_line.ts";

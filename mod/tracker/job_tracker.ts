@@ -49,16 +49,17 @@
  * ```
  * @module
  */
-import type { JobRegistration, StatusEvent } from "../engine/protocol.ts";
-import type { JobStatistics, JobStatisticsExtra } from "../output/run_report.ts";
+import type { JobRegistration } from "../model/job_registration.ts";
+import type { StatusEvent } from "../model/status_event.ts";
+import type { JobStatistics, JobStatisticsExtra } from "../model/run_report.ts";
+import { formatStartTime } from "../log/local_time.ts";
 import {
-  formatStartTime,
   isJobStatus,
   JOB_STATUSES,
   type JobStatusRecord,
   type JobStatusValue,
   type TrackedJob,
-} from "./job_record.ts";
+} from "../model/job_record.ts";
 import { countsAsFailed } from "./job_outcome.ts";
 import { decideTransition, REFUSAL_REASONS, type RefusalReason } from "./job_state_machine.ts";
 import { JobDescriptors } from "./job_descriptors.ts";

@@ -24,7 +24,7 @@
  * @module
  */
 import { pythonFloatRepr } from "../stats/python_format.ts";
-import { isJobStatus, type JobStatusRecord, type JobStatusValue } from "./job_record.ts";
+import { isJobStatus, type JobStatusRecord, type JobStatusValue } from "../model/job_record.ts";
 
 /** A finished job as the journal keeps it. */
 export interface JournalEntry {

@@ -30,8 +30,8 @@
  * ```
  * @module
  */
-import type { JobRegistration } from "../engine/protocol.ts";
-import { JOB_STATUSES, type JobStatusValue } from "./job_record.ts";
+import type { JobRegistration } from "../model/job_registration.ts";
+import { JOB_STATUSES, type JobStatusValue } from "../model/job_record.ts";
 import type { JobDescriptors } from "./job_descriptors.ts";
 import { packedHex32Equals, packHex32, packUuid, unpackHex32, unpackUuid } from "./id_packing.ts";
 import { hashString, type StringHash } from "./string_hash.ts";
