@@ -154,7 +154,16 @@ export function registerSimCommand(program: Command): void {
         );
       }
       const { serveSimulator } = await import("./sim.ts");
-      const options = simulatorOptionsFrom(opts);
+      const options: Parameters<typeof serveSimulator>[0] = simulatorOptionsFrom(opts);
+      // With --allow-run (deno task sim has it), RunTask starts generators as local processes,
+      // so `run --generators N` works against this simulator as against ECS.
+      try {
+        const { demoTaskRunner } = await import("./demo_distributed.ts");
+        const folder = await Deno.makeTempDir({ prefix: "osml-sim-tasks-" });
+        options.taskRunner = demoTaskRunner(folder);
+      } catch {
+        // no permission to start processes: ECS tasks fail to start, saying why
+      }
       try {
         await serveSimulator(options);
       } catch (error) {
