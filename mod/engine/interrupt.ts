@@ -18,6 +18,39 @@
  */
 import { ExitCode } from "../exit_codes.ts";
 
+let earlySignal: Deno.Signal | undefined;
+let earlyHandlers: Array<[Deno.Signal, () => void]> = [];
+
+/**
+ * Catch SIGINT/SIGTERM from the very start of a command that runs load, before its code has
+ * loaded, so that a signal in the first second is a graceful stop too (not exit 143). The first
+ * {@linkcode Interrupt.listen} takes it over.
+ *
+ * @example
+ * ```ts
+ * import { installEarlySignals, takeEarlySignal } from "./interrupt.ts";
+ * installEarlySignals();
+ * if (takeEarlySignal() !== undefined) throw new Error("no signal was sent");
+ * ```
+ */
+export function installEarlySignals(): void {
+  if (earlyHandlers.length || Deno.build.os === "windows") return;
+  for (const name of ["SIGINT", "SIGTERM"] as const) {
+    const handler = () => (earlySignal ??= name);
+    Deno.addSignalListener(name, handler);
+    earlyHandlers.push([name, handler]);
+  }
+}
+
+/** The signal caught before a run listened, if any; stops catching early signals. */
+export function takeEarlySignal(): Deno.Signal | undefined {
+  for (const [name, handler] of earlyHandlers) Deno.removeSignalListener(name, handler);
+  earlyHandlers = [];
+  const signal = earlySignal;
+  earlySignal = undefined;
+  return signal;
+}
+
 /** A repeat of the first signal within this many milliseconds is the same keypress. */
 export const DUPLICATE_WINDOW_MS = 1_000;
 
@@ -61,6 +94,9 @@ export class Interrupt {
       Deno.addSignalListener(name, handler);
       interrupt.#handlers.push([name, handler]);
     }
+    // A signal that came while the program was still loading is this run's first one.
+    const early = takeEarlySignal();
+    if (early !== undefined) queueMicrotask(() => interrupt.deliver(early, onFirst));
     return interrupt;
   }
 
