@@ -4,6 +4,7 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { computeCostReport } from "./cost_report.ts";
  * import { parseSummaryTime } from "./summary_time.ts";
  * const report = computeCostReport({
@@ -11,7 +12,7 @@
  *   stop: parseSummaryTime("2025-12-09T12:00:00Z")!,
  *   imagesSent: 10, imagesProcessed: 10, imagesSucceeded: 9, gbProcessed: 2, pixelsProcessed: 4e9,
  * }, { total: 3.5, byService: new Map([["Amazon SageMaker", 3], ["Amazon Simple Queue Service", 0.5]]) });
- * report.cost_summary.cost_per_hour; // 1.75
+ * assert.equal(report.cost_summary.cost_per_hour, 1.75);
  * ```
  * @module
  */

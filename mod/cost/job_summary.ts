@@ -92,8 +92,9 @@ export async function readJobSummary(path: string): Promise<JobSummary> {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { parseJobSummary } from "./job_summary.ts";
- * parseJobSummary({ start_time: "2025-12-09T10:44:51", total_image_sent: 3 }, "inline").imagesSent; // 3
+ * assert.equal(parseJobSummary({ start_time: "2025-12-09T10:44:51", total_image_sent: 3 }, "inline").imagesSent, 3);
  * ```
  */
 export function parseJobSummary(data: unknown, source: string): JobSummary {

@@ -6,8 +6,9 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { pyFixed, pyRound } from "./python_round.ts";
- * pyRound(0.125, 2); // 0.12
+ * assert.equal(pyRound(0.125, 2), 0.12);
  * pyFixed(2.675, 2); // "2.67" (2.675 is really 2.67499999…)
  * ```
  * @module
@@ -20,9 +21,10 @@ const PROBE_DIGITS = 30;
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { pyFixed } from "./python_round.ts";
- * pyFixed(0.5, 0); // "0"
- * pyFixed(12.5, 1); // "12.5"
+ * assert.equal(pyFixed(0.5, 0), "0");
+ * assert.equal(pyFixed(12.5, 1), "12.5");
  * ```
  */
 export function pyFixed(x: number, digits: number): string {
@@ -47,9 +49,10 @@ export function pyFixed(x: number, digits: number): string {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { pyRound } from "./python_round.ts";
- * pyRound(72.604, 2); // 72.6
- * pyRound(2.5, 0); // 2
+ * assert.equal(pyRound(72.604, 2), 72.6);
+ * assert.equal(pyRound(2.5, 0), 2);
  * ```
  */
 export function pyRound(x: number, digits: number): number {

@@ -74,8 +74,9 @@ function writeAll(file: { writeSync(p: Uint8Array): number }, text: string): voi
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { parseTag } from "./run_cost.ts";
- * parseTag("Project=osml-model-runner"); // { key: "Project", value: "osml-model-runner" }
+ * assert.deepEqual(parseTag("Project=osml-model-runner"), { key: "Project", value: "osml-model-runner" });
  * ```
  */
 export function parseTag(text: string): { key: string; value: string } {

@@ -7,6 +7,7 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { parseStatusMessage } from "./status_message.ts";
  * const body = JSON.stringify({
  *   Type: "Notification",
@@ -17,7 +18,7 @@
  *     processing_duration: { Type: "String", Value: "42" },
  *   },
  * });
- * parseStatusMessage(body); // { imageId: "abc:s3://b/k.tif", jobId: "abc", status: "SUCCESS", durationS: 42 }
+ * assert.deepEqual(parseStatusMessage(body), { imageId: "abc:s3://b/k.tif", jobId: "abc", status: "SUCCESS", durationS: 42 });
  * ```
  * @module
  */

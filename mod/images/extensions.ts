@@ -24,9 +24,10 @@ export const IMAGE_EXTENSIONS: readonly string[] = Object.freeze([
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { isImageKey } from "./extensions.ts";
- * isImageKey("scenes/SMALL.TIF"); // true
- * isImageKey("notes.txt"); // false
+ * assert.equal(isImageKey("scenes/SMALL.TIF"), true);
+ * assert.equal(isImageKey("notes.txt"), false);
  * ```
  */
 export function isImageKey(key: string): boolean {

@@ -14,9 +14,10 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { createHtmlReportOutput } from "./html_report.ts";
  * const output = createHtmlReportOutput({ path: "out/report.html" });
- * output.name; // "html"
+ * assert.equal(output.name, "html");
  * ```
  * @module
  */
@@ -39,8 +40,9 @@ export const MAX_REPORT_POINTS = 4000;
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { escapeHtml } from "./html_report.ts";
- * escapeHtml("<img src=x>"); // "&lt;img src=x&gt;"
+ * assert.equal(escapeHtml("<img src=x>"), "&lt;img src=x&gt;");
  * ```
  */
 export function escapeHtml(text: string): string {
@@ -60,8 +62,9 @@ const HTML_ESCAPES: Record<string, string> = {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { jsonForScript } from "./html_report.ts";
- * jsonForScript({ a: "</script>" }); // '{"a":"\\u003c/script>"}'
+ * assert.equal(jsonForScript({ a: "</script>" }), '{"a":"\\u003c/script>"}');
  * ```
  */
 export function jsonForScript(value: unknown): string {

@@ -4,9 +4,10 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { buildShape, parseShapeSettings } from "./shape_settings.ts";
  * const settings = parseShapeSettings({ shape: "stages", stages: "10s:5,10s:0" }, 60);
- * buildShape(settings, { users: 1, spawnRate: 1, windowS: 60 }).durationS; // 20
+ * assert.equal(buildShape(settings, { users: 1, spawnRate: 1, windowS: 60 }).durationS, 20);
  * ```
  * @module
  */

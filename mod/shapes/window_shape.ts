@@ -7,10 +7,11 @@ import type { LoadShape } from "./load_shape.ts";
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { windowShape } from "./window_shape.ts";
  * const shape = windowShape({ users: 5, spawnRate: 1, windowS: 60 });
- * shape.tick(30); // { users: 5, spawnRate: 1 }
- * shape.tick(60); // null
+ * assert.deepEqual(shape.tick(30), { users: 5, spawnRate: 1 });
+ * assert.equal(shape.tick(60), null);
  * ```
  */
 export function windowShape(

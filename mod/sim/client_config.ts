@@ -31,8 +31,9 @@ export interface SimClientConfig {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { simClientConfig } from "./client_config.ts";
- * simClientConfig({ endpoint: "http://127.0.0.1:4566", region: "us-west-2" }).credentials.accessKeyId; // "test"
+ * assert.equal(simClientConfig({ endpoint: "http://127.0.0.1:4566", region: "us-west-2" }).credentials.accessKeyId, "test");
  * ```
  */
 export function simClientConfig(sim: { endpoint: string; region: string }): SimClientConfig {

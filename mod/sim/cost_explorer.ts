@@ -58,8 +58,9 @@ export const HOURLY_RETENTION_DAYS = 14;
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { DEFAULT_DEPLOYMENT_TAGS } from "./cost_explorer.ts";
- * DEFAULT_DEPLOYMENT_TAGS.Project; // "osml-model-runner"
+ * assert.equal(DEFAULT_DEPLOYMENT_TAGS.Project, "osml-model-runner");
  * ```
  */
 export const DEFAULT_DEPLOYMENT_TAGS: Readonly<Record<string, string>> = Object.freeze({
@@ -556,10 +557,11 @@ function groupItems(
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { formatAmount } from "./cost_explorer.ts";
- * formatAmount(4e-7); // "0.0000004"
- * formatAmount(1.104); // "1.104"
- * formatAmount(0); // "0"
+ * assert.equal(formatAmount(4e-7), "0.0000004");
+ * assert.equal(formatAmount(1.104), "1.104");
+ * assert.equal(formatAmount(0), "0");
  * ```
  */
 export function formatAmount(value: number): string {

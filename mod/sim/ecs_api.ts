@@ -61,9 +61,10 @@ function clientError(message: string): AwsError {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { EcsStore } from "./ecs_api.ts";
  * const ecs = new EcsStore("us-west-2", "123456789012");
- * ecs.register({ family: "f", containerDefinitions: [{ name: "c" }] }).revision; // 1
+ * assert.equal(ecs.register({ family: "f", containerDefinitions: [{ name: "c" }] }).revision, 1);
  * ```
  */
 export class EcsStore {
@@ -170,8 +171,9 @@ function pageOf<T>(items: T[], req: Record<string, unknown>, maxCap: number) {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { ECS_OPERATIONS } from "./ecs_api.ts";
- * ECS_OPERATIONS.includes("RunTask"); // true
+ * assert.equal(ECS_OPERATIONS.includes("RunTask"), true);
  * ```
  */
 export const ECS_OPERATIONS: readonly string[] = [

@@ -5,10 +5,11 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { validateImageRequest } from "./image_request_validation.ts";
  * const r = validateImageRequest(JSON.parse('{"jobId":"j","imageUrls":["s3://b/k.tif"],' +
  *   '"imageProcessor":{"name":"centerpoint"},"imageProcessorTileSize":512,"imageProcessorTileOverlap":128}'));
- * r.ok; // true
+ * assert.equal(r.ok, true);
  * ```
  * @module
  */
@@ -43,8 +44,9 @@ const PROCESSOR_TYPES = ["NONE", "SM_ENDPOINT", "HTTP_ENDPOINT"] as const;
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { validateImageRequest } from "./image_request_validation.ts";
- * validateImageRequest({ jobId: "" }); // { ok: false, reason: "jobId is missing or empty" }
+ * assert.deepEqual(validateImageRequest({ jobId: "" }), { ok: false, reason: "jobId is missing or empty" });
  * ```
  */
 export function validateImageRequest(body: unknown): ValidationResult {

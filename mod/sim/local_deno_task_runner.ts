@@ -53,8 +53,9 @@ export interface LocalDenoTaskRunnerOptions {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { DEFAULT_PASS_ENV } from "./local_deno_task_runner.ts";
- * DEFAULT_PASS_ENV.includes("DENO_DIR"); // true
+ * assert.equal(DEFAULT_PASS_ENV.includes("DENO_DIR"), true);
  * ```
  */
 export const DEFAULT_PASS_ENV: readonly string[] = [
@@ -91,12 +92,13 @@ const DEFAULT_PERMISSIONS = [
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { taskEnvironment } from "./local_deno_task_runner.ts";
  * const env = taskEnvironment(
  *   { environment: { A: "1", AWS_REGION: "eu-west-1" }, simulatorEnv: { AWS_REGION: "us-west-2" } },
  *   { passEnv: [] },
  * );
- * env.AWS_REGION; // "us-west-2"
+ * assert.equal(env.AWS_REGION, "us-west-2");
  * ```
  */
 export function taskEnvironment(
@@ -116,9 +118,10 @@ export function taskEnvironment(
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { localDenoTaskRunner } from "./local_deno_task_runner.ts";
  * const runner = localDenoTaskRunner({ mainTs: "./main.ts", logDir: "./logs/tasks" });
- * typeof runner; // "function"
+ * assert.equal(typeof runner, "function");
  * ```
  */
 export function localDenoTaskRunner(options: LocalDenoTaskRunnerOptions): TaskRunner {

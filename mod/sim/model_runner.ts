@@ -82,8 +82,9 @@ export interface ModelRunnerOptions {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { DEFAULT_MODEL_RUNNER_OPTIONS } from "./model_runner.ts";
- * DEFAULT_MODEL_RUNNER_OPTIONS.workers; // 4
+ * assert.equal(DEFAULT_MODEL_RUNNER_OPTIONS.workers, 4);
  * ```
  */
 export const DEFAULT_MODEL_RUNNER_OPTIONS: Readonly<ModelRunnerOptions> = Object.freeze({

@@ -5,13 +5,14 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { S3Store } from "./s3_store.ts";
  * import { UsageLedger } from "./usage.ts";
  * const dir = await Deno.makeTempDir();
  * const s3 = new S3Store(dir, new UsageLedger());
  * s3.createBucket("b");
  * await s3.putBytes("b", "k.txt", new TextEncoder().encode("hi"));
- * s3.getObject("b", "k.txt")?.size; // 2
+ * assert.equal(s3.getObject("b", "k.txt")?.size, 2);
  * await Deno.remove(dir, { recursive: true });
  * ```
  * @module
@@ -42,10 +43,11 @@ export interface S3Object {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { S3Bucket } from "./s3_store.ts";
  * const b = new S3Bucket("b");
  * b.keys.push("a", "c");
- * b.indexAfter("a"); // 1
+ * assert.equal(b.indexAfter("a"), 1);
  * ```
  */
 export class S3Bucket {

@@ -75,9 +75,10 @@ export interface AddEndpointInput {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { SageMakerStore } from "./sagemaker_api.ts";
  * const sm = new SageMakerStore("us-west-2", "123456789012");
- * sm.addEndpoint({ name: "flood", status: "Updating" }).EndpointStatus; // "Updating"
+ * assert.equal(sm.addEndpoint({ name: "flood", status: "Updating" }).EndpointStatus, "Updating");
  * ```
  */
 export class SageMakerStore {
@@ -170,8 +171,9 @@ function sortBy<T extends { CreationTime: number }>(
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { SAGEMAKER_OPERATIONS } from "./sagemaker_api.ts";
- * SAGEMAKER_OPERATIONS.includes("ListEndpoints"); // true
+ * assert.equal(SAGEMAKER_OPERATIONS.includes("ListEndpoints"), true);
  * ```
  */
 export const SAGEMAKER_OPERATIONS: readonly string[] = [

@@ -9,11 +9,12 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { startSimulator } from "./simulator.ts";
  * import { seedDeployment } from "./seed.ts";
  * const sim = await startSimulator({ port: 0, seed: false, modelRunner: false });
  * const seeded = await seedDeployment(sim.state);
- * seeded.requestQueueUrl; // "http://127.0.0.1:PORT/123456789012/ImageRequestQueue"
+ * assert.equal(seeded.requestQueueUrl, "http://127.0.0.1:PORT/123456789012/ImageRequestQueue");
  * await sim.close();
  * ```
  * @module
@@ -26,8 +27,9 @@ import type { SimState } from "./sim_state.ts";
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { STOCK_NAMES } from "./seed.ts";
- * STOCK_NAMES.statusQueue; // "ImageStatusQueue"
+ * assert.equal(STOCK_NAMES.statusQueue, "ImageStatusQueue");
  * ```
  */
 export const STOCK_NAMES = {
@@ -47,8 +49,9 @@ export const STOCK_NAMES = {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { SEEDED_ENDPOINTS } from "./seed.ts";
- * SEEDED_ENDPOINTS.map((e) => e.name); // ["centerpoint", "aircraft", "flood", "maintenance"]
+ * assert.deepEqual(SEEDED_ENDPOINTS.map((e) => e.name), ["centerpoint", "aircraft", "flood", "maintenance"]);
  * ```
  */
 export const SEEDED_ENDPOINTS = [
@@ -123,10 +126,11 @@ export function stockContainerEnvironment(
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { startSimulator } from "./simulator.ts";
  * import { seedDeployment } from "./seed.ts";
  * const sim = await startSimulator({ port: 0, seed: false, modelRunner: false });
- * (await seedDeployment(sim.state)).imageBucket; // "osml-test-images-123456789012"
+ * assert.equal((await seedDeployment(sim.state)).imageBucket, "osml-test-images-123456789012");
  * await sim.close();
  * ```
  */

@@ -148,9 +148,10 @@ const SQS_NAMESPACE = "com.amazonaws.sqs#";
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { startSimulator } from "./simulator.ts";
  * const sim = await startSimulator({ port: 0, modelRunner: { msPerMegapixel: 5 } });
- * sim.env.AWS_ENDPOINT_URL; // "http://127.0.0.1:<port>"
+ * assert.equal(sim.env.AWS_ENDPOINT_URL, "http://127.0.0.1:<port>");
  * await sim.close();
  * ```
  */

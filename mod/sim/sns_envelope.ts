@@ -49,8 +49,9 @@ export interface SnsEnvelopeInput {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { fakeSignature } from "./sns_envelope.ts";
- * atob(fakeSignature()).length; // 256
+ * assert.equal(atob(fakeSignature()).length, 256);
  * ```
  */
 export function fakeSignature(rng?: Prng): string {

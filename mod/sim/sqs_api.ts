@@ -79,8 +79,9 @@ export function setSqsQuirks(store: SqsStore, quirks: SqsQuirks): void {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { SQS_OPERATIONS } from "./sqs_api.ts";
- * SQS_OPERATIONS.includes("ReceiveMessage"); // true
+ * assert.equal(SQS_OPERATIONS.includes("ReceiveMessage"), true);
  * ```
  */
 export const SQS_OPERATIONS: readonly string[] = [
@@ -438,10 +439,11 @@ function attrInt(attrs: Record<string, string>, name: string, min: number, max: 
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { parseQueueAttributes } from "./sqs_api.ts";
  * import { SqsStore } from "./sqs_store.ts";
  * const store = new SqsStore({ region: "us-west-2", account: "123456789012", baseUrl: "http://127.0.0.1:4566" });
- * parseQueueAttributes({ VisibilityTimeout: "60" }, store); // { visibilityTimeout: 60 }
+ * assert.deepEqual(parseQueueAttributes({ VisibilityTimeout: "60" }, store), { visibilityTimeout: 60 });
  * ```
  */
 export function parseQueueAttributes(
@@ -530,10 +532,11 @@ const ALL_QUEUE_ATTRIBUTES = [
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { queueAttributes } from "./sqs_api.ts";
  * import { SqsStore } from "./sqs_store.ts";
  * const store = new SqsStore({ region: "us-west-2", account: "123456789012", baseUrl: "http://127.0.0.1:4566" });
- * queueAttributes(store.create("q", {}), ["ApproximateNumberOfMessages"]); // { ApproximateNumberOfMessages: "0" }
+ * assert.deepEqual(queueAttributes(store.create("q", {}), ["ApproximateNumberOfMessages"]), { ApproximateNumberOfMessages: "0" });
  * ```
  */
 export function queueAttributes(q: SqsQueue, names: readonly string[]): Record<string, string> {

@@ -106,8 +106,9 @@ function statements(text: string, strict: boolean): Statement[] {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { queuePolicyAllows } from "./sqs_queue_policy.ts";
- * queuePolicyAllows(undefined, { action: "sqs:SendMessage", resource: "arn:aws:sqs:us-west-2:1:q", service: "sns.amazonaws.com", context: {} }); // false
+ * assert.equal(queuePolicyAllows(undefined, { action: "sqs:SendMessage", resource: "arn:aws:sqs:us-west-2:1:q", service: "sns.amazonaws.com", context: {} }), false);
  * ```
  */
 export function queuePolicyAllows(policy: string | undefined, request: PolicyRequest): boolean {

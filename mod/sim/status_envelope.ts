@@ -6,12 +6,13 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { buildStatusEnvelope } from "./status_envelope.ts";
  * const body = buildStatusEnvelope({
  *   status: "STARTED", jobId: "j1", imageUrl: "s3://b/k.tif", reason: "Started image request",
  *   durationSeconds: 0, region: "us-west-2", account: "123456789012",
  * });
- * JSON.parse(body).MessageAttributes.status.Value; // "STARTED"
+ * assert.equal(JSON.parse(body).MessageAttributes.status.Value, "STARTED");
  * ```
  * @module
  */
@@ -47,8 +48,9 @@ export interface StatusNotification {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { STATUS_REASONS } from "./status_envelope.ts";
- * STATUS_REASONS.IN_PROGRESS; // "Processing regions"
+ * assert.equal(STATUS_REASONS.IN_PROGRESS, "Processing regions");
  * ```
  */
 export const STATUS_REASONS = {

@@ -11,8 +11,9 @@ import { submitJob } from "./submit_job.ts";
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { loadTestUser } from "./load_test_user.ts";
- * loadTestUser.name; // "load-test"
+ * assert.equal(loadTestUser.name, "load-test");
  * ```
  */
 export const loadTestUser: UserKind = {

@@ -14,6 +14,7 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { modelRunnerUserKind } from "./model_runner_user.ts";
  * import { buildModelRunnerRequest, newJobId } from "./image_request.ts";
  * const kind = modelRunnerUserKind({
@@ -27,7 +28,7 @@
  *     }),
  *   }),
  * });
- * kind.name; // "one-image"
+ * assert.equal(kind.name, "one-image");
  * ```
  * @module
  */
@@ -40,8 +41,9 @@ import { submitJob } from "./submit_job.ts";
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { MAX_ATTEMPTS } from "./model_runner_user.ts";
- * MAX_ATTEMPTS; // 3
+ * assert.equal(MAX_ATTEMPTS, 3);
  * ```
  */
 export const MAX_ATTEMPTS = 3;
@@ -51,8 +53,9 @@ export const MAX_ATTEMPTS = 3;
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { PROCESS_IMAGE } from "./model_runner_user.ts";
- * PROCESS_IMAGE; // "Process Image"
+ * assert.equal(PROCESS_IMAGE, "Process Image");
  * ```
  */
 export const PROCESS_IMAGE = "Process Image";
@@ -62,8 +65,9 @@ export const PROCESS_IMAGE = "Process Image";
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { ERROR_BACKOFF_MS } from "./model_runner_user.ts";
- * ERROR_BACKOFF_MS; // 1000
+ * assert.equal(ERROR_BACKOFF_MS, 1000);
  * ```
  */
 export const ERROR_BACKOFF_MS = 1000;
@@ -111,9 +115,10 @@ export interface ProcessImageResult {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { jobUnsuccessfulMessage } from "./model_runner_user.ts";
  * const text = jobUnsuccessfulMessage("FAILED", { jobId: "j", imageUrls: ["s3://b/a.tif"] }, 3);
- * text.split("\n").slice(0, 3); // ["Job Unsuccessful", "Status: FAILED", "Request ID: j"]
+ * assert.deepEqual(text.split("\n").slice(0, 3), ["Job Unsuccessful", "Status: FAILED", "Request ID: j"]);
  * ```
  */
 export function jobUnsuccessfulMessage(

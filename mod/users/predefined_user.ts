@@ -12,10 +12,11 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { predefinedUser, requestFromTemplate } from "./predefined_user.ts";
- * predefinedUser.name; // "predefined"
+ * assert.equal(predefinedUser.name, "predefined");
  * const request = requestFromTemplate({ jobId: "", jobName: "nightly", imageUrls: ["s3://b/a.tif"] }, "0123");
- * request.jobName; // "nightly-0123"
+ * assert.equal(request.jobName, "nightly-0123");
  * ```
  * @module
  */
@@ -28,8 +29,9 @@ import { modelRunnerUserKind } from "./model_runner_user.ts";
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { requestFromTemplate } from "./predefined_user.ts";
- * requestFromTemplate({ jobId: "", imageUrls: ["s3://b/a.tif"] }, "ab").jobName; // "test-ab"
+ * assert.equal(requestFromTemplate({ jobId: "", imageUrls: ["s3://b/a.tif"] }, "ab").jobName, "test-ab");
  * ```
  */
 export function requestFromTemplate(template: ImageRequest, jobId: string): ImageRequest {
@@ -47,8 +49,9 @@ export function requestFromTemplate(template: ImageRequest, jobId: string): Imag
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { predefinedUser } from "./predefined_user.ts";
- * predefinedUser.aliases.includes("PredefinedRequestsUser"); // true
+ * assert.equal(predefinedUser.aliases.includes("PredefinedRequestsUser"), true);
  * ```
  */
 export const predefinedUser = modelRunnerUserKind({

@@ -11,10 +11,11 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { isRandomImageKey, randomUser } from "./random_user.ts";
- * randomUser.name; // "random"
- * isRandomImageKey("scenes/A.NITF"); // true
- * isRandomImageKey("tile.png"); // false
+ * assert.equal(randomUser.name, "random");
+ * assert.equal(isRandomImageKey("scenes/A.NITF"), true);
+ * assert.equal(isRandomImageKey("tile.png"), false);
  * ```
  * @module
  */
@@ -26,8 +27,9 @@ import { modelRunnerUserKind } from "./model_runner_user.ts";
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { RANDOM_IMAGE_EXTENSIONS } from "./random_user.ts";
- * RANDOM_IMAGE_EXTENSIONS.join(" "); // ".ntf .nitf .tiff .tif"
+ * assert.equal(RANDOM_IMAGE_EXTENSIONS.join(" "), ".ntf .nitf .tiff .tif");
  * ```
  */
 export const RANDOM_IMAGE_EXTENSIONS: readonly string[] = Object.freeze([
@@ -43,8 +45,9 @@ export const RANDOM_IMAGE_EXTENSIONS: readonly string[] = Object.freeze([
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { isRandomImageKey } from "./random_user.ts";
- * isRandomImageKey("small.TIF"); // true
+ * assert.equal(isRandomImageKey("small.TIF"), true);
  * ```
  */
 export function isRandomImageKey(key: string): boolean {
@@ -57,8 +60,9 @@ export function isRandomImageKey(key: string): boolean {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { randomUser } from "./random_user.ts";
- * randomUser.aliases.includes("RandomRequestUser"); // true
+ * assert.equal(randomUser.aliases.includes("RandomRequestUser"), true);
  * ```
  */
 export const randomUser = modelRunnerUserKind({

@@ -13,6 +13,7 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { parseRequestFile, placeholderValues } from "./request_file.ts";
  * const values = placeholderValues("s3://images", "s3://results/out");
  * const requests = parseRequestFile(
@@ -23,7 +24,7 @@
  *   values,
  *   "requests.json",
  * );
- * requests[0]!.imageUrls[0]; // "s3://images/small.tif"
+ * assert.equal(requests[0]!.imageUrls[0], "s3://images/small.tif");
  * ```
  * @module
  */
@@ -41,8 +42,9 @@ import type { ImageRequest } from "./image_request.ts";
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { REQUEST_FILE_PLACEHOLDERS } from "./request_file.ts";
- * REQUEST_FILE_PLACEHOLDERS.includes("test_results_bucket"); // true
+ * assert.equal(REQUEST_FILE_PLACEHOLDERS.includes("test_results_bucket"), true);
  * ```
  */
 export const REQUEST_FILE_PLACEHOLDERS: readonly string[] = Object.freeze([
@@ -60,8 +62,9 @@ export const REQUEST_FILE_PLACEHOLDERS: readonly string[] = Object.freeze([
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { placeholderValues } from "./request_file.ts";
- * placeholderValues("s3://images/", "s3://results/run-1").test_results_prefix; // "run-1"
+ * assert.equal(placeholderValues("s3://images/", "s3://results/run-1").test_results_prefix, "run-1");
  * ```
  */
 export function placeholderValues(
@@ -85,8 +88,9 @@ export function placeholderValues(
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { renderRequestTemplate } from "./request_file.ts";
- * renderRequestTemplate('["{{ a }}"]', { a: "x" }, "f.json"); // '["x"]'
+ * assert.equal(renderRequestTemplate('["{{ a }}"]', { a: "x" }, "f.json"), '["x"]');
  * ```
  */
 export function renderRequestTemplate(
@@ -117,11 +121,12 @@ export function renderRequestTemplate(
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { parseRequestFile } from "./request_file.ts";
  * try {
  *   parseRequestFile("[]", {}, "empty.json");
  * } catch (error) {
- *   (error as Error).message; // "request file empty.json is an empty array: ..."
+ *   assert.equal((error as Error).message, "request file empty.json is an empty array: ...");
  * }
  * ```
  */

@@ -40,8 +40,9 @@ export function kindOfUser(mix: UserMix, index: number): string {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { parseUserMix } from "./user_mix.ts";
- * parseUserMix("predefined:3,random:1", (n) => n); // [{kind:"predefined",weight:3},{kind:"random",weight:1}]
+ * assert.deepEqual(parseUserMix("predefined:3,random:1", (n) => n), [{kind:"predefined",weight:3},{kind:"random",weight:1}]);
  * ```
  */
 export function parseUserMix(text: string, resolve: (name: string) => string): UserMix {

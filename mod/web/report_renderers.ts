@@ -23,8 +23,9 @@ export { locustCsvPaths };
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { csvOutput } from "./report_renderers.ts";
- * csvOutput({ prefix: "out/run", fullHistory: false }).name; // "csv"
+ * assert.equal(csvOutput({ prefix: "out/run", fullHistory: false }).name, "csv");
  * ```
  */
 export function csvOutput(options: { prefix: string; fullHistory: boolean }): Output {
