@@ -89,11 +89,13 @@ export interface CostReport {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { computeCostReport } from "./cost_report.ts";
  * import { parseSummaryTime } from "./summary_time.ts";
  * const t = parseSummaryTime("2025-12-09T10:00:00Z")!;
- * computeCostReport({ start: t, stop: t, imagesSent: 0, imagesProcessed: 0, imagesSucceeded: 0,
- *   gbProcessed: 0, pixelsProcessed: 0 }, { total: 0, byService: new Map() }).cost_summary.cost_per_hour; // 0
+ * const report = computeCostReport({ start: t, stop: t, imagesSent: 0, imagesProcessed: 0,
+ *   imagesSucceeded: 0, gbProcessed: 0, pixelsProcessed: 0 }, { total: 0, byService: new Map() });
+ * assert.equal(report.cost_summary.cost_per_hour, 0);
  * ```
  */
 export function computeCostReport(input: CostReportInput, costs: WindowCosts): CostReport {

@@ -9,7 +9,7 @@
  * import { strict as assert } from "node:assert";
  * import { pyFixed, pyRound } from "./python_round.ts";
  * assert.equal(pyRound(0.125, 2), 0.12);
- * pyFixed(2.675, 2); // "2.67" (2.675 is really 2.67499999…)
+ * assert.equal(pyFixed(2.675, 2), "2.67"); // 2.675 is really 2.67499999…
  * ```
  * @module
  */

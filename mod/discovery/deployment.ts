@@ -5,10 +5,14 @@
  * everywhere (upstream ignored them in places: defect §13.8/§13.9).
  *
  * @example
+ * Not run as a test: it reads ECS, SQS and STS in the AWS account the environment names
+ * ({@linkcode findTaskDefinition} shows the search on the simulator).
  * ```ts ignore
+ * import { RunLog } from "../log/run_log.ts";
  * import { discoverDeployment } from "./deployment.ts";
+ * const log = new RunLog({ verbose: false });
  * const deployment = await discoverDeployment({ taskDefinitionPattern: "ModelRunnerDataplane" }, log);
- * console.log(deployment.imageQueueName);
+ * console.log(deployment.imageQueueName); // ImageRequestQueue
  * ```
  * @module
  */
