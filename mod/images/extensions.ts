@@ -4,8 +4,9 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { IMAGE_EXTENSIONS } from "./extensions.ts";
- * console.log(IMAGE_EXTENSIONS.join(" ")); // .ntf .nitf .tif .tiff .png .jpg .jpeg
+ * assert.equal(IMAGE_EXTENSIONS.join(" "), ".ntf .nitf .tif .tiff .png .jpg .jpeg");
  * ```
  */
 export const IMAGE_EXTENSIONS: readonly string[] = Object.freeze([
