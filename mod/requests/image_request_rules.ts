@@ -43,10 +43,13 @@ export interface RuleOptions {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { imageRequestProblems } from "./image_request_rules.ts";
- * imageRequestProblems({ imageUrls: ["s3://b/a.tif"], imageProcessor: { name: "m" },
- *   imageProcessorTileSize: 512, imageProcessorTileOverlap: 512 }, { template: true })[0]?.field;
- * // "imageProcessorTileOverlap"
+ * assert.deepEqual(
+ *   imageRequestProblems({ imageUrls: ["s3://b/a.tif"], imageProcessor: { name: "m" },
+ *     imageProcessorTileSize: 512, imageProcessorTileOverlap: 512 }, { template: true }),
+ *   [{ field: "imageProcessorTileOverlap", problem: "512 must be less than imageProcessorTileSize 512" }],
+ * );
  * ```
  */
 export function imageRequestProblems(entry: unknown, options: RuleOptions): RequestProblem[] {

@@ -11,7 +11,7 @@ import { type Stage, stagesDuration, valueAt } from "./stages.ts";
  * import { strict as assert } from "node:assert";
  * import { stagesShape } from "./stages_shape.ts";
  * const shape = stagesShape([{ durationS: 10, target: 10 }, { durationS: 10, target: 0 }]);
- * shape.tick(5); // { users: 5, spawnRate: ... }
+ * assert.deepEqual(shape.tick(5), { users: 5, spawnRate: 1 });
  * assert.equal(shape.tick(20), null);
  * ```
  */
