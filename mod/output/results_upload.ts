@@ -153,8 +153,20 @@ function contentTypeOf(path: string): string {
  * a {@linkcode UsageError} naming the fix otherwise.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
+ * import { simClientConfig } from "../sim/client_config.ts";
+ * import { startSimulator } from "../sim/simulator.ts";
+ * import { UsageError } from "../usage_error.ts";
+ * import { checkResultsBucket } from "./results_upload.ts";
+ * const sim = await startSimulator({ port: 0, modelRunner: false });
+ * const s3 = new S3Client({ ...simClientConfig(sim), forcePathStyle: true });
+ * await s3.send(new CreateBucketCommand({ Bucket: "my-results" }));
  * await checkResultsBucket(s3, { bucket: "my-results", prefix: "osml-load/" });
+ * await assert.rejects(checkResultsBucket(s3, { bucket: "no-such-bucket", prefix: "" }), UsageError);
+ * s3.destroy();
+ * await sim.close();
  * ```
  */
 export async function checkResultsBucket(
