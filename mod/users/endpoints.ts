@@ -5,11 +5,18 @@
  * endpoint, whatever its status).
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { SageMakerClient } from "@aws-sdk/client-sagemaker";
+ * import { simClientConfig } from "../sim/client_config.ts";
+ * import { startSimulator } from "../sim/simulator.ts";
  * import { listEndpoints } from "./endpoints.ts";
- * import { sageMakerClient } from "../aws/sagemaker_client.ts";
- * const found = await listEndpoints(sageMakerClient({ region: "us-west-2" }), { includeAll: false });
- * found.usable; // ["aircraft", "centerpoint", "flood"]
+ * const sim = await startSimulator({ port: 0, modelRunner: false }); // seeds 4 endpoints, 1 Updating
+ * const sagemaker = new SageMakerClient(simClientConfig(sim));
+ * const found = await listEndpoints(sagemaker, { includeAll: false });
+ * assert.deepEqual(found.usable, ["flood", "centerpoint", "aircraft"]);
+ * sagemaker.destroy();
+ * await sim.close();
  * ```
  * @module
  */
@@ -51,8 +58,19 @@ export interface EndpointListing {
  * InService ones, or all of them with `includeAll`. AWS errors propagate.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { SageMakerClient } from "@aws-sdk/client-sagemaker";
+ * import { simClientConfig } from "../sim/client_config.ts";
+ * import { startSimulator } from "../sim/simulator.ts";
+ * import { listEndpoints } from "./endpoints.ts";
+ * const sim = await startSimulator({ port: 0, modelRunner: false }); // seeds 4 endpoints, 1 Updating
+ * const sagemaker = new SageMakerClient(simClientConfig(sim));
  * const { usable, all } = await listEndpoints(sagemaker, { includeAll: true });
+ * assert.deepEqual(usable, ["maintenance", "flood", "centerpoint", "aircraft"]);
+ * assert.deepEqual(all[0], { name: "maintenance", status: "Updating" });
+ * sagemaker.destroy();
+ * await sim.close();
  * ```
  */
 export async function listEndpoints(

@@ -4,13 +4,14 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { buildLoadTestRequest, newJobId } from "./image_request.ts";
  * const jobId = newJobId();
  * const body = buildLoadTestRequest({
  *   jobId, imageUrl: "s3://images/small.tif", resultBucket: "results",
  *   modelName: "centerpoint", kinesisStream: "mr-stream-sink-123456789012",
  * });
- * body.jobName; // "load-test-" + jobId
+ * assert.equal(body.jobName, `load-test-${jobId}`);
  * ```
  * @module
  */

@@ -135,9 +135,12 @@ export function jobUnsuccessfulMessage(
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { SendRequestError } from "./model_runner_user.ts";
- * new SendRequestError("https://sqs.us-west-2.amazonaws.com/1/ImageRequestQueue", "Error('x')").message;
- * // "Unable to send job request to SQS queue: ImageRequestQueue: Error('x')"
+ * assert.equal(
+ *   new SendRequestError("https://sqs.us-west-2.amazonaws.com/1/ImageRequestQueue", "Error('x')").message,
+ *   "Unable to send job request to SQS queue: ImageRequestQueue: Error('x')",
+ * );
  * ```
  */
 export class SendRequestError extends Error {
@@ -165,6 +168,7 @@ function queueNameOf(queueUrl: string): string {
  * {@linkcode SendRequestError} when a send fails.
  *
  * @example
+ * Not run as a test: it needs a user context, which a user worker builds for its users.
  * ```ts ignore
  * const result = await processImage(ctx, request);
  * result?.status; // "SUCCESS"
@@ -276,9 +280,15 @@ export interface ModelRunnerUserSpec {
  * {@linkcode ERROR_BACKOFF_MS} after a task that raised.
  *
  * @example
- * ```ts ignore
- * export const myUser = modelRunnerUserKind({ name: "mine", aliases: [], description: "...",
- *   source: (ctx) => ({ next: () => ({ request: makeRequest(ctx) }) }) });
+ * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { modelRunnerUserKind } from "./model_runner_user.ts";
+ * // Every task of a "same" user sends the same request and waits for its job.
+ * const sameUser = modelRunnerUserKind({
+ *   name: "same", aliases: [], description: "one request, again and again",
+ *   source: () => ({ next: () => ({ request: { jobId: "", imageUrls: ["s3://b/a.tif"] } }) }),
+ * });
+ * assert.equal(sameUser.name, "same");
  * ```
  */
 export function modelRunnerUserKind(spec: ModelRunnerUserSpec): UserKind {

@@ -123,11 +123,11 @@ export function renderRequestTemplate(
  * ```ts
  * import { strict as assert } from "node:assert";
  * import { parseRequestFile } from "./request_file.ts";
- * try {
- *   parseRequestFile("[]", {}, "empty.json");
- * } catch (error) {
- *   assert.equal((error as Error).message, "request file empty.json is an empty array: ...");
- * }
+ * assert.throws(() => parseRequestFile("[]", {}, "empty.json"), {
+ *   name: "UsageError",
+ *   message: "request file empty.json is an empty array: add at least one image request " +
+ *     "(see examples/sample-requests.json)",
+ * });
  * ```
  */
 export function parseRequestFile(
@@ -190,10 +190,15 @@ export function parseRequestFile(
  * placeholder and an invalid entry each raise their own UsageError.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { fileURLToPath } from "node:url";
  * import { loadRequestFile, placeholderValues } from "./request_file.ts";
- * const requests = await loadRequestFile("examples/sample-requests.json",
+ * const path = fileURLToPath(new URL("../../examples/sample-requests.json", import.meta.url));
+ * const requests = await loadRequestFile(path,
  *   placeholderValues("s3://osml-test-images-123456789012", "s3://mr-bucket-sink-123456789012"));
+ * assert.equal(requests.length, 11);
+ * assert.deepEqual(requests[0]?.imageUrls, ["s3://osml-test-images-123456789012/small.tif"]);
  * ```
  */
 export async function loadRequestFile(
@@ -238,10 +243,13 @@ export async function loadRequestFile(
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { validateRequestTemplate } from "./request_file.ts";
- * validateRequestTemplate({ imageUrls: ["s3://b/a.tif"], imageProcessor: { name: "m" },
- *   imageProcessorTileSize: 512, imageProcessorTileOverlap: 512 })[0]?.field;
- * // "imageProcessorTileOverlap"
+ * assert.deepEqual(
+ *   validateRequestTemplate({ imageUrls: ["s3://b/a.tif"], imageProcessor: { name: "m" },
+ *     imageProcessorTileSize: 512, imageProcessorTileOverlap: 512 }).map((p) => p.field),
+ *   ["imageProcessorTileOverlap"],
+ * );
  * ```
  */
 export function validateRequestTemplate(entry: unknown): RequestProblem[] {

@@ -45,6 +45,7 @@ export type SubmitResult =
  * even when its status arrives before SendMessage returns.
  *
  * @example
+ * Not run as a test: it needs a user context, which a user worker builds for its users.
  * ```ts ignore
  * const result = await submitJob(ctx, body, { sampleType: "Submit Image", model: "centerpoint",
  *   size: 1024, pixels: 1024, awaited: false });
