@@ -29,6 +29,7 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { handleCostExplorer } from "./cost_explorer.ts";
  * import { UsageLedger } from "./usage.ts";
  * const ledger = new UsageLedger();
@@ -37,8 +38,8 @@
  *   TimePeriod: { Start: "2030-01-01T10:00:00Z", End: "2030-01-01T11:00:00Z" },
  *   Granularity: "HOURLY",
  *   Metrics: ["BlendedCost"],
- * }, { ledger, now: Date.UTC(2030, 0, 2) });
- * // body.ResultsByTime[0].Total.BlendedCost → { Amount: "0.4", Unit: "USD" }
+ * }, { ledger, now: Date.UTC(2030, 0, 2) }) as { ResultsByTime: { Total: Record<string, unknown> }[] };
+ * assert.deepEqual(body.ResultsByTime[0]?.Total.BlendedCost, { Amount: "0.4", Unit: "USD" });
  * ```
  * @module
  */
@@ -119,14 +120,16 @@ interface Period {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { handleCostExplorer } from "./cost_explorer.ts";
  * import { UsageLedger } from "./usage.ts";
- * handleCostExplorer("GetCostAndUsage", {
+ * const body = handleCostExplorer("GetCostAndUsage", {
  *   TimePeriod: { Start: "2030-01-01", End: "2030-01-03" },
  *   Granularity: "DAILY",
  *   Metrics: ["UnblendedCost"],
  *   GroupBy: [{ Type: "DIMENSION", Key: "SERVICE" }],
- * }, { ledger: new UsageLedger(), now: Date.UTC(2030, 0, 5) });
+ * }, { ledger: new UsageLedger(), now: Date.UTC(2030, 0, 5) }) as { ResultsByTime: unknown[] };
+ * assert.equal(body.ResultsByTime.length, 2); // one period a day
  * ```
  */
 export function handleCostExplorer(

@@ -52,8 +52,12 @@ function lengthPrefixed(bytes: Uint8Array): Uint8Array {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { md5OfMessageAttributes } from "./md5.ts";
- * md5OfMessageAttributes({ kind: { DataType: "String", StringValue: "test" } });
+ * assert.equal(
+ *   md5OfMessageAttributes({ kind: { DataType: "String", StringValue: "test" } }),
+ *   "b208efaf010247370cb046e6adfb8858",
+ * );
  * ```
  */
 export function md5OfMessageAttributes(attributes: Record<string, MessageAttributeValue>): string {

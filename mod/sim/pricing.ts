@@ -17,9 +17,10 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { unitPrice } from "./pricing.ts";
- * unitPrice("Amazon SageMaker", "ml.g4dn.xlarge-Hosting"); // 0.736 (USD per instance-hour)
- * unitPrice("Amazon Simple Queue Service", "Requests-Tier1"); // 4e-7 (USD per request)
+ * assert.equal(unitPrice("Amazon SageMaker", "ml.g4dn.xlarge-Hosting"), 0.736); // USD per instance-hour
+ * assert.equal(unitPrice("Amazon Simple Queue Service", "Requests-Tier1"), 4e-7); // USD per request
  * ```
  * @module
  */
@@ -64,7 +65,8 @@ const PER_GB_MONTH = 1 / (BYTES_PER_GB * HOURS_PER_MONTH);
  * ```ts
  * import { strict as assert } from "node:assert";
  * import { PRICE_TABLE } from "./pricing.ts";
- * assert.equal(PRICE_TABLE["Amazon Simple Storage Service"]?.["Requests-Tier2"], 4e-7);
+ * const price = PRICE_TABLE["Amazon Simple Storage Service"]?.["Requests-Tier2"];
+ * assert.ok(Math.abs(price! - 4e-7) < 1e-18); // $0.0004 per 1,000 requests
  * ```
  */
 export const PRICE_TABLE: Readonly<Record<string, Readonly<Record<string, number>>>> = {

@@ -156,9 +156,12 @@ export function s3ErrorResponse(
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { AwsError } from "./aws_error.ts";
  * import { queryErrorResponse } from "./protocol.ts";
- * queryErrorResponse(new AwsError(400, "Throttling", "Rate exceeded"), "https://sts.amazonaws.com/doc/2011-06-15/");
+ * const res = queryErrorResponse(new AwsError(400, "Throttling", "Rate exceeded"), "https://sts.amazonaws.com/doc/2011-06-15/");
+ * assert.equal(res.status, 400);
+ * assert.match(await res.text(), /<Code>Throttling<\/Code>\s*<Message>Rate exceeded<\/Message>/);
  * ```
  */
 export function queryErrorResponse(error: AwsError, namespace: string): Response {

@@ -49,9 +49,12 @@ export function queryIndexed(form: URLSearchParams, prefix: string): Record<stri
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { queryMap } from "./query_protocol.ts";
- * queryMap(new URLSearchParams("Attributes.entry.1.key=RawMessageDelivery&Attributes.entry.1.value=true"), "Attributes");
- * // { RawMessageDelivery: "true" }
+ * assert.deepEqual(
+ *   queryMap(new URLSearchParams("Attributes.entry.1.key=RawMessageDelivery&Attributes.entry.1.value=true"), "Attributes"),
+ *   { RawMessageDelivery: "true" },
+ * );
  * ```
  */
 export function queryMap(form: URLSearchParams, name: string): Record<string, string> {

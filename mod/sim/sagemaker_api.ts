@@ -5,10 +5,14 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { SageMakerStore, handleSageMaker } from "./sagemaker_api.ts";
  * const sm = new SageMakerStore("us-west-2", "123456789012");
  * sm.addEndpoint({ name: "centerpoint", instanceType: "ml.g4dn.xlarge", instanceCount: 1 });
- * handleSageMaker("ListEndpoints", { StatusEquals: "InService" }, sm);
+ * const out = handleSageMaker("ListEndpoints", { StatusEquals: "InService" }, sm) as {
+ *   Endpoints: { EndpointName: string }[];
+ * };
+ * assert.deepEqual(out.Endpoints.map((e) => e.EndpointName), ["centerpoint"]);
  * ```
  * @module
  */
@@ -188,9 +192,12 @@ export const SAGEMAKER_OPERATIONS: readonly string[] = [
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { handleSageMaker, SageMakerStore } from "./sagemaker_api.ts";
- * handleSageMaker("ListEndpointConfigs", {}, new SageMakerStore("us-west-2", "123456789012"));
- * // { EndpointConfigs: [] }
+ * assert.deepEqual(
+ *   handleSageMaker("ListEndpointConfigs", {}, new SageMakerStore("us-west-2", "123456789012")),
+ *   { EndpointConfigs: [] },
+ * );
  * ```
  */
 export function handleSageMaker(operation: string, input: unknown, store: SageMakerStore): unknown {

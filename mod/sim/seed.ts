@@ -14,7 +14,7 @@
  * import { seedDeployment } from "./seed.ts";
  * const sim = await startSimulator({ port: 0, seed: false, modelRunner: false });
  * const seeded = await seedDeployment(sim.state);
- * assert.equal(seeded.requestQueueUrl, "http://127.0.0.1:PORT/123456789012/ImageRequestQueue");
+ * assert.equal(seeded.requestQueueUrl, `http://127.0.0.1:${sim.port}/123456789012/ImageRequestQueue`);
  * await sim.close();
  * ```
  * @module
@@ -89,9 +89,12 @@ export interface SeededDeployment {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { stockContainerEnvironment } from "./seed.ts";
- * stockContainerEnvironment("us-west-2", "123456789012").find((e) => e.name === "IMAGE_QUEUE")?.value;
- * // "https://sqs.us-west-2.amazonaws.com/123456789012/ImageRequestQueue"
+ * assert.equal(
+ *   stockContainerEnvironment("us-west-2", "123456789012").find((e) => e.name === "IMAGE_QUEUE")?.value,
+ *   "https://sqs.us-west-2.amazonaws.com/123456789012/ImageRequestQueue",
+ * );
  * ```
  */
 export function stockContainerEnvironment(

@@ -156,7 +156,10 @@ function messageAttributes(form: URLSearchParams): Record<string, SnsMessageAttr
  * const ledger = new UsageLedger();
  * const sqs = new SqsStore({ region: "us-west-2", account: "123456789012", baseUrl: "http://127.0.0.1:4566" });
  * const ctx = { store: new SnsStore({ sqs, ledger }), ledger };
- * assert.equal(await handleSns(new URLSearchParams("Action=ListTopics"), ctx).text(), "<ListTopicsResponse ...");
+ * const xml = await handleSns(new URLSearchParams("Action=ListTopics"), ctx).text();
+ * assert.ok(xml.startsWith('<ListTopicsResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/">'));
+ * assert.ok(xml.includes("<Topics></Topics>"));
+ * sqs.close();
  * ```
  */
 export function handleSns(form: URLSearchParams, ctx: SnsContext): Response {

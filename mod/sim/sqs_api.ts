@@ -9,12 +9,14 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { handleSqs } from "./sqs_api.ts";
  * import { SqsStore } from "./sqs_store.ts";
  * import { UsageLedger } from "./usage.ts";
  * const store = new SqsStore({ region: "us-west-2", account: "123456789012", baseUrl: "http://127.0.0.1:4566" });
  * const out = await handleSqs("CreateQueue", { QueueName: "q" }, { store, ledger: new UsageLedger() });
- * // out = { QueueUrl: "http://127.0.0.1:4566/123456789012/q" }
+ * assert.deepEqual(out, { QueueUrl: "http://127.0.0.1:4566/123456789012/q" });
+ * store.close();
  * ```
  * @module
  */
@@ -64,10 +66,17 @@ const sqsQuirks = new WeakMap<SqsStore, SqsQuirks>();
  *
  * @example
  * ```ts
- * import { setSqsQuirks } from "./sqs_api.ts";
+ * import { strict as assert } from "node:assert";
+ * import { handleSqs, setSqsQuirks } from "./sqs_api.ts";
  * import { SqsStore } from "./sqs_store.ts";
+ * import { UsageLedger } from "./usage.ts";
  * const store = new SqsStore({ region: "us-west-2", account: "123456789012", baseUrl: "http://127.0.0.1:4566" });
  * setSqsQuirks(store, { attributesMissingFor: true });
+ * const ctx = { store, ledger: new UsageLedger() };
+ * const { QueueUrl } = await handleSqs("CreateQueue", { QueueName: "q" }, ctx) as { QueueUrl: string };
+ * // An answer without `Attributes`, as some SQS-compatible servers give.
+ * assert.deepEqual(await handleSqs("GetQueueAttributes", { QueueUrl, AttributeNames: ["All"] }, ctx), {});
+ * store.close();
  * ```
  */
 export function setSqsQuirks(store: SqsStore, quirks: SqsQuirks): void {
@@ -109,11 +118,15 @@ export const SQS_OPERATIONS: readonly string[] = [
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { handleSqs } from "./sqs_api.ts";
  * import { SqsStore } from "./sqs_store.ts";
  * import { UsageLedger } from "./usage.ts";
  * const store = new SqsStore({ region: "us-west-2", account: "123456789012", baseUrl: "http://127.0.0.1:4566" });
- * await handleSqs("CreateQueue", { QueueName: "q" }, { store, ledger: new UsageLedger() });
+ * const ctx = { store, ledger: new UsageLedger() };
+ * await handleSqs("CreateQueue", { QueueName: "q" }, ctx);
+ * assert.deepEqual(await handleSqs("ListQueues", {}, ctx), { QueueUrls: ["http://127.0.0.1:4566/123456789012/q"] });
+ * store.close();
  * ```
  */
 export async function handleSqs(

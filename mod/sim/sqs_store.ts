@@ -10,12 +10,16 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { SqsStore } from "./sqs_store.ts";
  * const store = new SqsStore({ region: "us-west-2", account: "123456789012", baseUrl: "http://127.0.0.1:4566" });
  * const q = store.create("jobs", {});
  * q.send("hello");
  * const [m] = await q.receive({ max: 1, waitMs: 0 });
+ * assert.equal(m?.message.body, "hello");
+ * assert.deepEqual(q.counts(), { visible: 0, inflight: 1, delayed: 0 });
  * q.delete(m!.receiptHandle);
+ * assert.deepEqual(q.counts(), { visible: 0, inflight: 0, delayed: 0 });
  * store.close();
  * ```
  * @module

@@ -66,10 +66,10 @@ export const STATUS_REASONS = {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { statusAttributes } from "./status_envelope.ts";
- * Object.keys(statusAttributes({ status: "STARTED", jobId: "j", imageUrl: "s3://b/k", reason: "r",
- *   durationSeconds: 0, region: "us-west-2", account: "123456789012" }));
- * // ["status", "image_status", "job_id", "image_id"]
+ * assert.deepEqual(Object.keys(statusAttributes({ status: "STARTED", jobId: "j", imageUrl: "s3://b/k", reason: "r",
+ *   durationSeconds: 0, region: "us-west-2", account: "123456789012" })), ["status", "image_status", "job_id", "image_id"]);
  * ```
  */
 export function statusAttributes(n: StatusNotification): Record<string, EnvelopeAttribute> {
@@ -89,10 +89,13 @@ export function statusAttributes(n: StatusNotification): Record<string, Envelope
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { statusMessage } from "./status_envelope.ts";
- * statusMessage({ status: "SUCCESS", jobId: "j", imageUrl: "s3://b/k", reason: "Completed image processing",
- *   durationSeconds: 2, region: "us-west-2", account: "123456789012" });
- * // "StatusMonitor update: RequestStatus.SUCCESS j: Completed image processing"
+ * assert.equal(
+ *   statusMessage({ status: "SUCCESS", jobId: "j", imageUrl: "s3://b/k", reason: "Completed image processing",
+ *     durationSeconds: 2, region: "us-west-2", account: "123456789012" }),
+ *   "StatusMonitor update: RequestStatus.SUCCESS j: Completed image processing",
+ * );
  * ```
  */
 export function statusMessage(n: StatusNotification): string {
@@ -104,9 +107,11 @@ export function statusMessage(n: StatusNotification): string {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { statusEnvelope } from "./status_envelope.ts";
- * Object.keys(statusEnvelope({ status: "SUCCESS", jobId: "j", imageUrl: "s3://b/k", reason: "Completed image processing",
- *   durationSeconds: 2, region: "us-west-2", account: "123456789012" }))[0]; // "Type"
+ * const envelope = statusEnvelope({ status: "SUCCESS", jobId: "j", imageUrl: "s3://b/k",
+ *   reason: "Completed image processing", durationSeconds: 2, region: "us-west-2", account: "123456789012" });
+ * assert.equal(Object.keys(envelope)[0], "Type");
  * ```
  */
 export function statusEnvelope(n: StatusNotification): Record<string, unknown> {
@@ -128,9 +133,11 @@ export function statusEnvelope(n: StatusNotification): Record<string, unknown> {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { buildStatusEnvelope } from "./status_envelope.ts";
- * buildStatusEnvelope({ status: "FAILED", jobId: "j", imageUrl: "s3://b/k", reason: "oops",
+ * const body = buildStatusEnvelope({ status: "FAILED", jobId: "j", imageUrl: "s3://b/k", reason: "oops",
  *   durationSeconds: 0, region: "us-west-2", account: "123456789012" });
+ * assert.equal(JSON.parse(body).MessageAttributes.status.Value, "FAILED");
  * ```
  */
 export function buildStatusEnvelope(n: StatusNotification): string {

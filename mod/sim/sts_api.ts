@@ -31,8 +31,10 @@ export const STS_NAMESPACE = "https://sts.amazonaws.com/doc/2011-06-15/";
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { handleSts } from "./sts_api.ts";
- * await handleSts(new URLSearchParams("Action=GetCallerIdentity"), "123456789012").text();
+ * const xml = await handleSts(new URLSearchParams("Action=GetCallerIdentity"), "123456789012").text();
+ * assert.ok(xml.includes("<Account>123456789012</Account>"));
  * ```
  */
 export function handleSts(form: URLSearchParams, account: string): Response {
