@@ -1,6 +1,6 @@
 /**
- * The cost report: upstream's figures, keys and rounding (upstream-behaviour
- * §9), computed from a job summary and the costs Cost Explorer returned.
+ * The cost report: upstream's figures, keys and rounding
+ * (docs/compatibility.md#cost-report), computed from a job summary and the costs Cost Explorer returned.
  *
  * @example
  * ```ts

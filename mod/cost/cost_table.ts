@@ -1,6 +1,6 @@
 /**
  * The cost report as upstream prints it on the console, character for
- * character (upstream-behaviour §9, `print_report`).
+ * character (upstream's `print_report`: docs/compatibility.md#cost-report).
  *
  * @example
  * ```ts

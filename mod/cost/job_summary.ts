@@ -1,7 +1,7 @@
 /**
  * Reading a `job_summary.json` for the cost report: this tool's (times with a
  * UTC offset) and the original suite's (naive local times), with the keys the
- * upstream cost report uses (upstream-behaviour §9).
+ * upstream cost report uses (docs/compatibility.md#cost-report).
  *
  * @example
  * ```ts

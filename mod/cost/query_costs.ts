@@ -1,7 +1,7 @@
 /**
  * Querying Cost Explorer for a run's window: the total (no GroupBy) and the
  * costs by SERVICE, every page read, with upstream's request shape
- * (upstream-behaviour §9: us-east-1, HOURLY, End = stop + 1 s, metrics
+ * (docs/compatibility.md#cost-report: us-east-1, HOURLY, End = stop + 1 s, metrics
  * BlendedCost, UnblendedCost, UsageQuantity) plus the fixes: pagination,
  * DAILY fallback for windows older than Cost Explorer's hourly data, a
  * choice of metric, and SERVICE / cost-allocation tag filters.

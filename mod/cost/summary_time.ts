@@ -6,7 +6,7 @@
  * A time with an offset (`+02:00`) or a trailing `Z` is that instant. A naive
  * time (no offset, as the original suite writes them) is read as LOCAL time of
  * this machine: the original suite wrote its local clock, and upstream's cost
- * report wrongly read it as UTC (upstream-behaviour §13.12).
+ * report wrongly read it as UTC (docs/compatibility.md#fix-summary-times).
  *
  * @example
  * ```ts

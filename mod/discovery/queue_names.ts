@@ -1,5 +1,5 @@
 /**
- * Queue-name rules of the upstream suite (upstream-behaviour.md §3.5).
+ * Queue-name rules of the upstream suite (docs/compatibility.md#queue-names).
  *
  * @example
  * ```ts

@@ -3,7 +3,7 @@
  * seven supported extensions, case-insensitive), each with its pixel count read
  * from its header with ranged GETs. Built once per run and shared by every
  * user (upstream listed one page per user and read headers inside the timed
- * submission: defects §13.10 and §13.11).
+ * submission: docs/compatibility.md#fix-image-listing and docs/compatibility.md#fix-submit-timing).
  *
  * Unknown is not zero: an image whose header cannot be read has `pixels: null`
  * (upstream counted it as 0 pixels); the unreadable images are reported once,

@@ -1,6 +1,6 @@
 /**
  * Parse one status-queue message body, as upstream's monitor does
- * (upstream-behaviour.md §5.2): the SNS envelope's `MessageAttributes`
+ * (docs/compatibility.md#status-parsing): the SNS envelope's `MessageAttributes`
  * (`image_id`, `status` or else `image_status`, `job_id`, `processing_duration`),
  * falling back to the envelope's `Message` parsed as JSON. Also accepts raw
  * (non-enveloped) JSON bodies with the same attribute object.

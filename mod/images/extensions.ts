@@ -1,5 +1,5 @@
 /**
- * The file-name endings the default user treats as images (upstream-behaviour.md §7.2, §12):
+ * The file-name endings the default user treats as images (docs/compatibility.md#image-extensions):
  * NITF, TIFF, PNG and JPEG, matched case-insensitively against the end of the key or URL.
  *
  * @example

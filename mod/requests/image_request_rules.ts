@@ -1,6 +1,6 @@
 /**
  * The rules OSML Model Runner applies to an image request
- * (upstream-behaviour.md §4.5), as one list of problems per request.
+ * (docs/compatibility.md#request-rules), as one list of problems per request.
  * @module
  */
 
@@ -37,7 +37,7 @@ export interface RuleOptions {
 
 /**
  * Check an image request against the rules Model Runner applies when it
- * parses one (upstream-behaviour.md §4.5). Returns every problem found
+ * parses one (docs/compatibility.md#request-rules). Returns every problem found
  * (empty = valid). The simulated Model Runner and the request-file check both
  * use these rules, so the two cannot drift.
  *

@@ -1,9 +1,10 @@
 import type { LoadShape } from "./load_shape.ts";
 
 /**
- * The original suite's `TimeWindowLoadShape`, as intended (§7.1): hold the
- * user count for the window, then stop. (Upstream's shape was never loaded,
- * and its `tick()` would have stopped the run at once: defect §13.1.)
+ * The original suite's `TimeWindowLoadShape`, as intended
+ * (docs/compatibility.md#time-window): hold the user count for the window, then stop.
+ * (Upstream's shape was never loaded, and its `tick()` would have stopped the
+ * run at once: docs/compatibility.md#fix-window-stops.)
  *
  * @example
  * ```ts

@@ -1,6 +1,6 @@
 /**
  * Validation of an image request the way the real Model Runner checks it
- * (upstream-behaviour.md §4.5): what makes a message go to the dead-letter
+ * (docs/compatibility.md#request-rules): what makes a message go to the dead-letter
  * queue with no status.
  *
  * @example

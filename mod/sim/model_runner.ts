@@ -1,7 +1,7 @@
 /**
  * The simulated Model Runner: N workers consuming the image request queue
- * in-process (not over HTTP), as the real service does (upstream-behaviour.md
- * §4.5, §5.1):
+ * in-process (not over HTTP), as the real service does (docs/compatibility.md#request-rules,
+ * docs/compatibility.md#status-messages):
  *
  * - a body that is not JSON or not a valid request is copied to the DLQ and
  *   deleted, and no status is published;

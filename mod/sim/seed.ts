@@ -1,6 +1,6 @@
 /**
  * Seed the simulator with what a stock OSML Model Runner deployment has
- * (upstream-behaviour.md §3.5): request queue + DLQ, the status SNS topic
+ * (docs/compatibility.md#stock-deployment): request queue + DLQ, the status SNS topic
  * feeding the status queue (non-raw, with the queue policy that lets the
  * topic send), a source bucket of sample images, a result bucket, the ECS
  * task definition with the CDK container environment, SageMaker endpoints;
@@ -85,7 +85,8 @@ export interface SeededDeployment {
 }
 
 /**
- * The container environment the CDK sets (§3.5), for a region and account.
+ * The container environment the CDK sets (docs/compatibility.md#stock-deployment), for a
+ * region and account.
  *
  * @example
  * ```ts

@@ -1,6 +1,6 @@
 /**
- * The SageMaker endpoints the random user picks from (upstream-behaviour.md
- * §8.2): every page of `ListEndpoints`, keeping only InService endpoints
+ * The SageMaker endpoints the random user picks from
+ * (docs/compatibility.md#random-user): every page of `ListEndpoints`, keeping only InService endpoints
  * unless `--include-all-endpoints` asks for upstream's behaviour (every
  * endpoint, whatever its status).
  *

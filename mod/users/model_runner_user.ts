@@ -1,13 +1,14 @@
 /**
  * The submit-and-wait base, upstream's `ModelRunnerUser` / `ModelRunnerClient`
- * (upstream-behaviour.md §7.3): send a request, wait for its terminal status
+ * (docs/compatibility.md#submit-and-wait-user): send a request, wait for its terminal status
  * (the status monitor's event wakes the user; no polling sleep), resend the
  * same body while the result is PARTIAL (up to 3 attempts), and record one
  * `Process Image` sample named `<file>:<endpoint>` with length 0, failed unless
  * the final status is SUCCESS.
  *
- * Fixes of upstream's defects: statuses are compared by value (§13.3); the
- * wait ends after `--job-timeout` (default 15 min, not 15 h, §13.4) as a
+ * Fixes of upstream's defects: statuses are compared by value
+ * (docs/compatibility.md#fix-status-by-value); the wait ends after `--job-timeout` (default
+ * 15 min, not 15 h: docs/compatibility.md#fix-job-timeout) as a
  * failure. A failed send is an exception (`_exceptions.csv`), not a sample, as
  * upstream; the user then waits 1 s before its next task so that a broken
  * queue does not become a busy loop (upstream: no wait at all).

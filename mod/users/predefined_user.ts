@@ -1,6 +1,6 @@
 /**
  * The predefined-requests user, upstream's `PredefinedRequestsUser`
- * (upstream-behaviour.md §4.3, §8.1): cycles endlessly through the requests of
+ * (docs/compatibility.md#predefined-user, docs/compatibility.md#request-predefined): cycles endlessly through the requests of
  * `--request-file` (loaded, rendered and validated once per run before the
  * users start, see `request_file.ts`), gives each submission a fresh `jobId`
  * and a `jobName` of `<template jobName>-<jobId>` or `test-<jobId>`, and
@@ -25,7 +25,8 @@ import { modelRunnerUserKind } from "./model_runner_user.ts";
 
 /**
  * A deep copy of `template` with `jobId` replaced and `jobName` set to
- * `<jobName>-<jobId>` when the template has a non-empty one, else `test-<jobId>` (§4.3).
+ * `<jobName>-<jobId>` when the template has a non-empty one, else `test-<jobId>`
+ * (docs/compatibility.md#request-predefined).
  *
  * @example
  * ```ts

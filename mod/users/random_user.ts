@@ -1,8 +1,9 @@
 /**
  * The random-requests user, upstream's `RandomRequestUser`
- * (upstream-behaviour.md §8.2): each task picks a SageMaker endpoint and an
+ * (docs/compatibility.md#random-user): each task picks a SageMaker endpoint and an
  * image from `--test-imagery-location` independently and uniformly at random,
- * with replacement, builds the §4.2 request and processes it the
+ * with replacement, builds the submit-and-wait request
+ * (docs/compatibility.md#request-submit-and-wait) and processes it the
  * submit-and-wait way (`model_runner_user.ts`).
  *
  * Endpoints and images are listed once per run before the users start (see
@@ -23,7 +24,7 @@ import { buildModelRunnerRequest, newJobId } from "./image_request.ts";
 import { modelRunnerUserKind } from "./model_runner_user.ts";
 
 /**
- * The extensions the random user keeps (§8.2: no PNG or JPEG).
+ * The extensions the random user keeps (no PNG or JPEG: docs/compatibility.md#random-user).
  *
  * @example
  * ```ts

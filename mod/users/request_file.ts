@@ -1,5 +1,6 @@
 /**
- * The predefined user's request file (upstream-behaviour.md §8.1, §4.5): a JSON
+ * The predefined user's request file (docs/compatibility.md#predefined-user,
+ * docs/compatibility.md#request-rules): a JSON
  * array of image requests with `{{placeholder}}` substitutions, loaded, rendered
  * and checked once before the run starts, so that a bad file stops the run with
  * a clear message instead of sending requests Model Runner would drop into its
@@ -238,7 +239,7 @@ export async function loadRequestFile(
 
 /**
  * Check one request-file entry against the rules Model Runner applies when it
- * parses an image request (§4.5). `jobId` and `jobName` may be absent (the
+ * parses an image request (docs/compatibility.md#request-rules). `jobId` and `jobName` may be absent (the
  * predefined user sets them). Returns every problem found (empty = valid).
  *
  * @example

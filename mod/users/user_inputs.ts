@@ -4,7 +4,7 @@
  * the rendered request file for the predefined user, the sizes and pixel
  * counts of the images the requests name, and the results location. The
  * `<account>` in the default locations is filled with the detected account
- * (upstream never filled it, §13.7). Anything that would make a user kind
+ * (upstream never filled it: docs/compatibility.md#fix-placeholders). Anything that would make a user kind
  * useless (no endpoints, no images, no or a bad request file) is a UsageError.
  *
  * @example
