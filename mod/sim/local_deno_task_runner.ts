@@ -120,8 +120,21 @@ export function taskEnvironment(
  * ```ts
  * import { strict as assert } from "node:assert";
  * import { localDenoTaskRunner } from "./local_deno_task_runner.ts";
- * const runner = localDenoTaskRunner({ mainTs: "./main.ts", logDir: "./logs/tasks" });
- * assert.equal(typeof runner, "function");
+ * // A task whose "container" prints its command's argument and exits with code 3.
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/task.ts`, "console.log(`hello from ${Deno.args[0]}`); Deno.exit(3);");
+ * const runner = localDenoTaskRunner({ mainTs: `${dir}/task.ts`, permissions: [], logDir: dir });
+ * const taskId = "0123456789abcdef0123456789abcdef";
+ * const task = await runner({
+ *   taskArn: `arn:aws:ecs:us-west-2:123456789012:task/osml-load/${taskId}`, taskId,
+ *   clusterArn: "arn:aws:ecs:us-west-2:123456789012:cluster/osml-load",
+ *   taskDefinitionArn: "arn:aws:ecs:us-west-2:123456789012:task-definition/osml-load:1",
+ *   family: "osml-load", containerName: "osml-load", command: ["gen-0"], environment: {},
+ *   simulatorEnv: {}, stopTimeoutSeconds: 5, group: "family:osml-load",
+ * });
+ * assert.deepEqual(await task.exited, { exitCode: 3, signal: null });
+ * assert.equal(await Deno.readTextFile(`${dir}/${taskId}.log`), "hello from gen-0\n");
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export function localDenoTaskRunner(options: LocalDenoTaskRunnerOptions): TaskRunner {
