@@ -14,7 +14,8 @@
  * const sim = await startSimulator({ port: 0, modelRunner: false }); // seeds 4 endpoints, 1 Updating
  * const sagemaker = new SageMakerClient(simClientConfig(sim));
  * const found = await listEndpoints(sagemaker, { includeAll: false });
- * assert.deepEqual(found.usable, ["flood", "centerpoint", "aircraft"]);
+ * // Listed newest first; the seeded endpoints may share a creation time, so compare sorted.
+ * assert.deepEqual(found.usable.toSorted(), ["aircraft", "centerpoint", "flood"]);
  * sagemaker.destroy();
  * await sim.close();
  * ```
@@ -67,8 +68,8 @@ export interface EndpointListing {
  * const sim = await startSimulator({ port: 0, modelRunner: false }); // seeds 4 endpoints, 1 Updating
  * const sagemaker = new SageMakerClient(simClientConfig(sim));
  * const { usable, all } = await listEndpoints(sagemaker, { includeAll: true });
- * assert.deepEqual(usable, ["maintenance", "flood", "centerpoint", "aircraft"]);
- * assert.deepEqual(all[0], { name: "maintenance", status: "Updating" });
+ * assert.deepEqual(usable.toSorted(), ["aircraft", "centerpoint", "flood", "maintenance"]);
+ * assert.deepEqual(all.find((e) => e.name === "maintenance"), { name: "maintenance", status: "Updating" });
  * sagemaker.destroy();
  * await sim.close();
  * ```
