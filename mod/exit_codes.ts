@@ -3,8 +3,10 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { ExitCode } from "./exit_codes.ts";
- * Deno.exitCode = ExitCode.UsageError;
+ * assert.equal(ExitCode.Ok, 0);
+ * assert.equal(ExitCode.UsageError, 2);
  * ```
  * @module
  */

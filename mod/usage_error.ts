@@ -7,8 +7,11 @@ import { ExitCode } from "./exit_codes.ts";
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { ExitCode } from "./exit_codes.ts";
  * import { UsageError } from "./usage_error.ts";
- * throw new UsageError("--users must be a positive integer (got -1): pass e.g. --users 5");
+ * const error = new UsageError("--users must be a positive integer (got -1): pass e.g. --users 5");
+ * assert.equal(error.exitCode, ExitCode.UsageError);
  * ```
  */
 export class UsageError extends Error {

@@ -4,8 +4,9 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { awsErrorCode } from "./aws_errors.ts";
- * awsErrorCode(new Error("x")); // "Error"
+ * assert.equal(awsErrorCode(new Error("x")), "Error");
  * ```
  * @module
  */
@@ -16,8 +17,9 @@
  *
  * @example
  * ```ts
- * import { awsErrorCode } from "./clients.ts";
- * awsErrorCode(new Error("x")); // "Error"
+ * import { strict as assert } from "node:assert";
+ * import { awsErrorCode } from "./aws_errors.ts";
+ * assert.equal(awsErrorCode(new Error("x")), "Error");
  * ```
  */
 export function awsErrorCode(error: unknown): string {
@@ -42,8 +44,9 @@ export function awsHttpStatus(error: unknown): number | undefined {
  *
  * @example
  * ```ts
- * import { describeAwsError } from "./clients.ts";
- * describeAwsError(new Error("boom"), "SendMessage"); // "Error('boom')"
+ * import { strict as assert } from "node:assert";
+ * import { describeAwsError } from "./aws_errors.ts";
+ * assert.equal(describeAwsError(new Error("boom"), "SendMessage"), "Error('boom')");
  * ```
  */
 export function describeAwsError(error: unknown, operation: string): string {

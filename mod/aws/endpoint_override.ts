@@ -5,8 +5,11 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { hasEndpointOverride } from "./endpoint_override.ts";
- * hasEndpointOverride("S3"); // false unless AWS_ENDPOINT_URL(_S3) is set
+ * Deno.env.set("AWS_ENDPOINT_URL_S3", "http://127.0.0.1:4566");
+ * assert.equal(hasEndpointOverride("S3"), true);
+ * Deno.env.delete("AWS_ENDPOINT_URL_S3");
  * ```
  */
 export function hasEndpointOverride(service: string): boolean {

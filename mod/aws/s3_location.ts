@@ -16,8 +16,9 @@ const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { parseS3Location } from "./s3_location.ts";
- * parseS3Location("s3://images/set-1/", "--source-bucket"); // { bucket: "images", prefix: "set-1/" }
+ * assert.deepEqual(parseS3Location("s3://images/set-1/", "--source-bucket"), { bucket: "images", prefix: "set-1/" });
  * ```
  */
 export function parseS3Location(text: string, flag: string): S3Location {
@@ -48,8 +49,9 @@ export function parseS3Location(text: string, flag: string): S3Location {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { formatS3Url } from "./s3_location.ts";
- * formatS3Url({ bucket: "b", prefix: "p/" }); // "s3://b/p/"
+ * assert.equal(formatS3Url({ bucket: "b", prefix: "p/" }), "s3://b/p/");
  * ```
  */
 export function formatS3Url(location: S3Location): string {

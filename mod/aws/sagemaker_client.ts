@@ -9,8 +9,11 @@ import { withCallDeadline } from "./call_deadline.ts";
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { sageMakerClient } from "./sagemaker_client.ts";
- * sageMakerClient({ region: "us-west-2" }).destroy();
+ * const client = sageMakerClient({ region: "us-west-2" });
+ * assert.equal(await client.config.region(), "us-west-2");
+ * client.destroy();
  * ```
  */
 export function sageMakerClient(settings: AwsSettings): SageMakerClient {

@@ -9,8 +9,11 @@ import { withCallDeadline } from "./call_deadline.ts";
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { snsClient } from "./sns_client.ts";
- * snsClient({ region: "us-west-2" }).destroy();
+ * const client = snsClient({ region: "us-west-2" });
+ * assert.equal(await client.config.region(), "us-west-2");
+ * client.destroy();
  * ```
  */
 export function snsClient(settings: AwsSettings): SNSClient {

@@ -3,6 +3,7 @@
  * throughput in images, GB and gigapixels per hour.
  *
  * @example
+ * Not run as a test: a capacity search sends load to a real deployment for many minutes.
  * ```ts ignore
  * import { capacityCommand } from "./capacity.ts";
  * Deno.exitCode = await capacityCommand({ startRate: "1/s" });

@@ -12,6 +12,8 @@
  * only after unsubscribing).
  *
  * @example
+ * Not run as a test: it lists (and, without `dryRun`, removes) resources of the AWS account
+ * the environment names; {@linkcode findLeftovers} shows the same search on the simulator.
  * ```ts ignore
  * import { runCleanup } from "./cleanup.ts";
  * Deno.exitCode = await runCleanup({ olderThanS: 3600, dryRun: true, yes: false });
@@ -111,6 +113,29 @@ function describe(error: unknown): string {
  * Find what runs left in `region` (the clients' region): private status
  * queues and the subscriptions that deliver to them (or to such a queue that
  * is gone), subscriptions first.
+ *
+ * @example
+ * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { CreateQueueCommand, SQSClient } from "@aws-sdk/client-sqs";
+ * import { SNSClient } from "@aws-sdk/client-sns";
+ * import { simClientConfig } from "../sim/aws/client_config.ts";
+ * import { startSimulator } from "../sim/simulator.ts";
+ * import { findLeftovers } from "./cleanup.ts";
+ * const sim = await startSimulator({ port: 0 });
+ * const sqs = new SQSClient(simClientConfig(sim));
+ * const sns = new SNSClient(simClientConfig(sim));
+ * await sqs.send(new CreateQueueCommand({ QueueName: "osml-load-0badcafe" }));
+ * // Two hours later, with --older-than 1h:
+ * const leftovers = await findLeftovers(sqs, sns, sim.region, 3600, Date.now() + 7_200_000);
+ * assert.deepEqual(
+ *   leftovers.map((l) => [l.kind, l.name, l.runId, l.removable]),
+ *   [["queue", "osml-load-0badcafe", "0badcafe", true]],
+ * );
+ * sqs.destroy();
+ * sns.destroy();
+ * await sim.close();
+ * ```
  */
 export async function findLeftovers(
   sqs: SQSClient,

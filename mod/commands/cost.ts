@@ -5,8 +5,31 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { CostExplorerClient } from "@aws-sdk/client-cost-explorer";
+ * import { simClientConfig } from "../sim/aws/client_config.ts";
+ * import { startSimulator } from "../sim/simulator.ts";
  * import { runCost } from "./cost.ts";
- * await runCost({ summary: "logs/job_summary.json", output: "cost_report.json" });
+ * // The simulator's Cost Explorer, with 1 million SQS requests ($0.40) on 2025-12-09.
+ * const sim = await startSimulator({ port: 0, modelRunner: false });
+ * sim.ledger.record("Amazon Simple Queue Service", "Requests-Tier1", 1_000_000, Date.UTC(2025, 11, 9, 10));
+ * const client = new CostExplorerClient(simClientConfig(sim));
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/job_summary.json`, JSON.stringify({
+ *   start_time: "2025-12-09T10:00:00Z", stop_time: "2025-12-09T12:00:00Z",
+ *   total_image_sent: 10, total_image_processed: 10, total_image_succeeded: 9,
+ *   total_gb_processed: 2, total_pixels_processed: 4e9,
+ * }));
+ * const report = await runCost(
+ *   { summary: `${dir}/job_summary.json`, output: `${dir}/cost_report.json` },
+ *   { client, stdout: () => {}, stderr: () => {} },
+ * );
+ * assert.equal(report.cost_summary.cost_per_image, 0.04);
+ * const saved = JSON.parse(await Deno.readTextFile(`${dir}/cost_report.json`));
+ * assert.equal(saved.cost_summary.total_cost_usd, 0.4);
+ * await Deno.remove(dir, { recursive: true });
+ * client.destroy();
+ * await sim.close();
  * ```
  * @module
  */
@@ -74,8 +97,9 @@ function writeAll(file: { writeSync(p: Uint8Array): number }, text: string): voi
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { parseTag } from "./cost.ts";
- * parseTag("Project=osml-model-runner"); // { key: "Project", value: "osml-model-runner" }
+ * assert.deepEqual(parseTag("Project=osml-model-runner"), { key: "Project", value: "osml-model-runner" });
  * ```
  */
 export function parseTag(text: string): { key: string; value: string } {
@@ -144,10 +168,25 @@ async function writeAtomically(path: string, text: string): Promise<void> {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { CostExplorerClient } from "@aws-sdk/client-cost-explorer";
+ * import { simClientConfig } from "../sim/aws/client_config.ts";
+ * import { startSimulator } from "../sim/simulator.ts";
  * import { runCost } from "./cost.ts";
- * const report = await runCost({ start: "2025-12-09T10:00:00Z", end: "2025-12-09T12:00:00Z",
- *   format: "json", tag: ["Project=osml-model-runner"] });
- * report.cost_summary.total_cost_usd;
+ * // The simulator's Cost Explorer, with 1 million SQS requests ($0.40) on 2025-12-09.
+ * const sim = await startSimulator({ port: 0, modelRunner: false });
+ * sim.ledger.record("Amazon Simple Queue Service", "Requests-Tier1", 1_000_000, Date.UTC(2025, 11, 9, 10));
+ * const client = new CostExplorerClient(simClientConfig(sim));
+ * let json = "";
+ * const report = await runCost(
+ *   { start: "2025-12-09T10:00:00Z", end: "2025-12-09T12:00:00Z", format: "json" },
+ *   { client, stdout: (text) => void (json += text), stderr: () => {} },
+ * );
+ * assert.equal(report.cost_summary.total_cost_usd, 0.4);
+ * assert.equal(report.cost_summary.cost_per_hour, 0.2);
+ * assert.equal(JSON.parse(json).cost_summary.total_cost_usd, 0.4);
+ * client.destroy();
+ * await sim.close();
  * ```
  */
 export async function runCost(options: CostOptions, io: CostIo = {}): Promise<CostReport> {

@@ -37,11 +37,14 @@ function collect(value: string, previous: string[] = []): string[] {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { Command } from "commander";
  * import { registerCostCommand } from "./cost_command.ts";
  * const program = new Command("osml-load");
  * registerCostCommand(program);
- * await program.parseAsync(["cost", "logs/job_summary.json"], { from: "user" });
+ * const cost = program.commands[0]!;
+ * assert.equal(cost.name(), "cost");
+ * assert.ok(cost.description().includes("AWS Cost Explorer"));
  * ```
  */
 export function registerCostCommand(program: Command): void {

@@ -6,6 +6,7 @@
  * `run --generators N` against the same simulator (`demo_distributed.ts`).
  *
  * @example
+ * Not run as a test: the demo is a whole load test (about a minute) that writes a folder of outputs.
  * ```ts ignore
  * import { demoCommand } from "./demo.ts";
  * Deno.exitCode = await demoCommand({ out: "demo-output" });

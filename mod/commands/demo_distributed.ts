@@ -11,9 +11,15 @@
  * many readers), so no generator takes another's statuses.
  *
  * @example
+ * Not run as a test: it starts a `deno run main.ts run` process per generator, a run of minutes.
  * ```ts ignore
- * const sim = await startSimulator({ taskRunner: demoTaskRunner("demo-output") });
+ * import { resolveRun } from "../config/run_settings.ts";
+ * import { startSimulator } from "../sim/simulator.ts";
+ * import { demoTaskRunner, runDistributedDemo } from "./demo_distributed.ts";
+ * const sim = await startSimulator({ port: 0, taskRunner: demoTaskRunner("demo-output") });
+ * const { settings, options } = resolveRun({ generators: "3" }, sim.env);
  * const code = await runDistributedDemo({ sim, settings, options, out: "demo-output" });
+ * await sim.close();
  * ```
  * @module
  */
@@ -45,8 +51,15 @@ const GENERATOR_PERMISSIONS = [
  * may not start Deno (`--allow-run`).
  *
  * @example
- * ```ts ignore
- * const sim = await startSimulator({ taskRunner: demoTaskRunner("demo-output") });
+ * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { startSimulator } from "../sim/simulator.ts";
+ * import { demoTaskRunner } from "./demo_distributed.ts";
+ * const out = await Deno.makeTempDir();
+ * const sim = await startSimulator({ port: 0, taskRunner: demoTaskRunner(out) });
+ * assert.match(sim.endpoint, /^http:\/\/127\.0\.0\.1:\d+$/);
+ * await sim.close();
+ * await Deno.remove(out, { recursive: true });
  * ```
  */
 export function demoTaskRunner(out: string): TaskRunner {

@@ -34,6 +34,7 @@
  * results) or ECS could not place the tasks; 0 otherwise.
  *
  * @example
+ * Not run as a test: it starts ECS tasks in the AWS account and waits for their whole run.
  * ```ts ignore
  * import { resolveRun } from "../config/run_settings.ts";
  * import { distributeRun } from "./distribute.ts";

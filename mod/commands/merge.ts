@@ -16,9 +16,36 @@
  * generator twice).
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { StatsAggregator } from "../stats/aggregator.ts";
+ * import { MERGEABLE_STATS_SCHEMA, type MergeableStats, snapshotStats } from "../stats/mergeable_stats.ts";
  * import { mergeCommand } from "./merge.ts";
- * Deno.exitCode = await mergeCommand({ sources: ["out/gen0/logs", "out/gen1/logs"], html: "report.html" });
+ * // Two generators' logs, each with one 100 ms or 200 ms sample.
+ * const dir = await Deno.makeTempDir();
+ * for (const index of [0, 1]) {
+ *   const stats = new StatsAggregator(0);
+ *   stats.record({ type: "Submit Image", name: "small.tif:m", responseTimeMs: 100 * (index + 1), length: 0, at: 500 });
+ *   const doc: MergeableStats = {
+ *     schema: MERGEABLE_STATS_SCHEMA, locust_version: "2.46.3", final: true,
+ *     generator: { index, host: null, run_id: "r" }, started_at: 0, load_started_at: 0,
+ *     stopped_at: 900, written_at: 900, user_count: 0, backlog_queue: null, configuration: [],
+ *     stats: snapshotStats(stats), jobs: { total_image_sent: 1 }, history: [], final_row: null,
+ *   };
+ *   await Deno.mkdir(`${dir}/gen${index}/logs`, { recursive: true });
+ *   await Deno.writeTextFile(`${dir}/gen${index}/logs/osml-load-stats.json`, JSON.stringify(doc));
+ * }
+ * const code = await mergeCommand(
+ *   { sources: [`${dir}/gen0/logs`, `${dir}/gen1/logs`], logDir: `${dir}/merged`, generators: "2" },
+ *   { stdout: () => {}, stderr: () => {} },
+ * );
+ * assert.equal(code, 0);
+ * const summary = JSON.parse(await Deno.readTextFile(`${dir}/merged/job_summary.json`));
+ * assert.equal(summary.total_image_sent, 2);
+ * assert.equal(summary.generators, 2);
+ * const csv = await Deno.readTextFile(`${dir}/merged/osml-load_stats.csv`);
+ * assert.ok(csv.includes("\n,Aggregated,2,0,100,150.0,100.0,200.0,"));
+ * await Deno.remove(dir, { recursive: true });
  * ```
  * @module
  */
@@ -210,9 +237,11 @@ function failedGenerators(
  * {@linkcode UsageError} for bad input, before anything is written.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { UsageError } from "../usage_error.ts";
  * import { mergeCommand } from "./merge.ts";
- * const code = await mergeCommand({ sources: ["s3://results/run-7/"], generators: "3" });
+ * await assert.rejects(mergeCommand({ sources: ["out/gen0/logs"], generators: "none" }), UsageError);
  * ```
  */
 export async function mergeCommand(options: MergeOptions, io: MergeIo = {}): Promise<number> {

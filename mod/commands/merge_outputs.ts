@@ -121,8 +121,20 @@ function timelinePointOf(
  * @example
  * ```ts
  * import { strict as assert } from "node:assert";
+ * import { StatsAggregator } from "../stats/aggregator.ts";
+ * import { MERGEABLE_STATS_SCHEMA, type MergeableStats, snapshotStats } from "../stats/mergeable_stats.ts";
  * import { replayDocument } from "./merge_outputs.ts";
- * assert.equal(typeof replayDocument, "function");
+ * const stats = new StatsAggregator(0);
+ * stats.record({ type: "Submit Image", name: "small.tif:m", responseTimeMs: 100, length: 0, at: 500 });
+ * const doc: MergeableStats = {
+ *   schema: MERGEABLE_STATS_SCHEMA, locust_version: "2.46.3", final: true,
+ *   generator: { index: 0, host: null, run_id: "r" }, started_at: 0, load_started_at: 0,
+ *   stopped_at: 900, written_at: 900, user_count: 0, backlog_queue: null, configuration: [],
+ *   stats: snapshotStats(stats), jobs: { total_image_sent: 1 }, history: [], final_row: null,
+ * };
+ * const run = replayDocument(doc);
+ * assert.equal(run.stats.total.numRequests, 1);
+ * assert.deepEqual(run.historyRows, []);
  * ```
  */
 export function replayDocument(doc: MergeableStats): ReplayedRun {
@@ -184,8 +196,26 @@ export function replayDocument(doc: MergeableStats): ReplayedRun {
  * Write the five CSV files of `prefix` (Locust's four and `_jobs_history.csv`); returns their paths.
  *
  * @example
- * ```ts ignore
- * const paths = await writeMergedCsv("merged/osml-load", replayDocument(doc));
+ * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { StatsAggregator } from "../stats/aggregator.ts";
+ * import { MERGEABLE_STATS_SCHEMA, type MergeableStats, snapshotStats } from "../stats/mergeable_stats.ts";
+ * import { replayDocument, writeMergedCsv } from "./merge_outputs.ts";
+ * const stats = new StatsAggregator(0);
+ * stats.record({ type: "Submit Image", name: "small.tif:m", responseTimeMs: 100, length: 0, at: 500 });
+ * const doc: MergeableStats = {
+ *   schema: MERGEABLE_STATS_SCHEMA, locust_version: "2.46.3", final: true,
+ *   generator: { index: 0, host: null, run_id: "r" }, started_at: 0, load_started_at: 0,
+ *   stopped_at: 900, written_at: 900, user_count: 0, backlog_queue: null, configuration: [],
+ *   stats: snapshotStats(stats), jobs: { total_image_sent: 1 }, history: [], final_row: null,
+ * };
+ * const dir = await Deno.makeTempDir();
+ * const paths = await writeMergedCsv(`${dir}/osml-load`, replayDocument(doc));
+ * assert.deepEqual(paths.map((p) => p.slice(dir.length + 1)), [
+ *   "osml-load_stats.csv", "osml-load_stats_history.csv", "osml-load_failures.csv",
+ *   "osml-load_exceptions.csv", "osml-load_jobs_history.csv",
+ * ]);
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function writeMergedCsv(prefix: string, run: ReplayedRun): Promise<string[]> {
@@ -211,8 +241,22 @@ export async function writeMergedCsv(prefix: string, run: ReplayedRun): Promise<
  * The output context of a merged result, for the HTML report, the JSON stats and the console.
  *
  * @example
- * ```ts ignore
- * await createHtmlReportOutput({ path: "report.html" }).finish(mergedContext(doc, run, () => []));
+ * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { StatsAggregator } from "../stats/aggregator.ts";
+ * import { MERGEABLE_STATS_SCHEMA, type MergeableStats, snapshotStats } from "../stats/mergeable_stats.ts";
+ * import { mergedContext, replayDocument } from "./merge_outputs.ts";
+ * const stats = new StatsAggregator(0);
+ * stats.record({ type: "Submit Image", name: "small.tif:m", responseTimeMs: 100, length: 0, at: 500 });
+ * const doc: MergeableStats = {
+ *   schema: MERGEABLE_STATS_SCHEMA, locust_version: "2.46.3", final: true,
+ *   generator: { index: 0, host: null, run_id: "r" }, started_at: 0, load_started_at: 0,
+ *   stopped_at: 900, written_at: 900, user_count: 0, backlog_queue: null, configuration: [],
+ *   stats: snapshotStats(stats), jobs: { total_image_sent: 1 }, history: [], final_row: null,
+ * };
+ * const ctx = mergedContext(doc, replayDocument(doc), () => []);
+ * assert.equal(ctx.jobs().total_image_sent, 1);
+ * assert.equal(ctx.stats.total.numRequests, 1);
  * ```
  */
 export function mergedContext(
@@ -352,8 +396,24 @@ export function mergedSummaryExtras(
  * `partial`, and when partial `missing_generators` and `failed_generators`.
  *
  * @example
- * ```ts ignore
- * const summary = mergedJobSummary(doc, generators, problems);
+ * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { StatsAggregator } from "../stats/aggregator.ts";
+ * import { MERGEABLE_STATS_SCHEMA, type MergeableStats, snapshotStats } from "../stats/mergeable_stats.ts";
+ * import { mergedJobSummary } from "./merge_outputs.ts";
+ * const stats = new StatsAggregator(0);
+ * stats.record({ type: "Submit Image", name: "small.tif:m", responseTimeMs: 100, length: 0, at: 500 });
+ * const doc: MergeableStats = {
+ *   schema: MERGEABLE_STATS_SCHEMA, locust_version: "2.46.3", final: true,
+ *   generator: { index: 0, host: null, run_id: "r" }, started_at: 0, load_started_at: 0,
+ *   stopped_at: 900, written_at: 900, user_count: 0, backlog_queue: null, configuration: [],
+ *   stats: snapshotStats(stats), jobs: { total_image_sent: 1 }, history: [], final_row: null,
+ * };
+ * const missing = [{ index: 1, run_id: "r", reason: "no results" }];
+ * const summary = mergedJobSummary(doc, [{ source: "gen0", doc }], missing, []);
+ * assert.equal(summary.total_image_sent, 1);
+ * assert.equal(summary.partial, true);
+ * assert.deepEqual(summary.missing_generators, [1]);
  * ```
  */
 export function mergedJobSummary(

@@ -173,9 +173,32 @@ function s3Problem(source: string, operation: string, error: unknown): UsageErro
  * or in one `s3://bucket/key/osml-load-stats.json`.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+ * import { simClientConfig } from "../sim/aws/client_config.ts";
+ * import { startSimulator } from "../sim/simulator.ts";
+ * import { StatsAggregator } from "../stats/aggregator.ts";
+ * import { MERGEABLE_STATS_SCHEMA, type MergeableStats, snapshotStats } from "../stats/mergeable_stats.ts";
  * import { loadS3Source } from "./merge_sources.ts";
- * const generators = await loadS3Source("s3://results/run-7/", s3Client({ region: "us-west-2" }));
+ * const stats = new StatsAggregator(0);
+ * stats.record({ type: "Submit Image", name: "small.tif:m", responseTimeMs: 100, length: 0, at: 500 });
+ * const doc: MergeableStats = {
+ *   schema: MERGEABLE_STATS_SCHEMA, locust_version: "2.46.3", final: true,
+ *   generator: { index: 0, host: null, run_id: "r" }, started_at: 0, load_started_at: 0,
+ *   stopped_at: 900, written_at: 900, user_count: 0, backlog_queue: null, configuration: [],
+ *   stats: snapshotStats(stats), jobs: { total_image_sent: 1 }, history: [], final_row: null,
+ * };
+ * const sim = await startSimulator({ port: 0 });
+ * const s3 = new S3Client({ ...simClientConfig(sim), forcePathStyle: true });
+ * await s3.send(new CreateBucketCommand({ Bucket: "results" }));
+ * await s3.send(new PutObjectCommand({
+ *   Bucket: "results", Key: "run-7/gen-0/osml-load-stats.json", Body: JSON.stringify(doc),
+ * }));
+ * const generators = await loadS3Source("s3://results/run-7/", s3);
+ * assert.deepEqual(generators.map((g) => g.source), ["s3://results/run-7/gen-0/"]);
+ * s3.destroy();
+ * await sim.close();
  * ```
  */
 export async function loadS3Source(source: string, client: S3Client): Promise<LoadedGenerator[]> {

@@ -15,8 +15,14 @@ import { registerSimCommand } from "./sim_command.ts";
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { buildProgram } from "./program.ts";
- * buildProgram().outputHelp();
+ * const program = buildProgram();
+ * assert.deepEqual(
+ *   program.commands.map((c) => c.name()),
+ *   ["capacity", "cleanup", "cost", "demo", "merge", "run", "sim"],
+ * );
+ * assert.ok(program.helpInformation().startsWith("Usage: osml-load [options] [command]\n"));
  * ```
  */
 export function buildProgram(): Command {

@@ -6,6 +6,7 @@
  * (`distribute.ts`) and their results are merged here.
  *
  * @example
+ * Not run as a test: a load test against the deployment the environment names, for minutes.
  * ```ts ignore
  * import { runCommand } from "./run.ts";
  * Deno.exitCode = await runCommand({ headless: true, sourceBucket: "s3://images", resultBucket: "s3://results" });

@@ -9,9 +9,11 @@ import { UsageError } from "../usage_error.ts";
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { buildProgram } from "./program.ts";
  * import { runCli } from "./run_cli.ts";
- * const code = await runCli(buildProgram(), ["--version"]);
+ * const code = await runCli(buildProgram(), ["--version"]); // prints the version
+ * assert.equal(code, 0);
  * ```
  */
 export async function runCli(program: Command, args: string[]): Promise<number> {

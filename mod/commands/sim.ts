@@ -6,11 +6,16 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { serveSimulator } from "./sim.ts";
  * const stop = new AbortController();
- * const done = serveSimulator({ port: 0 }, { signal: stop.signal });
- * stop.abort();
+ * const lines: string[] = [];
+ * const done = serveSimulator({ port: 0 }, {
+ *   signal: stop.signal, handleSignals: false, print: (line) => lines.push(line), onReady: () => stop.abort(),
+ * });
  * await done;
+ * assert.match(lines[0]!, /^# osml-load simulator listening on http:\/\/127\.0\.0\.1:\d+ /);
+ * assert.equal(lines.at(-1), "# Simulator stopped.");
  * ```
  * @module
  */
@@ -58,11 +63,19 @@ export function exportLines(sim: Simulator): string[] {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { serveSimulator } from "./sim.ts";
  * const stop = new AbortController();
- * const serving = serveSimulator({ port: 0 }, { signal: stop.signal, handleSignals: false });
- * stop.abort();
+ * let endpoint = "";
+ * const serving = serveSimulator({ port: 0 }, {
+ *   signal: stop.signal, handleSignals: false, print: () => {},
+ *   onReady: (sim) => {
+ *     endpoint = sim.endpoint;
+ *     stop.abort();
+ *   },
+ * });
  * await serving;
+ * assert.match(endpoint, /^http:\/\/127\.0\.0\.1:\d+$/);
  * ```
  */
 export async function serveSimulator(

@@ -69,11 +69,12 @@ export interface SimCommandOptions {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { Command } from "commander";
  * import { registerSimCommand } from "./sim_command.ts";
  * const program = new Command("osml-load");
  * registerSimCommand(program);
- * program.commands[0]?.helpInformation();
+ * assert.equal(program.commands[0]?.name(), "sim");
  * ```
  */
 export function registerSimCommand(program: Command): void {
@@ -183,8 +184,18 @@ export function registerSimCommand(program: Command): void {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { simulatorOptionsFrom } from "./sim_command.ts";
- * simulatorOptionsFrom({ port: 0, region: "us-west-2", account: "123456789012", modelRunner: false });
+ * assert.deepEqual(
+ *   simulatorOptionsFrom({
+ *     port: 0, region: "us-west-2", account: "123456789012", modelRunner: true,
+ *     workers: 2, throttleRate: 0.1,
+ *   }),
+ *   {
+ *     port: 0, region: "us-west-2", account: "123456789012",
+ *     modelRunner: { workers: 2 }, faults: { throttle: { probability: 0.1 } },
+ *   },
+ * );
  * ```
  */
 export function simulatorOptionsFrom(opts: SimCommandOptions) {

@@ -5,6 +5,7 @@
  * its outputs and closes the server).
  *
  * @example
+ * Not run as a test: it serves the web UI until Ctrl-C.
  * ```ts ignore
  * import { webRunCommand } from "./web_run.ts";
  * Deno.exitCode = await webRunCommand({ sourceBucket: "s3://images", resultBucket: "s3://results" });
@@ -40,8 +41,9 @@ export interface WebRunOptions {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { resolveWebAuth } from "./web_run.ts";
- * resolveWebAuth({}, { OSML_LOAD_WEB_AUTH: "ops:pw" })?.user; // "ops"
+ * assert.equal(resolveWebAuth({}, { OSML_LOAD_WEB_AUTH: "ops:pw" })?.user, "ops");
  * ```
  */
 export function resolveWebAuth(

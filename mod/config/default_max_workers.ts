@@ -4,8 +4,9 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { defaultMaxWorkers } from "./default_max_workers.ts";
- * defaultMaxWorkers() >= 2; // true
+ * assert.equal(defaultMaxWorkers() >= 2, true);
  * ```
  */
 export function defaultMaxWorkers(): number {

@@ -6,9 +6,10 @@ import { UsageError } from "../usage_error.ts";
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { parseDuration } from "./duration.ts";
- * parseDuration("1h30m", "--run-time"); // 5400
- * parseDuration("90s", "--run-time"); // 90
+ * assert.equal(parseDuration("1h30m", "--run-time"), 5400);
+ * assert.equal(parseDuration("90s", "--run-time"), 90);
  * ```
  */
 export function parseDuration(text: string, flag: string): number {
@@ -33,8 +34,9 @@ export function parseDuration(text: string, flag: string): number {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { parsePositiveNumber } from "./duration.ts";
- * parsePositiveNumber("0.5", "--processing-window-min"); // 0.5
+ * assert.equal(parsePositiveNumber("0.5", "--processing-window-min"), 0.5);
  * ```
  */
 export function parsePositiveNumber(text: string, flag: string, allowZero = false): number {
@@ -54,8 +56,9 @@ export function parsePositiveNumber(text: string, flag: string, allowZero = fals
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { parseCount } from "./duration.ts";
- * parseCount("5", "--users"); // 5
+ * assert.equal(parseCount("5", "--users"), 5);
  * ```
  */
 export function parseCount(text: string, flag: string, min = 0): number {

@@ -6,9 +6,10 @@ import { UsageError } from "../usage_error.ts";
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { parseRate } from "./rate.ts";
- * parseRate("120/min", "--rate"); // 2
- * parseRate("3600/h", "--rate"); // 1
+ * assert.equal(parseRate("120/min", "--rate"), 2);
+ * assert.equal(parseRate("3600/h", "--rate"), 1);
  * ```
  */
 export function parseRate(text: string, flag: string): number {
@@ -33,8 +34,9 @@ export function parseRate(text: string, flag: string): number {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { formatRate } from "./rate.ts";
- * formatRate(0.5); // "0.5/s"
+ * assert.equal(formatRate(0.5), "0.5/s");
  * ```
  */
 export function formatRate(perSecond: number): string {

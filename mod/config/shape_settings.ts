@@ -4,9 +4,11 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { parseShapeSettings } from "./shape_settings.ts";
+ * import { buildShape } from "../shapes/build_shape.ts";
  * const settings = parseShapeSettings({ shape: "stages", stages: "10s:5,10s:0" }, 60);
- * if (settings.name !== "stages" || settings.stages.length !== 2) throw new Error("two stages");
+ * assert.equal(buildShape(settings, { users: 1, spawnRate: 1, windowS: 60 }).durationS, 20);
  * ```
  * @module
  */

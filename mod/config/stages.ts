@@ -13,8 +13,9 @@ export interface Stage {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { parseStages } from "./stages.ts";
- * parseStages("2m:10,5m:50", "--stages", Number); // [{durationS:120,target:10},{durationS:300,target:50}]
+ * assert.deepEqual(parseStages("2m:10,5m:50", "--stages", Number), [{durationS:120,target:10},{durationS:300,target:50}]);
  * ```
  */
 export function parseStages(
@@ -50,8 +51,9 @@ export function parseStages(
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { valueAt } from "./stages.ts";
- * valueAt([{ durationS: 10, target: 10 }], 0, 5); // 5
+ * assert.equal(valueAt([{ durationS: 10, target: 10 }], 0, 5), 5);
  * ```
  */
 export function valueAt(stages: readonly Stage[], start: number, t: number): number | undefined {

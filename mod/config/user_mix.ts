@@ -11,9 +11,10 @@ export type UserMix = Array<{ kind: string; weight: number }>;
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { kindOfUser } from "./user_mix.ts";
  * const mix = [{ kind: "predefined", weight: 3 }, { kind: "random", weight: 1 }];
- * [0, 1, 2, 3].map((i) => kindOfUser(mix, i)); // 3 × predefined, 1 × random
+ * assert.deepEqual([0, 1, 2, 3].map((i) => kindOfUser(mix, i)), ["predefined", "predefined", "random", "predefined"]);
  * ```
  */
 export function kindOfUser(mix: UserMix, index: number): string {
@@ -40,8 +41,9 @@ export function kindOfUser(mix: UserMix, index: number): string {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { parseUserMix } from "./user_mix.ts";
- * parseUserMix("predefined:3,random:1", (n) => n); // [{kind:"predefined",weight:3},{kind:"random",weight:1}]
+ * assert.deepEqual(parseUserMix("predefined:3,random:1", (n) => n), [{kind:"predefined",weight:3},{kind:"random",weight:1}]);
  * ```
  */
 export function parseUserMix(text: string, resolve: (name: string) => string): UserMix {

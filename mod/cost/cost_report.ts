@@ -1,9 +1,10 @@
 /**
- * The cost report: upstream's figures, keys and rounding (upstream-behaviour
- * §9), computed from a job summary and the costs Cost Explorer returned.
+ * The cost report: upstream's figures, keys and rounding
+ * (docs/compatibility.md#cost-report), computed from a job summary and the costs Cost Explorer returned.
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { computeCostReport } from "./cost_report.ts";
  * import { parseSummaryTime } from "./summary_time.ts";
  * const report = computeCostReport({
@@ -11,7 +12,7 @@
  *   stop: parseSummaryTime("2025-12-09T12:00:00Z")!,
  *   imagesSent: 10, imagesProcessed: 10, imagesSucceeded: 9, gbProcessed: 2, pixelsProcessed: 4e9,
  * }, { total: 3.5, byService: new Map([["Amazon SageMaker", 3], ["Amazon Simple Queue Service", 0.5]]) });
- * report.cost_summary.cost_per_hour; // 1.75
+ * assert.equal(report.cost_summary.cost_per_hour, 1.75);
  * ```
  * @module
  */
@@ -88,11 +89,13 @@ export interface CostReport {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { computeCostReport } from "./cost_report.ts";
  * import { parseSummaryTime } from "./summary_time.ts";
  * const t = parseSummaryTime("2025-12-09T10:00:00Z")!;
- * computeCostReport({ start: t, stop: t, imagesSent: 0, imagesProcessed: 0, imagesSucceeded: 0,
- *   gbProcessed: 0, pixelsProcessed: 0 }, { total: 0, byService: new Map() }).cost_summary.cost_per_hour; // 0
+ * const report = computeCostReport({ start: t, stop: t, imagesSent: 0, imagesProcessed: 0,
+ *   imagesSucceeded: 0, gbProcessed: 0, pixelsProcessed: 0 }, { total: 0, byService: new Map() });
+ * assert.equal(report.cost_summary.cost_per_hour, 0);
  * ```
  */
 export function computeCostReport(input: CostReportInput, costs: WindowCosts): CostReport {

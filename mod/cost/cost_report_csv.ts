@@ -4,10 +4,19 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { formatCostCsv } from "./cost_report_csv.ts";
- * import type { CostReport } from "./cost_report.ts";
- * declare const report: CostReport;
- * await Deno.writeTextFile("cost_report.csv", formatCostCsv(report));
+ * import { computeCostReport } from "./cost_report.ts";
+ * import { parseSummaryTime } from "./summary_time.ts";
+ * const report = computeCostReport({
+ *   start: parseSummaryTime("2025-12-09T10:00:00Z")!,
+ *   stop: parseSummaryTime("2025-12-09T12:00:00Z")!,
+ *   imagesSent: 10, imagesProcessed: 10, imagesSucceeded: 9, gbProcessed: 2, pixelsProcessed: 4e9,
+ * }, { total: 3.5, byService: new Map([["Amazon SageMaker", 3], ["Amazon Simple Queue Service", 0.5]]) });
+ * assert.equal(
+ *   formatCostCsv(report),
+ *   "service,cost_usd\nAmazon SageMaker,3.00\nAmazon Simple Queue Service,0.50\nTotal,3.50\n",
+ * );
  * ```
  * @module
  */
@@ -23,10 +32,16 @@ export const COST_CSV_HEADER = ["service", "cost_usd"] as const;
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { formatCostCsv } from "./cost_report_csv.ts";
- * import type { CostReport } from "./cost_report.ts";
- * declare const report: CostReport;
- * formatCostCsv(report).split("\n")[0]; // "service,cost_usd"
+ * import { computeCostReport } from "./cost_report.ts";
+ * import { parseSummaryTime } from "./summary_time.ts";
+ * const report = computeCostReport({
+ *   start: parseSummaryTime("2025-12-09T10:00:00Z")!,
+ *   stop: parseSummaryTime("2025-12-09T12:00:00Z")!,
+ *   imagesSent: 10, imagesProcessed: 10, imagesSucceeded: 9, gbProcessed: 2, pixelsProcessed: 4e9,
+ * }, { total: 3.5, byService: new Map([["Amazon SageMaker", 3], ["Amazon Simple Queue Service", 0.5]]) });
+ * assert.equal(formatCostCsv(report).split("\n")[0], "service,cost_usd");
  * ```
  */
 export function formatCostCsv(report: CostReport): string {

@@ -1,13 +1,21 @@
 /**
  * The cost report as upstream prints it on the console, character for
- * character (upstream-behaviour §9, `print_report`).
+ * character (upstream's `print_report`: docs/compatibility.md#cost-report).
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { formatCostTable } from "./cost_table.ts";
- * import type { CostReport } from "./cost_report.ts";
- * declare const report: CostReport;
- * console.log(formatCostTable(report));
+ * import { computeCostReport } from "./cost_report.ts";
+ * import { parseSummaryTime } from "./summary_time.ts";
+ * const report = computeCostReport({
+ *   start: parseSummaryTime("2025-12-09T10:00:00Z")!,
+ *   stop: parseSummaryTime("2025-12-09T12:00:00Z")!,
+ *   imagesSent: 10, imagesProcessed: 10, imagesSucceeded: 9, gbProcessed: 2, pixelsProcessed: 4e9,
+ * }, { total: 3.5, byService: new Map([["Amazon SageMaker", 3], ["Amazon Simple Queue Service", 0.5]]) });
+ * const table = formatCostTable(report);
+ * assert.ok(table.includes("\nLOAD TEST COST REPORT\n"));
+ * assert.ok(table.includes("  Cost per Hour:         $1.75\n"));
  * ```
  * @module
  */
@@ -31,9 +39,15 @@ function row(label: string, value: string): string {
  * @example
  * ```ts
  * import { formatCostTable } from "./cost_table.ts";
- * import type { CostReport } from "./cost_report.ts";
- * declare const report: CostReport;
- * Deno.stdout.writeSync(new TextEncoder().encode(formatCostTable(report)));
+ * import { strict as assert } from "node:assert";
+ * import { computeCostReport } from "./cost_report.ts";
+ * import { parseSummaryTime } from "./summary_time.ts";
+ * const report = computeCostReport({
+ *   start: parseSummaryTime("2025-12-09T10:00:00Z")!,
+ *   stop: parseSummaryTime("2025-12-09T12:00:00Z")!,
+ *   imagesSent: 10, imagesProcessed: 10, imagesSucceeded: 9, gbProcessed: 2, pixelsProcessed: 4e9,
+ * }, { total: 3.5, byService: new Map([["Amazon SageMaker", 3], ["Amazon Simple Queue Service", 0.5]]) });
+ * assert.ok(formatCostTable(report).includes("  Amazon SageMaker                              $3.00 ( 85.7%)\n"));
  * ```
  */
 export function formatCostTable(report: CostReport): string {

@@ -1,13 +1,20 @@
 /**
  * Reading a `job_summary.json` for the cost report: this tool's (times with a
  * UTC offset) and the original suite's (naive local times), with the keys the
- * upstream cost report uses (upstream-behaviour §9).
+ * upstream cost report uses (docs/compatibility.md#cost-report).
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { readJobSummary } from "./job_summary.ts";
- * const summary = await readJobSummary("logs/job_summary.json");
- * summary.start?.epochMs;
+ * const path = await Deno.makeTempFile({ suffix: ".json" });
+ * await Deno.writeTextFile(path, JSON.stringify({
+ *   start_time: "2025-12-09T10:00:00Z", stop_time: "2025-12-09T12:00:00Z", total_image_sent: 10,
+ * }));
+ * const summary = await readJobSummary(path);
+ * assert.equal(summary.start?.epochMs, Date.UTC(2025, 11, 9, 10));
+ * assert.equal(summary.imagesSent, 10);
+ * await Deno.remove(path);
  * ```
  * @module
  */
@@ -54,8 +61,10 @@ const COUNTERS = {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { UsageError } from "../usage_error.ts";
  * import { readJobSummary } from "./job_summary.ts";
- * const { imagesProcessed } = await readJobSummary("logs/job_summary.json");
+ * await assert.rejects(readJobSummary("no/such/job_summary.json"), UsageError);
  * ```
  */
 export async function readJobSummary(path: string): Promise<JobSummary> {
@@ -92,8 +101,9 @@ export async function readJobSummary(path: string): Promise<JobSummary> {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { parseJobSummary } from "./job_summary.ts";
- * parseJobSummary({ start_time: "2025-12-09T10:44:51", total_image_sent: 3 }, "inline").imagesSent; // 3
+ * assert.equal(parseJobSummary({ start_time: "2025-12-09T10:44:51", total_image_sent: 3 }, "inline").imagesSent, 3);
  * ```
  */
 export function parseJobSummary(data: unknown, source: string): JobSummary {

@@ -1,7 +1,7 @@
 /**
  * Querying Cost Explorer for a run's window: the total (no GroupBy) and the
  * costs by SERVICE, every page read, with upstream's request shape
- * (upstream-behaviour §9: us-east-1, HOURLY, End = stop + 1 s, metrics
+ * (docs/compatibility.md#cost-report: us-east-1, HOURLY, End = stop + 1 s, metrics
  * BlendedCost, UnblendedCost, UsageQuantity) plus the fixes: pagination,
  * DAILY fallback for windows older than Cost Explorer's hourly data, a
  * choice of metric, and SERVICE / cost-allocation tag filters.
@@ -11,14 +11,28 @@
  *
  * @example
  * ```ts
- * import { createCostExplorerClient, queryWindowCosts } from "./query_costs.ts";
+ * import { strict as assert } from "node:assert";
+ * import { CostExplorerClient } from "@aws-sdk/client-cost-explorer";
+ * import { simClientConfig } from "../sim/aws/client_config.ts";
+ * import { startSimulator } from "../sim/simulator.ts";
+ * import { queryWindowCosts } from "./query_costs.ts";
  * import { parseSummaryTime } from "./summary_time.ts";
- * const costs = await queryWindowCosts(createCostExplorerClient(), {
+ * // The simulator's Cost Explorer, with 1 million SQS requests ($0.40) on 2025-12-09.
+ * const sim = await startSimulator({ port: 0, modelRunner: false });
+ * sim.ledger.record("Amazon Simple Queue Service", "Requests-Tier1", 1_000_000, Date.UTC(2025, 11, 9, 10));
+ * const client = new CostExplorerClient(simClientConfig(sim));
+ * const costs = await queryWindowCosts(client, {
  *   start: parseSummaryTime("2025-12-09T10:00:00Z")!,
  *   stop: parseSummaryTime("2025-12-09T12:00:00Z")!,
  *   granularity: "HOURLY", metric: "BlendedCost", services: [], tags: [],
  * });
- * costs.total;
+ * assert.equal(costs.total, 0.4);
+ * // More than 14 days ago: Cost Explorer refuses HOURLY, so the figures are DAILY, with a note.
+ * assert.equal(costs.granularity, "DAILY");
+ * assert.deepEqual(costs.timePeriod, { Start: "2025-12-09", End: "2025-12-10" });
+ * assert.equal(costs.notes.length, 1);
+ * client.destroy();
+ * await sim.close();
  * ```
  * @module
  */
@@ -75,8 +89,10 @@ export interface CostQueryResult extends WindowCosts {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { createCostExplorerClient } from "./query_costs.ts";
  * const client = createCostExplorerClient();
+ * assert.equal(await client.config.region(), "us-east-1");
  * client.destroy();
  * ```
  */
@@ -97,11 +113,16 @@ export function createCostExplorerClient(
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { costExplorerTimePeriod } from "./query_costs.ts";
  * import { parseSummaryTime } from "./summary_time.ts";
- * costExplorerTimePeriod(parseSummaryTime("2025-12-09T10:00:00Z")!,
- *   parseSummaryTime("2025-12-09T11:00:00Z")!, "HOURLY");
- * // { Start: "2025-12-09T10:00:00Z", End: "2025-12-09T11:00:01Z" }
+ * const start = parseSummaryTime("2025-12-09T10:00:00Z")!;
+ * const stop = parseSummaryTime("2025-12-09T11:00:00Z")!;
+ * assert.deepEqual(
+ *   costExplorerTimePeriod(start, stop, "HOURLY"),
+ *   { Start: "2025-12-09T10:00:00Z", End: "2025-12-09T11:00:01Z" },
+ * );
+ * assert.deepEqual(costExplorerTimePeriod(start, stop, "DAILY"), { Start: "2025-12-09", End: "2025-12-10" });
  * ```
  */
 export function costExplorerTimePeriod(
@@ -119,9 +140,15 @@ export function costExplorerTimePeriod(
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { costFilter } from "./query_costs.ts";
- * costFilter(["Amazon SageMaker"], [{ key: "Project", value: "osml-model-runner" }]);
- * // { And: [{ Dimensions: { Key: "SERVICE", Values: [...] } }, { Tags: { Key: "Project", ... } }] }
+ * assert.deepEqual(costFilter(["Amazon SageMaker"], [{ key: "Project", value: "osml-model-runner" }]), {
+ *   And: [
+ *     { Dimensions: { Key: "SERVICE", Values: ["Amazon SageMaker"], MatchOptions: ["EQUALS"] } },
+ *     { Tags: { Key: "Project", Values: ["osml-model-runner"], MatchOptions: ["EQUALS"] } },
+ *   ],
+ * });
+ * assert.equal(costFilter([], []), undefined);
  * ```
  */
 export function costFilter(
@@ -261,12 +288,23 @@ async function queryAt(
  *
  * @example
  * ```ts
- * import { createCostExplorerClient, queryWindowCosts } from "./query_costs.ts";
+ * import { strict as assert } from "node:assert";
+ * import { CostExplorerClient } from "@aws-sdk/client-cost-explorer";
+ * import { simClientConfig } from "../sim/aws/client_config.ts";
+ * import { startSimulator } from "../sim/simulator.ts";
+ * import { queryWindowCosts } from "./query_costs.ts";
  * import { parseSummaryTime } from "./summary_time.ts";
- * const { byService } = await queryWindowCosts(createCostExplorerClient(), {
+ * // The simulator's Cost Explorer, with 1 million SQS requests ($0.40) on 2025-12-09.
+ * const sim = await startSimulator({ port: 0, modelRunner: false });
+ * sim.ledger.record("Amazon Simple Queue Service", "Requests-Tier1", 1_000_000, Date.UTC(2025, 11, 9, 10));
+ * const client = new CostExplorerClient(simClientConfig(sim));
+ * const { byService } = await queryWindowCosts(client, {
  *   start: parseSummaryTime("2025-12-09T10:00:00Z")!, stop: parseSummaryTime("2025-12-09T12:00:00Z")!,
- *   granularity: "DAILY", metric: "UnblendedCost", services: ["Amazon SageMaker"], tags: [],
+ *   granularity: "DAILY", metric: "UnblendedCost", services: ["Amazon Simple Queue Service"], tags: [],
  * });
+ * assert.deepEqual([...byService], [["Amazon Simple Queue Service", 0.4]]);
+ * client.destroy();
+ * await sim.close();
  * ```
  */
 export async function queryWindowCosts(

@@ -6,13 +6,14 @@
  * A time with an offset (`+02:00`) or a trailing `Z` is that instant. A naive
  * time (no offset, as the original suite writes them) is read as LOCAL time of
  * this machine: the original suite wrote its local clock, and upstream's cost
- * report wrongly read it as UTC (upstream-behaviour §13.12).
+ * report wrongly read it as UTC (docs/compatibility.md#fix-summary-times).
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { parseSummaryTime, toCostExplorerHour } from "./summary_time.ts";
- * const t = parseSummaryTime("2025-12-09T10:44:51.123456+02:00");
- * toCostExplorerHour(t); // "2025-12-09T08:44:51Z"
+ * const t = parseSummaryTime("2025-12-09T10:44:51.123456+02:00")!;
+ * assert.equal(toCostExplorerHour(t), "2025-12-09T08:44:51Z");
  * ```
  * @module
  */
@@ -41,9 +42,10 @@ const ISO_RE =
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { parseSummaryTime } from "./summary_time.ts";
- * parseSummaryTime("2025-12-09T10:44:51Z")?.epochMs; // 1765277091000
- * parseSummaryTime("yesterday"); // undefined
+ * assert.equal(parseSummaryTime("2025-12-09T10:44:51Z")?.epochMs, 1765277091000);
+ * assert.equal(parseSummaryTime("yesterday"), undefined);
  * ```
  */
 export function parseSummaryTime(text: string): SummaryTime | undefined {
@@ -79,8 +81,9 @@ export function parseSummaryTime(text: string): SummaryTime | undefined {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { parseSummaryTime, secondsBetween } from "./summary_time.ts";
- * secondsBetween(parseSummaryTime("2025-01-01T00:00:00Z")!, parseSummaryTime("2025-01-01T00:30:00.5Z")!); // 1800.5
+ * assert.equal(secondsBetween(parseSummaryTime("2025-01-01T00:00:00Z")!, parseSummaryTime("2025-01-01T00:30:00.5Z")!), 1800.5);
  * ```
  */
 export function secondsBetween(start: SummaryTime, stop: SummaryTime): number {
@@ -99,8 +102,9 @@ function pad(n: number, width = 2): string {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { parseSummaryTime, pythonIsoformat } from "./summary_time.ts";
- * pythonIsoformat(parseSummaryTime("2025-12-09T10:44:51Z")!); // "2025-12-09T10:44:51+00:00"
+ * assert.equal(pythonIsoformat(parseSummaryTime("2025-12-09T10:44:51Z")!), "2025-12-09T10:44:51+00:00");
  * ```
  */
 export function pythonIsoformat(time: SummaryTime): string {
@@ -125,8 +129,9 @@ export function pythonIsoformat(time: SummaryTime): string {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { parseSummaryTime, toCostExplorerHour } from "./summary_time.ts";
- * toCostExplorerHour(parseSummaryTime("2025-12-09T10:59:59.9Z")!, 1); // "2025-12-09T11:00:00Z"
+ * assert.equal(toCostExplorerHour(parseSummaryTime("2025-12-09T10:59:59.9Z")!, 1), "2025-12-09T11:00:00Z");
  * ```
  */
 export function toCostExplorerHour(time: SummaryTime, addSeconds = 0): string {
@@ -139,8 +144,9 @@ export function toCostExplorerHour(time: SummaryTime, addSeconds = 0): string {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { parseSummaryTime, toCostExplorerDate } from "./summary_time.ts";
- * toCostExplorerDate(parseSummaryTime("2025-12-09T23:30:00-02:00")!, 1); // "2025-12-11"
+ * assert.equal(toCostExplorerDate(parseSummaryTime("2025-12-09T23:30:00-02:00")!, 1), "2025-12-11");
  * ```
  */
 export function toCostExplorerDate(time: SummaryTime, addDays = 0): string {

@@ -1,14 +1,19 @@
 /**
- * Discover the deployed Model Runner once per run (upstream-behaviour.md §3):
+ * Discover the deployed Model Runner once per run (docs/compatibility.md#discovery):
  * region, the ECS task definition's container environment, queue names,
  * the status topic (`IMAGE_STATUS_TOPIC`, or `--mr-status-topic`), account. `--aws-region`, `--aws-account` and `--mr-input-queue` apply
- * everywhere (upstream ignored them in places: defect §13.8/§13.9).
+ * everywhere (upstream ignored them in places: docs/compatibility.md#fix-flags-everywhere,
+ * docs/compatibility.md#fix-discovery-once).
  *
  * @example
+ * Not run as a test: it reads ECS, SQS and STS in the AWS account the environment names
+ * ({@linkcode findTaskDefinition} shows the search on the simulator).
  * ```ts ignore
+ * import { RunLog } from "../log/run_log.ts";
  * import { discoverDeployment } from "./deployment.ts";
+ * const log = new RunLog({ verbose: false });
  * const deployment = await discoverDeployment({ taskDefinitionPattern: "ModelRunnerDataplane" }, log);
- * console.log(deployment.imageQueueName);
+ * console.log(deployment.imageQueueName); // ImageRequestQueue
  * ```
  * @module
  */

@@ -1,11 +1,12 @@
 /**
- * Queue-name rules of the upstream suite (upstream-behaviour.md §3.5).
+ * Queue-name rules of the upstream suite (docs/compatibility.md#queue-names).
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { deriveStatusQueueName, queueNameFromUrl } from "./queue_names.ts";
- * queueNameFromUrl("https://sqs.us-west-2.amazonaws.com/123456789012/ImageRequestQueue"); // "ImageRequestQueue"
- * deriveStatusQueueName("ImageRequestQueue"); // "ImageStatusQueue"
+ * assert.equal(queueNameFromUrl("https://sqs.us-west-2.amazonaws.com/123456789012/ImageRequestQueue"), "ImageRequestQueue");
+ * assert.equal(deriveStatusQueueName("ImageRequestQueue"), "ImageStatusQueue");
  * ```
  * @module
  */

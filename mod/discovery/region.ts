@@ -18,8 +18,9 @@ export type RegionSource =
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { resolveRegion } from "./region.ts";
- * const { region } = await resolveRegion("eu-west-1"); // "eu-west-1"
+ * assert.deepEqual(await resolveRegion("eu-west-1"), { region: "eu-west-1", source: "--aws-region" });
  * ```
  */
 export async function resolveRegion(

@@ -26,11 +26,23 @@ export interface FoundTaskDefinition {
  * ARN matches.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { strict as assert } from "node:assert";
  * import { ECSClient } from "@aws-sdk/client-ecs";
+ * import { simClientConfig } from "../sim/aws/client_config.ts";
+ * import { startSimulator } from "../sim/simulator.ts";
  * import { findTaskDefinition } from "./task_definition.ts";
- * const found = await findTaskDefinition(new ECSClient({ region: "us-west-2" }), "ModelRunnerDataplane");
- * console.log(found?.environment.IMAGE_QUEUE);
+ * const sim = await startSimulator({ port: 0, modelRunner: false }); // seeds a deployment
+ * const ecs = new ECSClient(simClientConfig(sim));
+ * const found = await findTaskDefinition(ecs, "ModelRunnerDataplane");
+ * assert.equal(found?.containerName, "ModelRunnerContainer");
+ * assert.equal(
+ *   found?.environment.IMAGE_QUEUE,
+ *   "https://sqs.us-west-2.amazonaws.com/123456789012/ImageRequestQueue",
+ * );
+ * assert.equal(await findTaskDefinition(ecs, "NoSuchService"), undefined);
+ * ecs.destroy();
+ * await sim.close();
  * ```
  */
 export async function findTaskDefinition(

@@ -4,7 +4,10 @@
  * @example
  * ```ts
  * import { abortableSleep } from "./abortable_sleep.ts";
- * await abortableSleep(10, new AbortController().signal);
+ * const stop = new AbortController();
+ * const sleeping = abortableSleep(60_000, stop.signal);
+ * stop.abort();
+ * await sleeping; // resolves at once, without an error
  * ```
  */
 export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {

@@ -8,13 +8,14 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { ArrivalScheduler } from "./arrival_scheduler.ts";
  * let now = 0;
  * const clock = new ArrivalScheduler({ maxLatenessMs: 1000, now: () => now });
  * clock.setRate(10);
  * now = 1000;
  * clock.tick(); // 10 scheduled times are now pending (no user asked yet)
- * clock.takeDelta()?.scheduled; // 10
+ * assert.equal(clock.takeDelta()?.scheduled, 10);
  * ```
  * @module
  */

@@ -5,10 +5,11 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { ArrivalStats } from "./arrival_stats.ts";
  * const stats = new ArrivalStats();
  * stats.apply({ scheduled: 10, sent: 9, late: 2, dropped: 1, lateness: [[3, 7], [120, 2]] });
- * stats.latenessPercentile(0.99); // 120
+ * assert.equal(stats.latenessPercentile(0.99), 120);
  * ```
  * @module
  */

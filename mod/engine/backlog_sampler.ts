@@ -10,10 +10,27 @@
  * once); every failure also goes to `onError` (for a debug log).
  *
  * @example
- * ```ts ignore
- * const backlog = new BacklogSampler(sqs, queueUrl, (m) => log.debug("x", m), (m) => log.warn("x", m));
+ * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+ * import { simClientConfig } from "../sim/aws/client_config.ts";
+ * import { startSimulator } from "../sim/simulator.ts";
+ * import { BacklogSampler } from "./backlog_sampler.ts";
+ * const sim = await startSimulator({ port: 0, modelRunner: false });
+ * const sqs = new SQSClient(simClientConfig(sim));
+ * const queueUrl = sim.seeded!.requestQueueUrl;
+ * await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: "{}" }));
+ * const backlog = new BacklogSampler(sqs, queueUrl, () => {});
  * await backlog.sample();
- * console.log(backlog.depth ?? `unknown (${backlog.unknownReason})`, backlog.max);
+ * assert.equal(backlog.depth, 1);
+ * // A queue that cannot be read: the backlog is unknown (null), not 0.
+ * const warnings: string[] = [];
+ * const missing = new BacklogSampler(sqs, `${queueUrl}-gone`, () => {}, (m) => warnings.push(m));
+ * await missing.sample();
+ * assert.equal(missing.depth, null);
+ * assert.equal(warnings.length, 1);
+ * sqs.destroy();
+ * await sim.close();
  * ```
  * @module
  */

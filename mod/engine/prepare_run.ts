@@ -5,6 +5,7 @@
  * prints the result and stops here.
  *
  * @example
+ * Not run as a test: it discovers the deployment in the AWS account the environment names.
  * ```ts ignore
  * import { prepareRun } from "./prepare_run.ts";
  * const prepared = await prepareRun(settings, log);

@@ -15,7 +15,7 @@
  * import { RequestTypeWindow } from "./request_type_window.ts";
  * const stats = new StatsAggregator(0);
  * const window = new RequestTypeWindow("Submit Image", 10);
- * window.percentiles(stats, 1_000, [0.5]); // [null]: nothing recorded yet
+ * if (window.percentiles(stats, 1_000, [0.5])[0] !== null) throw new Error("nothing recorded yet");
  * stats.record({ type: "Submit Image", name: "a.tif:m", responseTimeMs: 20, length: 1, at: 1_500 });
  * const [p50] = window.percentiles(stats, 2_000, [0.5]);
  * if (p50 !== 20) throw new Error(`p50 ${p50}`);

@@ -7,8 +7,18 @@
  * `--results-to` the upload of every output to S3 (last, so it sees them all).
  *
  * @example
- * ```ts ignore
- * const outputs = buildOutputs(settings, console.log);
+ * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { resolveRun } from "../config/run_settings.ts";
+ * import { buildOutputs } from "./run_outputs.ts";
+ * const { settings } = resolveRun(
+ *   { headless: true, output: "out/run", html: "out/report.html" },
+ *   { S3_SOURCE_IMAGE_BUCKET: "s3://src", S3_RESULT_BUCKET: "s3://res" },
+ * );
+ * assert.deepEqual(
+ *   buildOutputs(settings, console.log).map((o) => o.name),
+ *   ["status", "console", "csv", "html", "mergeable-stats"],
+ * );
  * ```
  * @module
  */
@@ -41,8 +51,18 @@ export const CSV_SUFFIXES = [
  * files, the CSV files, the HTML report and the JSON stats.
  *
  * @example
- * ```ts ignore
- * const paths = plannedOutputs(settings).map((o) => o.path);
+ * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { resolveRun } from "../config/run_settings.ts";
+ * import { plannedOutputs } from "./run_outputs.ts";
+ * const { settings } = resolveRun(
+ *   { logDir: "logs", html: "out/report.html" },
+ *   { S3_SOURCE_IMAGE_BUCKET: "s3://src", S3_RESULT_BUCKET: "s3://res" },
+ * );
+ * assert.deepEqual(plannedOutputs(settings).map((o) => o.path), [
+ *   "logs", "logs/job_log.log", "logs/job_status.json", "logs/job_summary.json",
+ *   "logs/osml-load-stats.json", "out/report.html",
+ * ]);
  * ```
  */
 export function plannedOutputs(settings: RunSettings): PlannedOutput[] {

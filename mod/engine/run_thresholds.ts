@@ -4,9 +4,23 @@
  * the run), and evaluated at the end, with the verdicts printed.
  *
  * @example
- * ```ts ignore
- * checkThresholdScopes(settings.thresholds, prepared);
- * const results = evaluateRunThresholds(settings.thresholds, stats, jobs, console.log);
+ * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { StatsAggregator } from "../stats/aggregator.ts";
+ * import { evaluateRunThresholds } from "./run_thresholds.ts";
+ * const stats = new StatsAggregator(0);
+ * stats.record({ type: "Submit Image", name: "a.tif:m", responseTimeMs: 120, length: 0, at: 2000 });
+ * const jobs = {
+ *   total_image_sent: 1, total_image_in_progress: 0, total_image_processed: 1, total_image_succeeded: 1,
+ *   total_image_failed: 0, total_gb_processed: 0, total_pixels_processed: 0, total_image_partial: 0,
+ *   total_image_timed_out: 0,
+ * };
+ * const lines: string[] = [];
+ * const results = evaluateRunThresholds(
+ *   ["Submit Image:p95<500", "Process Image:p95<500"], stats, jobs, (line) => lines.push(line),
+ * );
+ * assert.deepEqual(results.map((r) => r.passed), [true, false]);
+ * assert.equal(lines[1], "Thresholds: 1 passed, 1 failed");
  * ```
  * @module
  */

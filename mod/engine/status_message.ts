@@ -1,12 +1,13 @@
 /**
  * Parse one status-queue message body, as upstream's monitor does
- * (upstream-behaviour.md §5.2): the SNS envelope's `MessageAttributes`
+ * (docs/compatibility.md#status-parsing): the SNS envelope's `MessageAttributes`
  * (`image_id`, `status` or else `image_status`, `job_id`, `processing_duration`),
  * falling back to the envelope's `Message` parsed as JSON. Also accepts raw
  * (non-enveloped) JSON bodies with the same attribute object.
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { parseStatusMessage } from "./status_message.ts";
  * const body = JSON.stringify({
  *   Type: "Notification",
@@ -17,7 +18,7 @@
  *     processing_duration: { Type: "String", Value: "42" },
  *   },
  * });
- * parseStatusMessage(body); // { imageId: "abc:s3://b/k.tif", jobId: "abc", status: "SUCCESS", durationS: 42 }
+ * assert.deepEqual(parseStatusMessage(body), { imageId: "abc:s3://b/k.tif", jobId: "abc", status: "SUCCESS", durationS: 42 });
  * ```
  * @module
  */

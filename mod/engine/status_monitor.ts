@@ -4,6 +4,7 @@
  * callback. Counts what the monitor saw.
  *
  * @example
+ * Not run as a test: its worker reads the status queue of the AWS account the environment names.
  * ```ts ignore
  * const monitor = StatusMonitor.start({ region, queueUrl, keepForeign: false, onEvents: (e) => {} });
  * await monitor.stop();

@@ -12,6 +12,7 @@
  * idempotent (a second call retries only what is left, or does nothing).
  *
  * @example
+ * Not run as a test: it creates a queue and a subscription in the AWS account the environment names.
  * ```ts ignore
  * import { StatusSubscription } from "./status_subscription.ts";
  * const sub = await StatusSubscription.create({

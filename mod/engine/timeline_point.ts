@@ -33,6 +33,7 @@ export interface TimelineInputs {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { StatsAggregator } from "../stats/aggregator.ts";
  * import { JobTracker } from "../tracker/job_tracker.ts";
  * import { timelinePoint } from "./timeline_point.ts";
@@ -40,7 +41,7 @@ export interface TimelineInputs {
  *   stats: new StatsAggregator(), jobs: new JobTracker().statistics(), users: 0,
  *   queueDepth: undefined, targetRate: undefined,
  * });
- * point.jobsInFlight; // 0
+ * assert.equal(point.jobsInFlight, 0);
  * ```
  */
 export function timelinePoint(now: number, inputs: TimelineInputs): TimelinePoint {

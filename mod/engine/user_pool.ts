@@ -6,6 +6,7 @@
  * over each worker's `postMessage`.
  *
  * @example
+ * Not run as a test: its workers submit jobs to the deployment the environment names.
  * ```ts ignore
  * const pool = await UserPool.start({ workerCount: 2, ... });
  * pool.setTarget(10, 2); // 10 users, 2 per second

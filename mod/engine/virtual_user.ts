@@ -8,6 +8,7 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { UserSlots } from "./virtual_user.ts";
  * const slots = new UserSlots(() => ({
  *   iterate: (signal) => new Promise<void>((r) => signal.addEventListener("abort", () => r())),
@@ -17,9 +18,9 @@
  * slots.setWanted([0, 1]); // users 2 and 3 are stopping...
  * slots.setWanted([0, 1, 2, 3]); // ...and revived
  * await new Promise((r) => setTimeout(r, 0));
- * if (slots.running !== 4) throw new Error(`4 users run, not ${slots.running}`);
+ * assert.equal(slots.running, 4);
  * await slots.stopAll();
- * if (slots.running !== 0) throw new Error("all stopped");
+ * assert.equal(slots.running, 0);
  * ```
  * @module
  */

@@ -5,7 +5,7 @@
  * ```ts
  * import type { ImageDimensions } from "./dimensions.ts";
  * const d: ImageDimensions = { format: "PNG", width: 640, height: 360 };
- * console.log(d.width * d.height);
+ * if (d.width * d.height !== 230_400) throw new Error("640 × 360 pixels");
  * ```
  */
 export interface ImageDimensions {

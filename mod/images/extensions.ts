@@ -1,11 +1,12 @@
 /**
- * The file-name endings the default user treats as images (upstream-behaviour.md §7.2, §12):
+ * The file-name endings the default user treats as images (docs/compatibility.md#image-extensions):
  * NITF, TIFF, PNG and JPEG, matched case-insensitively against the end of the key or URL.
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { IMAGE_EXTENSIONS } from "./extensions.ts";
- * console.log(IMAGE_EXTENSIONS.join(" ")); // .ntf .nitf .tif .tiff .png .jpg .jpeg
+ * assert.equal(IMAGE_EXTENSIONS.join(" "), ".ntf .nitf .tif .tiff .png .jpg .jpeg");
  * ```
  */
 export const IMAGE_EXTENSIONS: readonly string[] = Object.freeze([
@@ -24,9 +25,10 @@ export const IMAGE_EXTENSIONS: readonly string[] = Object.freeze([
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { isImageKey } from "./extensions.ts";
- * isImageKey("scenes/SMALL.TIF"); // true
- * isImageKey("notes.txt"); // false
+ * assert.equal(isImageKey("scenes/SMALL.TIF"), true);
+ * assert.equal(isImageKey("notes.txt"), false);
  * ```
  */
 export function isImageKey(key: string): boolean {

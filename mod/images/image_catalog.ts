@@ -3,7 +3,7 @@
  * seven supported extensions, case-insensitive), each with its pixel count read
  * from its header with ranged GETs. Built once per run and shared by every
  * user (upstream listed one page per user and read headers inside the timed
- * submission: defects §13.10 and §13.11).
+ * submission: docs/compatibility.md#fix-image-listing and docs/compatibility.md#fix-submit-timing).
  *
  * Unknown is not zero: an image whose header cannot be read has `pixels: null`
  * (upstream counted it as 0 pixels); the unreadable images are reported once,
@@ -17,12 +17,24 @@
  * "Checksum mismatch". See {@linkcode s3RangeReader}.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { strict as assert } from "node:assert";
  * import { S3Client } from "@aws-sdk/client-s3";
+ * import { simClientConfig } from "../sim/aws/client_config.ts";
+ * import { startSimulator } from "../sim/simulator.ts";
  * import { buildImageCatalog } from "./image_catalog.ts";
- * const images = await buildImageCatalog(new S3Client({}), { bucket: "images", prefix: "" }, {
- *   warn: console.warn,
+ * const sim = await startSimulator({ port: 0, modelRunner: false }); // seeds sample images
+ * const s3 = new S3Client({ ...simClientConfig(sim), forcePathStyle: true });
+ * const warnings: string[] = [];
+ * const images = await buildImageCatalog(s3, { bucket: sim.seeded!.imageBucket, prefix: "" }, {
+ *   warn: (message) => warnings.push(message),
  * });
+ * assert.equal(images.find((i) => i.name === "tile.png")?.pixels, 230_400);
+ * // The seeded truncated TIFF cannot be read: its pixels are unknown, and said once.
+ * assert.equal(images.find((i) => i.name === "truncated.tif")?.pixels, null);
+ * assert.match(warnings[0]!, /^could not read the header of 1 of \d+ image\(s\)/);
+ * s3.destroy();
+ * await sim.close();
  * ```
  * @module
  */
@@ -186,8 +198,15 @@ export async function readPixels(
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { UsageError } from "../usage_error.ts";
  * import { requireReadableImages } from "./image_catalog.ts";
  * requireReadableImages({ images: [], unreadable: [] }, "s3://b", "--source-bucket"); // no images: no error here
+ * const unreadable = { url: "s3://b/a.tif", bucket: "b", key: "a.tif", name: "a.tif", size: 9, pixels: null };
+ * assert.throws(
+ *   () => requireReadableImages({ images: [unreadable], unreadable: [] }, "s3://b", "--source-bucket"),
+ *   UsageError,
+ * );
  * ```
  */
 export function requireReadableImages(report: PixelReport, where: string, flag: string): void {

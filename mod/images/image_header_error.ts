@@ -4,8 +4,11 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { ImageHeaderError } from "./image_header_error.ts";
- * throw new ImageHeaderError("notes.txt", "not a TIFF, NITF, PNG or JPEG file (starts with 'hell')");
+ * const error = new ImageHeaderError("notes.txt", "not a TIFF, NITF, PNG or JPEG file (starts with 'hell')");
+ * assert.equal(error.file, "notes.txt");
+ * assert.ok(error.message.startsWith("cannot read the image header of notes.txt: not a TIFF"));
  * ```
  */
 export class ImageHeaderError extends Error {

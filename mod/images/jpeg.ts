@@ -15,9 +15,13 @@ const MAX_MARKERS = 1000;
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { readJpegDimensions } from "./jpeg.ts";
- * import { fileRangeReader } from "./range_reader.ts";
- * const { width, height } = await readJpegDimensions(fileRangeReader("tile.jpeg"), "tile.jpeg");
+ * import { buildGreyJpeg } from "./jpeg_writer.ts";
+ * import { bytesRangeReader } from "./range_reader.ts";
+ * const jpeg = buildGreyJpeg(320, 240, true);
+ * const { width, height } = await readJpegDimensions(bytesRangeReader(jpeg), "tile.jpeg");
+ * assert.deepEqual([width, height], [320, 240]);
  * ```
  */
 export async function readJpegDimensions(

@@ -7,8 +7,12 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { readJpegDimensions } from "./jpeg.ts";
  * import { buildGreyJpeg } from "./jpeg_writer.ts";
- * await Deno.writeFile("a.jpg", buildGreyJpeg(320, 240, false));
+ * import { bytesRangeReader } from "./range_reader.ts";
+ * const jpeg = buildGreyJpeg(320, 240, false);
+ * assert.deepEqual(await readJpegDimensions(bytesRangeReader(jpeg), "a.jpg"), { format: "JPEG", width: 320, height: 240 });
  * ```
  */
 export function buildGreyJpeg(width: number, height: number, progressive: boolean): Uint8Array {

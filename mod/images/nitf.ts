@@ -29,9 +29,13 @@ const IMAGE_SUBHEADER_PREFIX = 400;
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { readNitfDimensions } from "./nitf.ts";
- * import { fileRangeReader } from "./range_reader.ts";
- * const { width, height } = await readNitfDimensions(fileRangeReader("tile.ntf"), "tile.ntf");
+ * import { buildNitf } from "./nitf_writer.ts";
+ * import { bytesRangeReader } from "./range_reader.ts";
+ * const { bytes } = buildNitf({ version: "02.10", title: "t", images: [{ width: 512, height: 256, id: "A", pixel: () => 0 }] });
+ * const { width, height } = await readNitfDimensions(bytesRangeReader(bytes), "tile.ntf");
+ * assert.deepEqual([width, height], [512, 256]);
  * ```
  */
 export async function readNitfDimensions(

@@ -32,12 +32,17 @@ export interface NitfSpec {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { readNitfDimensions } from "./nitf.ts";
  * import { buildNitf } from "./nitf_writer.ts";
+ * import { bytesRangeReader } from "./range_reader.ts";
  * const { bytes } = buildNitf({
  *   version: "02.10",
  *   title: "demo",
  *   images: [{ width: 256, height: 256, id: "DEMO", pixel: (x, y) => x ^ y }],
  * });
+ * const dimensions = await readNitfDimensions(bytesRangeReader(bytes), "demo.ntf");
+ * assert.deepEqual(dimensions, { format: "NITF", width: 256, height: 256 });
  * ```
  */
 export function buildNitf(spec: NitfSpec): BuiltFile {

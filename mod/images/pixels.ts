@@ -28,12 +28,15 @@ export const HEAD_BYTES = 64 * 1024;
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { readImageDimensions } from "./pixels.ts";
- * import { fileRangeReader } from "./range_reader.ts";
+ * import { buildPng } from "./png_writer.ts";
+ * import { bytesRangeReader } from "./range_reader.ts";
  * const { format, width, height } = await readImageDimensions(
- *   fileRangeReader("tile.ntf"),
- *   "tile.ntf",
+ *   bytesRangeReader(buildPng(64, 32, () => [0, 0, 0])),
+ *   "tile.png",
  * );
+ * assert.deepEqual([format, width, height], ["PNG", 64, 32]);
  * ```
  */
 export async function readImageDimensions(
@@ -82,10 +85,13 @@ export async function readImageDimensions(
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { readPixelCount } from "./pixels.ts";
- * import { fileRangeReader } from "./range_reader.ts";
- * const pixels = await readPixelCount(fileRangeReader("samples/small.tif"), "small.tif");
- * // 1048576
+ * import { bytesRangeReader } from "./range_reader.ts";
+ * import { buildTiff } from "./tiff_writer.ts";
+ * const { bytes } = buildTiff({ width: 1024, height: 1024, pixel: () => 0 });
+ * const pixels = await readPixelCount(bytesRangeReader(bytes), "small.tif");
+ * assert.equal(pixels, 1_048_576);
  * ```
  */
 export async function readPixelCount(

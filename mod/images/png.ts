@@ -10,9 +10,13 @@ export const PNG_SIGNATURE: Uint8Array = new Uint8Array([137, 80, 78, 71, 13, 10
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { readPngDimensions } from "./png.ts";
- * import { fileRangeReader } from "./range_reader.ts";
- * const { width, height } = await readPngDimensions(fileRangeReader("tile.png"), "tile.png");
+ * import { buildPng } from "./png_writer.ts";
+ * import { bytesRangeReader } from "./range_reader.ts";
+ * const png = buildPng(640, 360, () => [0, 0, 0]);
+ * const { width, height } = await readPngDimensions(bytesRangeReader(png), "tile.png");
+ * assert.deepEqual([width, height], [640, 360]);
  * ```
  */
 export async function readPngDimensions(

@@ -7,9 +7,12 @@ import { PNG_SIGNATURE } from "./png.ts";
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { readPngDimensions } from "./png.ts";
  * import { buildPng } from "./png_writer.ts";
+ * import { bytesRangeReader } from "./range_reader.ts";
  * const png = buildPng(64, 32, (x, y) => [x * 4, y * 8, 128]);
- * await Deno.writeFile("a.png", png);
+ * assert.deepEqual(await readPngDimensions(bytesRangeReader(png), "a.png"), { format: "PNG", width: 64, height: 32 });
  * ```
  */
 export function buildPng(

@@ -9,6 +9,7 @@ import { ImageHeaderError } from "./image_header_error.ts";
  * import type { RangeReader } from "./range_reader.ts";
  * const read: RangeReader = (offset, length) =>
  *   Promise.resolve(new Uint8Array(16).subarray(offset, offset + length));
+ * if ((await read(12, 8)).length !== 4) throw new Error("a range past the end is cut short");
  * ```
  */
 export type RangeReader = (offset: number, length: number) => Promise<Uint8Array>;
@@ -18,9 +19,10 @@ export type RangeReader = (offset: number, length: number) => Promise<Uint8Array
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { bytesRangeReader } from "./range_reader.ts";
  * const read = bytesRangeReader(new Uint8Array([1, 2, 3]));
- * await read(1, 10); // Uint8Array [2, 3]
+ * assert.deepEqual(await read(1, 10), new Uint8Array([2, 3]));
  * ```
  */
 export function bytesRangeReader(bytes: Uint8Array): RangeReader {
@@ -34,9 +36,14 @@ export function bytesRangeReader(bytes: Uint8Array): RangeReader {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { fileRangeReader } from "./range_reader.ts";
- * const read = fileRangeReader("samples/small.tif");
+ * const path = await Deno.makeTempFile();
+ * await Deno.writeFile(path, new Uint8Array([73, 73, 42, 0, 8, 0, 0, 0, 1, 2]));
+ * const read = fileRangeReader(path);
  * const header = await read(0, 8);
+ * assert.deepEqual(header, new Uint8Array([73, 73, 42, 0, 8, 0, 0, 0]));
+ * await Deno.remove(path);
  * ```
  */
 export function fileRangeReader(path: string | URL): RangeReader {
@@ -65,11 +72,17 @@ export function fileRangeReader(path: string | URL): RangeReader {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { bytesRangeReader, cachedHeadReader } from "./range_reader.ts";
- * const read = bytesRangeReader(new Uint8Array(100_000));
+ * const bytes = bytesRangeReader(new Uint8Array(100_000));
+ * let reads = 0;
+ * const read = (offset: number, length: number) => (reads++, bytes(offset, length));
  * const head = await read(0, 65536);
  * const cached = cachedHeadReader(read, head, 65536);
- * await cached(10, 20); // served from head, no new read
+ * assert.equal((await cached(10, 20)).length, 20); // served from head, no new read
+ * assert.equal(reads, 1);
+ * await cached(70_000, 10);
+ * assert.equal(reads, 2);
  * ```
  */
 export function cachedHeadReader(
@@ -92,8 +105,15 @@ export function cachedHeadReader(
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { ImageHeaderError } from "./image_header_error.ts";
  * import { bytesRangeReader, readExactly } from "./range_reader.ts";
  * const bytes = await readExactly(bytesRangeReader(new Uint8Array(8)), "a.png", 0, 8, "signature");
+ * assert.equal(bytes.length, 8);
+ * await assert.rejects(
+ *   readExactly(bytesRangeReader(new Uint8Array(4)), "a.png", 0, 8, "signature"),
+ *   ImageHeaderError,
+ * );
  * ```
  */
 export async function readExactly(

@@ -9,8 +9,10 @@ import { buildTiff, type BuiltFile, geoTiffEntries } from "./tiff_writer.ts";
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { SAMPLE_IMAGES, type SampleImage } from "./samples.ts";
  * const small: SampleImage | undefined = SAMPLE_IMAGES.find((s) => s.key === "small.tif");
+ * assert.equal(small?.pixels, 1024 * 1024);
  * ```
  */
 export interface SampleImage {
@@ -120,8 +122,10 @@ const MAKERS: Record<string, () => BuiltFile> = {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { SAMPLE_IMAGES } from "./samples.ts";
- * const totalPixels = SAMPLE_IMAGES.reduce((sum, s) => sum + s.pixels, 0);
+ * assert.equal(SAMPLE_IMAGES.length, 14);
+ * assert.equal(SAMPLE_IMAGES.find((s) => s.key === "notes.txt")?.pixels, 0); // not an image
  * ```
  */
 export const SAMPLE_IMAGES: readonly SampleImage[] = Object.freeze([
@@ -173,9 +177,12 @@ function sample(
  *
  * @example
  * ```ts
- * import { writeSampleImages } from "./samples.ts";
+ * import { strict as assert } from "node:assert";
+ * import { SAMPLE_IMAGES, writeSampleImages } from "./samples.ts";
  * const dir = await Deno.makeTempDir();
  * await writeSampleImages(dir);
+ * for (const sample of SAMPLE_IMAGES) assert.equal((await Deno.stat(`${dir}/${sample.key}`)).size, sample.bytes);
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function writeSampleImages(dir: string): Promise<void> {

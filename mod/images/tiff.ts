@@ -45,9 +45,13 @@ function sourceOver(read: RangeReader, size: number | undefined): GeoTiffSource 
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { readTiffDimensions } from "./tiff.ts";
- * import { fileRangeReader } from "./range_reader.ts";
- * const { width, height } = await readTiffDimensions(fileRangeReader("small.tif"), "small.tif");
+ * import { bytesRangeReader } from "./range_reader.ts";
+ * import { buildTiff } from "./tiff_writer.ts";
+ * const { bytes } = buildTiff({ width: 300, height: 200, pixel: () => 0 });
+ * const { width, height } = await readTiffDimensions(bytesRangeReader(bytes), "small.tif");
+ * assert.deepEqual([width, height], [300, 200]);
  * ```
  */
 export async function readTiffDimensions(

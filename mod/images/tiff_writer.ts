@@ -47,9 +47,12 @@ export interface BuiltFile {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { bytesRangeReader } from "./range_reader.ts";
+ * import { readTiffDimensions } from "./tiff.ts";
  * import { buildTiff } from "./tiff_writer.ts";
  * const { bytes } = buildTiff({ width: 256, height: 256, pixel: (x, y) => (x ^ y) & 255 });
- * await Deno.writeFile("a.tif", bytes);
+ * assert.deepEqual(await readTiffDimensions(bytesRangeReader(bytes), "a.tif"), { format: "GTiff", width: 256, height: 256 });
  * ```
  */
 export function buildTiff(layout: TiffLayout): BuiltFile {
@@ -181,8 +184,11 @@ export function buildTiff(layout: TiffLayout): BuiltFile {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { buildTiff, geoTiffEntries } from "./tiff_writer.ts";
  * const extraEntries = geoTiffEntries({ west: 10, north: 45, degreesPerPixel: 0.0001 });
+ * // ModelPixelScale, ModelTiepoint, GeoKeyDirectory
+ * assert.deepEqual(extraEntries.map((e) => e.tag), [33550, 33922, 34735]);
  * buildTiff({ width: 256, height: 256, extraEntries, pixel: () => 0 });
  * ```
  */

@@ -50,8 +50,9 @@ const encoder = new TextEncoder();
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { stdoutStream } from "./live_line.ts";
- * typeof stdoutStream().isTerminal(); // "boolean"
+ * assert.equal(typeof stdoutStream().isTerminal(), "boolean");
  * ```
  */
 export function stdoutStream(): TextStream {

@@ -6,10 +6,19 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { progressBar } from "./progress.ts";
- * const bar = progressBar("Reading image headers", 100);
+ * let screen = "";
+ * let t = 0;
+ * const stream = { write: (s: string) => void (screen += s), isTerminal: () => true, columns: () => 60 };
+ * const bar = progressBar("Reading image headers", 100, 0, { stream, now: () => t, patchConsole: false });
+ * t = 1000;
  * bar.update(50);
  * bar.stop();
+ * assert.equal(
+ *   screen.split("\r").at(-1),
+ *   "\x1b[2KReading image headers [########-------] 50/100 (50%) ETA 1s\n",
+ * );
  * ```
  * @module
  */
@@ -82,6 +91,7 @@ export function formatProgress(
  * @example
  * ```ts
  * import { progressBar } from "./progress.ts";
+ * // Standard output is not a terminal here (a test), so the bar draws nothing.
  * const bar = progressBar("Reading image headers", 100);
  * bar.update(50);
  * bar.stop();

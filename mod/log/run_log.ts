@@ -5,10 +5,15 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { RunLog } from "./run_log.ts";
- * const log = new RunLog({ verbose: false, console: () => {} });
+ * const lines: string[] = [];
+ * const log = new RunLog({ verbose: false, console: (line) => lines.push(line) });
  * log.info("osml_load.engine", "Starting");
+ * log.debug("osml_load.engine", "not shown without --verbose");
  * log.close();
+ * assert.equal(lines.length, 1);
+ * assert.match(lines[0]!, /^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}\] INFO\/osml_load\.engine: Starting$/);
  * ```
  * @module
  */

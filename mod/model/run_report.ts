@@ -60,7 +60,7 @@ export interface TimelinePoint {
 }
 
 /**
- * The job statistics (upstream's `calculate_statistics`, §6.2) plus the
+ * The job statistics (upstream's `calculate_statistics`: docs/compatibility.md#job-statistics) plus the
  * additions of this tool. Keys are the upstream `job_summary.json` keys.
  */
 export interface JobStatistics {

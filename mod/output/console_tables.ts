@@ -45,9 +45,10 @@ export interface ConsoleTableOptions {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { consoleWidth } from "./console_tables.ts";
  * const width = consoleWidth();
- * width > 0; // true
+ * assert.equal(width > 0, true);
  * ```
  */
 export function consoleWidth(): number {

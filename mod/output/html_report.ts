@@ -14,9 +14,10 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { createHtmlReportOutput } from "./html_report.ts";
  * const output = createHtmlReportOutput({ path: "out/report.html" });
- * output.name; // "html"
+ * assert.equal(output.name, "html");
  * ```
  * @module
  */
@@ -39,8 +40,9 @@ export const MAX_REPORT_POINTS = 4000;
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { escapeHtml } from "./html_report.ts";
- * escapeHtml("<img src=x>"); // "&lt;img src=x&gt;"
+ * assert.equal(escapeHtml("<img src=x>"), "&lt;img src=x&gt;");
  * ```
  */
 export function escapeHtml(text: string): string {
@@ -60,8 +62,9 @@ const HTML_ESCAPES: Record<string, string> = {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { jsonForScript } from "./html_report.ts";
- * jsonForScript({ a: "</script>" }); // '{"a":"\\u003c/script>"}'
+ * assert.equal(jsonForScript({ a: "</script>" }), '{"a":"\\u003c/script>"}');
  * ```
  */
 export function jsonForScript(value: unknown): string {
@@ -126,8 +129,22 @@ const JOB_LABELS: readonly (readonly [keyof JobStatistics, string])[] = [
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { StatsAggregator } from "../stats/aggregator.ts";
  * import { renderHtmlReport } from "./html_report.ts";
- * // const html = renderHtmlReport(ctx); await Deno.writeTextFile("report.html", html);
+ * const stats = new StatsAggregator(0);
+ * stats.record({ type: "Submit Image", name: "small.tif:m", responseTimeMs: 120, length: 0, at: 500 });
+ * const jobs = {
+ *   total_image_sent: 1, total_image_in_progress: 0, total_image_processed: 1, total_image_succeeded: 1,
+ *   total_image_failed: 0, total_gb_processed: 0, total_pixels_processed: 0, total_image_partial: 0,
+ *   total_image_timed_out: 0,
+ * };
+ * const html = renderHtmlReport({
+ *   stats, userCount: () => 1, jobs: () => jobs, timeline: () => [],
+ *   configuration: [["Region", "us-west-2"]], startedAt: 0, stoppedAt: () => 1000,
+ * });
+ * assert.ok(html.startsWith("<!doctype html>"));
+ * assert.ok(html.includes("small.tif:m"));
  * ```
  */
 export function renderHtmlReport(ctx: OutputContext): string {

@@ -4,12 +4,13 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { formatJobStatistics } from "./job_statistics_block.ts";
- * formatJobStatistics({
+ * assert.equal(formatJobStatistics({
  *   total_image_sent: 3, total_image_in_progress: 0, total_image_processed: 3,
  *   total_image_succeeded: 3, total_image_failed: 0, total_gb_processed: 0.5,
  *   total_pixels_processed: 100, total_image_partial: 0, total_image_timed_out: 0,
- * })[0]; // "Total Images Sent: 3"
+ * })[0], "Total Images Sent: 3");
  * ```
  * @module
  */
@@ -22,8 +23,22 @@ import type { JobStatistics, JobStatisticsExtra } from "../model/run_report.ts";
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { formatJobStatistics } from "./job_statistics_block.ts";
- * // formatJobStatistics(ctx.jobs()).forEach((line) => console.log(line));
+ * assert.deepEqual(formatJobStatistics({
+ *   total_image_sent: 3, total_image_in_progress: 0, total_image_processed: 3,
+ *   total_image_succeeded: 2, total_image_failed: 1, total_gb_processed: 0.5,
+ *   total_pixels_processed: 100, total_image_partial: 1, total_image_timed_out: 0,
+ * }), [
+ *   "Total Images Sent: 3",
+ *   "Total Images In-Progress: 0",
+ *   "Total Images Processed: 3",
+ *   "Total Images Succeeded: 2",
+ *   "Total Images Failed: 1",
+ *   "Total GB Processed: 0.50",
+ *   "Total Pixels Processed: 100",
+ *   "Total Images Partial: 1", // shown because it is not 0; timed out (0) is not
+ * ]);
  * ```
  */
 export function formatJobStatistics(

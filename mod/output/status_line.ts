@@ -232,9 +232,10 @@ const RATE_WINDOW_MS = 10_000;
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { createStatusLineOutput } from "./status_line.ts";
  * const output = createStatusLineOutput({ intervalMs: 5000 });
- * output.name; // "status"
+ * assert.equal(output.name, "status");
  * ```
  */
 export function createStatusLineOutput(options: StatusLineOptions = {}): Output {

@@ -1,16 +1,18 @@
 /**
  * Image request bodies as the original suite builds them
- * (upstream-behaviour.md §4.1 and §4.2), and fresh job ids.
+ * (docs/compatibility.md#request-default-user and
+ * docs/compatibility.md#request-submit-and-wait), and fresh job ids.
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { buildLoadTestRequest, newJobId } from "./image_request.ts";
  * const jobId = newJobId();
  * const body = buildLoadTestRequest({
  *   jobId, imageUrl: "s3://images/small.tif", resultBucket: "results",
  *   modelName: "centerpoint", kinesisStream: "mr-stream-sink-123456789012",
  * });
- * body.jobName; // "load-test-" + jobId
+ * assert.equal(body.jobName, `load-test-${jobId}`);
  * ```
  * @module
  */
@@ -105,7 +107,7 @@ export interface LoadTestRequestInput {
   kinesisStream: string;
 }
 
-/** The default user's request (§4.1), keys in upstream's order. */
+/** The default user's request (docs/compatibility.md#request-default-user), keys in upstream's order. */
 export function buildLoadTestRequest(input: LoadTestRequestInput): ImageRequestBody {
   const jobName = `load-test-${input.jobId}`;
   return {
@@ -135,7 +137,7 @@ export interface ModelRunnerRequestInput {
 }
 
 /**
- * The submit-and-wait base's request (§4.2): tile 4096 / overlap 50 / NITF,
+ * The submit-and-wait base's request (docs/compatibility.md#request-submit-and-wait): tile 4096 / overlap 50 / NITF,
  * S3 output only, `regionOfInterest: null`, `featureProperties: []`. The output
  * prefix is the location's path plus `<jobName>/`. (Upstream kept the bucket
  * in the prefix when the location had no scheme; here the bucket is always

@@ -1,6 +1,6 @@
 /**
  * The rules OSML Model Runner applies to an image request
- * (upstream-behaviour.md §4.5), as one list of problems per request.
+ * (docs/compatibility.md#request-rules), as one list of problems per request.
  * @module
  */
 
@@ -41,16 +41,19 @@ export interface RuleOptions {
 
 /**
  * Check an image request against the rules Model Runner applies when it
- * parses one (upstream-behaviour.md §4.5). Returns every problem found
+ * parses one (docs/compatibility.md#request-rules). Returns every problem found
  * (empty = valid). The simulated Model Runner and the request-file check both
  * use these rules, so the two cannot drift.
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { imageRequestProblems } from "./image_request_rules.ts";
- * imageRequestProblems({ imageUrls: ["s3://b/a.tif"], imageProcessor: { name: "m" },
- *   imageProcessorTileSize: 512, imageProcessorTileOverlap: 512 }, { template: true })[0]?.field;
- * // "imageProcessorTileOverlap"
+ * assert.deepEqual(
+ *   imageRequestProblems({ imageUrls: ["s3://b/a.tif"], imageProcessor: { name: "m" },
+ *     imageProcessorTileSize: 512, imageProcessorTileOverlap: 512 }, { template: true }),
+ *   [{ field: "imageProcessorTileOverlap", problem: "512 must be less than imageProcessorTileSize 512" }],
+ * );
  * ```
  */
 export function imageRequestProblems(entry: unknown, options: RuleOptions): RequestProblem[] {

@@ -18,10 +18,11 @@ export interface BurstOptions {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { burstShape, burstUsers } from "./burst_shape.ts";
  * const o = { periodS: 600, min: 5, peak: 40, stdS: 60, meanS: 300, windowS: 1200 };
- * burstUsers(o, 300); // 40 (the peak)
- * burstShape(o).tick(0); // { users: 5, spawnRate: 5 }
+ * assert.equal(burstUsers(o, 300), 40); // the peak
+ * assert.deepEqual(burstShape(o).tick(0), { users: 5, spawnRate: 5 });
  * ```
  */
 export function burstShape(options: BurstOptions): LoadShape {

@@ -7,8 +7,12 @@ import type { CapacityResult } from "./capacity_shape.ts";
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { formatCapacityReport } from "./capacity_report.ts";
- * formatCapacityReport([], { rate: 0, ended: "stopped", imagesPerHour: 0, gbPerHour: 0, gigapixelsPerHour: 0 });
+ * const lines = formatCapacityReport([], {
+ *   rate: 0, ended: "stopped", imagesPerHour: 0, gbPerHour: 0, gigapixelsPerHour: 0,
+ * });
+ * assert.equal(lines.at(-2), "Sustainable throughput: 0.000 jobs/s (stopped before the search ended)");
  * ```
  */
 export function formatCapacityReport(

@@ -19,10 +19,11 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { capacityShape } from "./capacity_shape.ts";
  * const search = capacityShape({ startRate: 1, step: 1, stepS: 30, maxLatencyMs: 600_000,
  *   maxFailRatio: 0.1, users: 20, maxSteps: 20 });
- * search.tick(0); // { rate: 1, users: 20 }
+ * assert.deepEqual(search.tick(0), { rate: 1, users: 20 });
  * ```
  * @module
  */

@@ -22,9 +22,10 @@ export interface RateOptions {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { rateShape } from "./rate_shape.ts";
  * const shape = rateShape({ rate: 2, stages: [], users: 10, windowS: 60 });
- * shape.tick(1); // { rate: 2, users: 10 }
+ * assert.deepEqual(shape.tick(1), { rate: 2, users: 10 });
  * ```
  */
 export function rateShape(options: RateOptions): LoadShape {

@@ -8,10 +8,11 @@ import { type Stage, stagesDuration, valueAt } from "../config/stages.ts";
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { stagesShape } from "./stages_shape.ts";
  * const shape = stagesShape([{ durationS: 10, target: 10 }, { durationS: 10, target: 0 }]);
- * shape.tick(5); // { users: 5, spawnRate: ... }
- * shape.tick(20); // null
+ * assert.deepEqual(shape.tick(5), { users: 5, spawnRate: 1 });
+ * assert.equal(shape.tick(20), null);
  * ```
  */
 export function stagesShape(stages: readonly Stage[]): LoadShape {

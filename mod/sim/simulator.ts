@@ -12,7 +12,8 @@
  *
  * @example
  * ```ts
- * import { SQSClient, ListQueuesCommand } from "@aws-sdk/client-sqs";
+ * import { strict as assert } from "node:assert";
+ * import { ListQueuesCommand, SQSClient } from "@aws-sdk/client-sqs";
  * import { startSimulator } from "./simulator.ts";
  * const sim = await startSimulator({ port: 0 });
  * const sqs = new SQSClient({
@@ -20,6 +21,11 @@
  *   credentials: { accessKeyId: "test", secretAccessKey: "test" },
  * });
  * const { QueueUrls } = await sqs.send(new ListQueuesCommand({}));
+ * assert.deepEqual(QueueUrls, [
+ *   `${sim.endpoint}/123456789012/ImageRequestQueue`,
+ *   `${sim.endpoint}/123456789012/ImageRequestQueue-dlq`,
+ *   `${sim.endpoint}/123456789012/ImageStatusQueue`,
+ * ]);
  * sqs.destroy();
  * await sim.close();
  * ```
@@ -152,9 +158,10 @@ const SQS_NAMESPACE = "com.amazonaws.sqs#";
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { startSimulator } from "./simulator.ts";
  * const sim = await startSimulator({ port: 0, modelRunner: { msPerMegapixel: 5 } });
- * sim.env.AWS_ENDPOINT_URL; // "http://127.0.0.1:<port>"
+ * assert.equal(sim.env.AWS_ENDPOINT_URL, `http://127.0.0.1:${sim.port}`);
  * await sim.close();
  * ```
  */

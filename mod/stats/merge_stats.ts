@@ -17,9 +17,23 @@
  * @example
  * ```ts
  * import { strict as assert } from "node:assert";
+ * import { StatsAggregator } from "./aggregator.ts";
+ * import { MERGEABLE_STATS_SCHEMA, type MergeableStats, snapshotStats } from "./mergeable_stats.ts";
  * import { mergeMergeableStats } from "./merge_stats.ts";
- * // const merged = mergeMergeableStats([{ doc: a, source: "gen0" }, { doc: b, source: "gen1" }]);
- * assert.equal(typeof mergeMergeableStats, "function");
+ * // Two generators, each with one sample: 10 ms and 500 ms.
+ * const doc = (index: number, ms: number): MergeableStats => {
+ *   const stats = new StatsAggregator(0);
+ *   stats.record({ type: "T", name: "n", responseTimeMs: ms, length: 0, at: 500 });
+ *   return {
+ *     schema: MERGEABLE_STATS_SCHEMA, locust_version: "2.46.3", final: true,
+ *     generator: { index, host: null, run_id: "r" }, started_at: 0, load_started_at: 0,
+ *     stopped_at: 900, written_at: 900, user_count: 0, backlog_queue: null, configuration: [],
+ *     stats: snapshotStats(stats), jobs: {}, history: [], final_row: null,
+ *   };
+ * };
+ * const merged = mergeMergeableStats([{ doc: doc(0, 10), source: "gen0" }, { doc: doc(1, 500), source: "gen1" }]);
+ * // The histograms are added: the merged one holds both samples.
+ * assert.deepEqual(merged.stats.total.response_times, [[10, 1], [500, 1]]);
  * ```
  * @module
  */

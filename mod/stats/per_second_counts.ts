@@ -5,11 +5,12 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { PerSecondCounts } from "./per_second_counts.ts";
  * const counts = new PerSecondCounts();
  * counts.add(1_700_000_000, 3);
- * counts.get(1_700_000_000); // 3
- * counts.get(1_699_999_999); // 0
+ * assert.equal(counts.get(1_700_000_000), 3);
+ * assert.equal(counts.get(1_699_999_999), 0);
  * ```
  * @module
  */

@@ -6,10 +6,11 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { pythonFloatRepr, pythonFixed } from "./python_format.ts";
- * pythonFloatRepr(245); // "245.0"
- * pythonFloatRepr(0.00001); // "1e-05"
- * pythonFixed(0.125, 2); // "0.12"
+ * assert.equal(pythonFloatRepr(245), "245.0");
+ * assert.equal(pythonFloatRepr(0.00001), "1e-05");
+ * assert.equal(pythonFixed(0.125, 2), "0.12");
  * ```
  * @module
  */
@@ -21,9 +22,10 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { pythonFloatRepr } from "./python_format.ts";
- * pythonFloatRepr(245.33123779296875); // "245.33123779296875"
- * pythonFloatRepr(1e16); // "1e+16"
+ * assert.equal(pythonFloatRepr(245.33123779296875), "245.33123779296875");
+ * assert.equal(pythonFloatRepr(1e16), "1e+16");
  * ```
  */
 export function pythonFloatRepr(x: number): string {
@@ -52,8 +54,9 @@ export function pythonFloatRepr(x: number): string {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { pythonInt } from "./python_format.ts";
- * pythonInt(1e21); // "1000000000000000000000"
+ * assert.equal(pythonInt(1e21), "1000000000000000000000");
  * ```
  */
 export function pythonInt(n: number): string {
@@ -83,9 +86,10 @@ export function pythonNumber(x: number, isInt: boolean): string {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { pythonFixed } from "./python_format.ts";
- * pythonFixed(0.375, 2); // "0.38"
- * pythonFixed(0.125, 2); // "0.12"
+ * assert.equal(pythonFixed(0.375, 2), "0.38");
+ * assert.equal(pythonFixed(0.125, 2), "0.12");
  * ```
  */
 export function pythonFixed(x: number, digits: number): string {
@@ -114,8 +118,9 @@ export function pythonFixed(x: number, digits: number): string {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { pythonIntFormat } from "./python_format.ts";
- * pythonIntFormat(12.9); // "12"
+ * assert.equal(pythonIntFormat(12.9), "12");
  * ```
  */
 export function pythonIntFormat(x: number): string {
@@ -129,9 +134,10 @@ export function pythonIntFormat(x: number): string {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { pythonRoundToPowerOfTen } from "./python_format.ts";
- * pythonRoundToPowerOfTen(147, 1); // 150
- * pythonRoundToPowerOfTen(2.5, 0); // 2
+ * assert.equal(pythonRoundToPowerOfTen(147, 1), 150);
+ * assert.equal(pythonRoundToPowerOfTen(2.5, 0), 2);
  * ```
  */
 export function pythonRoundToPowerOfTen(x: number, k: number): number {
@@ -157,9 +163,10 @@ export function pythonRoundToPowerOfTen(x: number, k: number): number {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { pythonStrRepr } from "./python_format.ts";
- * pythonStrRepr("it's"); // "\"it's\""
- * pythonStrRepr("a\nb"); // "'a\\nb'"
+ * assert.equal(pythonStrRepr("it's"), "\"it's\"");
+ * assert.equal(pythonStrRepr("a\nb"), "'a\\nb'");
  * ```
  */
 export function pythonStrRepr(s: string): string {

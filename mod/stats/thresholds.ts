@@ -95,8 +95,9 @@ const EXAMPLES = 'e.g. "Submit Image:p95<500", "fail_ratio<0.01" or "jobs_failed
  * @throws {UsageError} when the expression is malformed or names an unknown metric.
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { parseThreshold } from "./thresholds.ts";
- * parseThreshold("small.tif:centerpoint:avg<=300").scope; // "small.tif:centerpoint"
+ * assert.equal(parseThreshold("small.tif:centerpoint:avg<=300").scope, "small.tif:centerpoint");
  * ```
  */
 export function parseThreshold(expr: string): Threshold {

@@ -1,15 +1,23 @@
 /**
- * The SageMaker endpoints the random user picks from (upstream-behaviour.md
- * §8.2): every page of `ListEndpoints`, keeping only InService endpoints
+ * The SageMaker endpoints the random user picks from
+ * (docs/compatibility.md#random-user): every page of `ListEndpoints`, keeping only InService endpoints
  * unless `--include-all-endpoints` asks for upstream's behaviour (every
  * endpoint, whatever its status).
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { SageMakerClient } from "@aws-sdk/client-sagemaker";
+ * import { simClientConfig } from "../sim/aws/client_config.ts";
+ * import { startSimulator } from "../sim/simulator.ts";
  * import { listEndpoints } from "./endpoints.ts";
- * import { sageMakerClient } from "../aws/sagemaker_client.ts";
- * const found = await listEndpoints(sageMakerClient({ region: "us-west-2" }), { includeAll: false });
- * found.usable; // ["aircraft", "centerpoint", "flood"]
+ * const sim = await startSimulator({ port: 0, modelRunner: false }); // seeds 4 endpoints, 1 Updating
+ * const sagemaker = new SageMakerClient(simClientConfig(sim));
+ * const found = await listEndpoints(sagemaker, { includeAll: false });
+ * // Listed newest first; the seeded endpoints may share a creation time, so compare sorted.
+ * assert.deepEqual(found.usable.toSorted(), ["aircraft", "centerpoint", "flood"]);
+ * sagemaker.destroy();
+ * await sim.close();
  * ```
  * @module
  */
@@ -51,8 +59,19 @@ export interface EndpointListing {
  * InService ones, or all of them with `includeAll`. AWS errors propagate.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { SageMakerClient } from "@aws-sdk/client-sagemaker";
+ * import { simClientConfig } from "../sim/aws/client_config.ts";
+ * import { startSimulator } from "../sim/simulator.ts";
+ * import { listEndpoints } from "./endpoints.ts";
+ * const sim = await startSimulator({ port: 0, modelRunner: false }); // seeds 4 endpoints, 1 Updating
+ * const sagemaker = new SageMakerClient(simClientConfig(sim));
  * const { usable, all } = await listEndpoints(sagemaker, { includeAll: true });
+ * assert.deepEqual(usable.toSorted(), ["aircraft", "centerpoint", "flood", "maintenance"]);
+ * assert.deepEqual(all.find((e) => e.name === "maintenance"), { name: "maintenance", status: "Updating" });
+ * sagemaker.destroy();
+ * await sim.close();
  * ```
  */
 export async function listEndpoints(

@@ -4,16 +4,17 @@ import { buildLoadTestRequest, newJobId } from "../requests/image_request.ts";
 import { submitJob } from "./submit_job.ts";
 
 /**
- * The default user, upstream's `ModelRunnerLoadTestUser` (§4.1, §7.2):
+ * The default user, upstream's `ModelRunnerLoadTestUser` (docs/compatibility.md#default-user):
  * fire-and-forget. Each task takes the next image round robin (each user
  * starts at a different image, where upstream started every user at the
- * first), sends the §4.1 request and records a `Submit Image` sample named
+ * first), sends the default request (docs/compatibility.md#request-default-user) and records a `Submit Image` sample named
  * `<file>:<model>` whose length is the image size; then waits 1–3 s.
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { loadTestUser } from "./load_test_user.ts";
- * loadTestUser.name; // "load-test"
+ * assert.equal(loadTestUser.name, "load-test");
  * ```
  */
 export const loadTestUser: UserKind = {

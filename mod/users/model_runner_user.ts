@@ -1,19 +1,21 @@
 /**
  * The submit-and-wait base, upstream's `ModelRunnerUser` / `ModelRunnerClient`
- * (upstream-behaviour.md §7.3): send a request, wait for its terminal status
+ * (docs/compatibility.md#submit-and-wait-user): send a request, wait for its terminal status
  * (the status monitor's event wakes the user; no polling sleep), resend the
  * same body while the result is PARTIAL (up to 3 attempts), and record one
  * `Process Image` sample named `<file>:<endpoint>` with length 0, failed unless
  * the final status is SUCCESS.
  *
- * Fixes of upstream's defects: statuses are compared by value (§13.3); the
- * wait ends after `--job-timeout` (default 15 min, not 15 h, §13.4) as a
+ * Fixes of upstream's defects: statuses are compared by value
+ * (docs/compatibility.md#fix-status-by-value); the wait ends after `--job-timeout` (default
+ * 15 min, not 15 h: docs/compatibility.md#fix-job-timeout) as a
  * failure. A failed send is an exception (`_exceptions.csv`), not a sample, as
  * upstream; the user then waits 1 s before its next task so that a broken
  * queue does not become a busy loop (upstream: no wait at all).
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { modelRunnerUserKind } from "./model_runner_user.ts";
  * import { buildModelRunnerRequest, newJobId } from "../requests/image_request.ts";
  * const kind = modelRunnerUserKind({
@@ -27,7 +29,7 @@
  *     }),
  *   }),
  * });
- * kind.name; // "one-image"
+ * assert.equal(kind.name, "one-image");
  * ```
  * @module
  */
@@ -40,8 +42,9 @@ import { submitJob } from "./submit_job.ts";
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { MAX_ATTEMPTS } from "./model_runner_user.ts";
- * MAX_ATTEMPTS; // 3
+ * assert.equal(MAX_ATTEMPTS, 3);
  * ```
  */
 export const MAX_ATTEMPTS = 3;
@@ -51,8 +54,9 @@ export const MAX_ATTEMPTS = 3;
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { PROCESS_IMAGE } from "./model_runner_user.ts";
- * PROCESS_IMAGE; // "Process Image"
+ * assert.equal(PROCESS_IMAGE, "Process Image");
  * ```
  */
 export const PROCESS_IMAGE = "Process Image";
@@ -62,8 +66,9 @@ export const PROCESS_IMAGE = "Process Image";
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { ERROR_BACKOFF_MS } from "./model_runner_user.ts";
- * ERROR_BACKOFF_MS; // 1000
+ * assert.equal(ERROR_BACKOFF_MS, 1000);
  * ```
  */
 export const ERROR_BACKOFF_MS = 1000;
@@ -111,9 +116,10 @@ export interface ProcessImageResult {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { jobUnsuccessfulMessage } from "./model_runner_user.ts";
  * const text = jobUnsuccessfulMessage("FAILED", { jobId: "j", imageUrls: ["s3://b/a.tif"] }, 3);
- * text.split("\n").slice(0, 3); // ["Job Unsuccessful", "Status: FAILED", "Request ID: j"]
+ * assert.deepEqual(text.split("\n").slice(0, 3), ["Job Unsuccessful", "Status: FAILED", "Request ID: j"]);
  * ```
  */
 export function jobUnsuccessfulMessage(
@@ -130,9 +136,12 @@ export function jobUnsuccessfulMessage(
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { SendRequestError } from "./model_runner_user.ts";
- * new SendRequestError("https://sqs.us-west-2.amazonaws.com/1/ImageRequestQueue", "Error('x')").message;
- * // "Unable to send job request to SQS queue: ImageRequestQueue: Error('x')"
+ * assert.equal(
+ *   new SendRequestError("https://sqs.us-west-2.amazonaws.com/1/ImageRequestQueue", "Error('x')").message,
+ *   "Unable to send job request to SQS queue: ImageRequestQueue: Error('x')",
+ * );
  * ```
  */
 export class SendRequestError extends Error {
@@ -160,6 +169,7 @@ function queueNameOf(queueUrl: string): string {
  * {@linkcode SendRequestError} when a send fails.
  *
  * @example
+ * Not run as a test: it needs a user context, which a user worker builds for its users.
  * ```ts ignore
  * const result = await processImage(ctx, request);
  * result?.status; // "SUCCESS"
@@ -271,9 +281,15 @@ export interface ModelRunnerUserSpec {
  * {@linkcode ERROR_BACKOFF_MS} after a task that raised.
  *
  * @example
- * ```ts ignore
- * export const myUser = modelRunnerUserKind({ name: "mine", aliases: [], description: "...",
- *   source: (ctx) => ({ next: () => ({ request: makeRequest(ctx) }) }) });
+ * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { modelRunnerUserKind } from "./model_runner_user.ts";
+ * // Every task of a "same" user sends the same request and waits for its job.
+ * const sameUser = modelRunnerUserKind({
+ *   name: "same", aliases: [], description: "one request, again and again",
+ *   source: () => ({ next: () => ({ request: { jobId: "", imageUrls: ["s3://b/a.tif"] } }) }),
+ * });
+ * assert.equal(sameUser.name, "same");
  * ```
  */
 export function modelRunnerUserKind(spec: ModelRunnerUserSpec): UserKind {

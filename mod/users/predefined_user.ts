@@ -1,6 +1,6 @@
 /**
  * The predefined-requests user, upstream's `PredefinedRequestsUser`
- * (upstream-behaviour.md §4.3, §8.1): cycles endlessly through the requests of
+ * (docs/compatibility.md#predefined-user, docs/compatibility.md#request-predefined): cycles endlessly through the requests of
  * `--request-file` (loaded, rendered and validated once per run before the
  * users start, see `request_file.ts`), gives each submission a fresh `jobId`
  * and a `jobName` of `<template jobName>-<jobId>` or `test-<jobId>`, and
@@ -12,10 +12,11 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { predefinedUser, requestFromTemplate } from "./predefined_user.ts";
- * predefinedUser.name; // "predefined"
+ * assert.equal(predefinedUser.name, "predefined");
  * const request = requestFromTemplate({ jobId: "", jobName: "nightly", imageUrls: ["s3://b/a.tif"] }, "0123");
- * request.jobName; // "nightly-0123"
+ * assert.equal(request.jobName, "nightly-0123");
  * ```
  * @module
  */
@@ -25,12 +26,14 @@ import { modelRunnerUserKind } from "./model_runner_user.ts";
 
 /**
  * A deep copy of `template` with `jobId` replaced and `jobName` set to
- * `<jobName>-<jobId>` when the template has a non-empty one, else `test-<jobId>` (§4.3).
+ * `<jobName>-<jobId>` when the template has a non-empty one, else `test-<jobId>`
+ * (docs/compatibility.md#request-predefined).
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { requestFromTemplate } from "./predefined_user.ts";
- * requestFromTemplate({ jobId: "", imageUrls: ["s3://b/a.tif"] }, "ab").jobName; // "test-ab"
+ * assert.equal(requestFromTemplate({ jobId: "", imageUrls: ["s3://b/a.tif"] }, "ab").jobName, "test-ab");
  * ```
  */
 export function requestFromTemplate(template: ImageRequestBody, jobId: string): ImageRequestBody {
@@ -48,8 +51,9 @@ export function requestFromTemplate(template: ImageRequestBody, jobId: string): 
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { predefinedUser } from "./predefined_user.ts";
- * predefinedUser.aliases.includes("PredefinedRequestsUser"); // true
+ * assert.equal(predefinedUser.aliases.includes("PredefinedRequestsUser"), true);
  * ```
  */
 export const predefinedUser = modelRunnerUserKind({

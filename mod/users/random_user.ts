@@ -1,8 +1,9 @@
 /**
  * The random-requests user, upstream's `RandomRequestUser`
- * (upstream-behaviour.md §8.2): each task picks a SageMaker endpoint and an
+ * (docs/compatibility.md#random-user): each task picks a SageMaker endpoint and an
  * image from `--test-imagery-location` independently and uniformly at random,
- * with replacement, builds the §4.2 request and processes it the
+ * with replacement, builds the submit-and-wait request
+ * (docs/compatibility.md#request-submit-and-wait) and processes it the
  * submit-and-wait way (`model_runner_user.ts`).
  *
  * Endpoints and images are listed once per run before the users start (see
@@ -11,10 +12,11 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { isRandomImageKey, randomUser } from "./random_user.ts";
- * randomUser.name; // "random"
- * isRandomImageKey("scenes/A.NITF"); // true
- * isRandomImageKey("tile.png"); // false
+ * assert.equal(randomUser.name, "random");
+ * assert.equal(isRandomImageKey("scenes/A.NITF"), true);
+ * assert.equal(isRandomImageKey("tile.png"), false);
  * ```
  * @module
  */
@@ -23,12 +25,13 @@ import { buildModelRunnerRequest, newJobId } from "../requests/image_request.ts"
 import { modelRunnerUserKind } from "./model_runner_user.ts";
 
 /**
- * The extensions the random user keeps (§8.2: no PNG or JPEG).
+ * The extensions the random user keeps (no PNG or JPEG: docs/compatibility.md#random-user).
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { RANDOM_IMAGE_EXTENSIONS } from "./random_user.ts";
- * RANDOM_IMAGE_EXTENSIONS.join(" "); // ".ntf .nitf .tiff .tif"
+ * assert.equal(RANDOM_IMAGE_EXTENSIONS.join(" "), ".ntf .nitf .tiff .tif");
  * ```
  */
 export const RANDOM_IMAGE_EXTENSIONS: readonly string[] = Object.freeze([
@@ -44,8 +47,9 @@ export const RANDOM_IMAGE_EXTENSIONS: readonly string[] = Object.freeze([
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { isRandomImageKey } from "./random_user.ts";
- * isRandomImageKey("small.TIF"); // true
+ * assert.equal(isRandomImageKey("small.TIF"), true);
  * ```
  */
 export function isRandomImageKey(key: string): boolean {
@@ -58,8 +62,9 @@ export function isRandomImageKey(key: string): boolean {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { randomUser } from "./random_user.ts";
- * randomUser.aliases.includes("RandomRequestUser"); // true
+ * assert.equal(randomUser.aliases.includes("RandomRequestUser"), true);
  * ```
  */
 export const randomUser = modelRunnerUserKind({

@@ -8,9 +8,10 @@ import { randomUser } from "./random_user.ts";
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { resolveUserKindName } from "./registry.ts";
- * resolveUserKindName("test.load.locust_user.ModelRunnerLoadTestUser"); // "load-test"
- * resolveUserKindName("RandomRequestUser"); // "random"
+ * assert.equal(resolveUserKindName("test.load.locust_user.ModelRunnerLoadTestUser"), "load-test");
+ * assert.equal(resolveUserKindName("RandomRequestUser"), "random");
  * ```
  */
 export const USER_KINDS: readonly UserKind[] = [loadTestUser, predefinedUser, randomUser];

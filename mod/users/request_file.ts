@@ -1,5 +1,6 @@
 /**
- * The predefined user's request file (upstream-behaviour.md §8.1, §4.5): a JSON
+ * The predefined user's request file (docs/compatibility.md#predefined-user,
+ * docs/compatibility.md#request-rules): a JSON
  * array of image requests with `{{placeholder}}` substitutions, loaded, rendered
  * and checked once before the run starts, so that a bad file stops the run with
  * a clear message instead of sending requests Model Runner would drop into its
@@ -13,6 +14,7 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { parseRequestFile, placeholderValues } from "./request_file.ts";
  * const values = placeholderValues("s3://images", "s3://results/out");
  * const requests = parseRequestFile(
@@ -23,7 +25,7 @@
  *   values,
  *   "requests.json",
  * );
- * requests[0]!.imageUrls[0]; // "s3://images/small.tif"
+ * assert.equal(requests[0]!.imageUrls[0], "s3://images/small.tif");
  * ```
  * @module
  */
@@ -41,8 +43,9 @@ import type { ImageRequestBody } from "../requests/image_request.ts";
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { REQUEST_FILE_PLACEHOLDERS } from "./request_file.ts";
- * REQUEST_FILE_PLACEHOLDERS.includes("test_results_bucket"); // true
+ * assert.equal(REQUEST_FILE_PLACEHOLDERS.includes("test_results_bucket"), true);
  * ```
  */
 export const REQUEST_FILE_PLACEHOLDERS: readonly string[] = Object.freeze([
@@ -60,8 +63,9 @@ export const REQUEST_FILE_PLACEHOLDERS: readonly string[] = Object.freeze([
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { placeholderValues } from "./request_file.ts";
- * placeholderValues("s3://images/", "s3://results/run-1").test_results_prefix; // "run-1"
+ * assert.equal(placeholderValues("s3://images/", "s3://results/run-1").test_results_prefix, "run-1");
  * ```
  */
 export function placeholderValues(
@@ -85,8 +89,9 @@ export function placeholderValues(
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { renderRequestTemplate } from "./request_file.ts";
- * renderRequestTemplate('["{{ a }}"]', { a: "x" }, "f.json"); // '["x"]'
+ * assert.equal(renderRequestTemplate('["{{ a }}"]', { a: "x" }, "f.json"), '["x"]');
  * ```
  */
 export function renderRequestTemplate(
@@ -117,12 +122,13 @@ export function renderRequestTemplate(
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { parseRequestFile } from "./request_file.ts";
- * try {
- *   parseRequestFile("[]", {}, "empty.json");
- * } catch (error) {
- *   (error as Error).message; // "request file empty.json is an empty array: ..."
- * }
+ * assert.throws(() => parseRequestFile("[]", {}, "empty.json"), {
+ *   name: "UsageError",
+ *   message: "request file empty.json is an empty array: add at least one image request " +
+ *     "(see examples/sample-requests.json)",
+ * });
  * ```
  */
 export function parseRequestFile(
@@ -185,10 +191,15 @@ export function parseRequestFile(
  * placeholder and an invalid entry each raise their own UsageError.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { fileURLToPath } from "node:url";
  * import { loadRequestFile, placeholderValues } from "./request_file.ts";
- * const requests = await loadRequestFile("examples/sample-requests.json",
+ * const path = fileURLToPath(new URL("../../examples/sample-requests.json", import.meta.url));
+ * const requests = await loadRequestFile(path,
  *   placeholderValues("s3://osml-test-images-123456789012", "s3://mr-bucket-sink-123456789012"));
+ * assert.equal(requests.length, 11);
+ * assert.deepEqual(requests[0]?.imageUrls, ["s3://osml-test-images-123456789012/small.tif"]);
  * ```
  */
 export async function loadRequestFile(
@@ -228,15 +239,18 @@ export async function loadRequestFile(
 
 /**
  * Check one request-file entry against the rules Model Runner applies when it
- * parses an image request (§4.5). `jobId` and `jobName` may be absent (the
+ * parses an image request (docs/compatibility.md#request-rules). `jobId` and `jobName` may be absent (the
  * predefined user sets them). Returns every problem found (empty = valid).
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { validateRequestTemplate } from "./request_file.ts";
- * validateRequestTemplate({ imageUrls: ["s3://b/a.tif"], imageProcessor: { name: "m" },
- *   imageProcessorTileSize: 512, imageProcessorTileOverlap: 512 })[0]?.field;
- * // "imageProcessorTileOverlap"
+ * assert.deepEqual(
+ *   validateRequestTemplate({ imageUrls: ["s3://b/a.tif"], imageProcessor: { name: "m" },
+ *     imageProcessorTileSize: 512, imageProcessorTileOverlap: 512 }).map((p) => p.field),
+ *   ["imageProcessorTileOverlap"],
+ * );
  * ```
  */
 export function validateRequestTemplate(entry: unknown): RequestProblem[] {

@@ -38,13 +38,15 @@ export type SubmitResult =
  * Send one image request to the request queue (SendMessage with only the body)
  * and register the job with the tracker. With `sampleType`, also emit the
  * Locust sample: named `<file>:<model>`, length = image size; a failed send
- * is a failure sample with length 0 and nothing is registered (§7.2).
+ * is a failure sample with length 0 and nothing is registered
+ * (docs/compatibility.md#default-user).
  *
  * The registration's `submittedAt` is when the send began (the wall clock is
  * read just before SendMessage), so the job's latency can never be negative,
  * even when its status arrives before SendMessage returns.
  *
  * @example
+ * Not run as a test: it needs a user context, which a user worker builds for its users.
  * ```ts ignore
  * const result = await submitJob(ctx, body, { sampleType: "Submit Image", model: "centerpoint",
  *   size: 1024, pixels: 1024, awaited: false });

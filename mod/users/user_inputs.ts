@@ -4,10 +4,11 @@
  * the rendered request file for the predefined user, the sizes and pixel
  * counts of the images the requests name, and the results location. The
  * `<account>` in the default locations is filled with the detected account
- * (upstream never filled it, §13.7). Anything that would make a user kind
+ * (upstream never filled it: docs/compatibility.md#fix-placeholders). Anything that would make a user kind
  * useless (no endpoints, no images, no or a bad request file) is a UsageError.
  *
  * @example
+ * Not run as a test: it reads SageMaker and S3 in the AWS account the environment names.
  * ```ts ignore
  * const inputs = await gatherUserInputs(settings, deployment, log);
  * inputs.endpoints; // ["aircraft", "centerpoint", "flood"]
@@ -62,9 +63,12 @@ const LOGGER = "osml_load.setup";
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { userLocations } from "./user_inputs.ts";
- * userLocations({ testImageryLocation: undefined, testResultsLocation: "s3://out-<account>/x" },
- *   "123456789012").testResultsLocation; // "s3://out-123456789012/x"
+ * assert.deepEqual(
+ *   userLocations({ testImageryLocation: undefined, testResultsLocation: "s3://out-<account>/x" }, "123456789012"),
+ *   { testImageryLocation: "s3://osml-test-images-123456789012", testResultsLocation: "s3://out-123456789012/x" },
+ * );
  * ```
  */
 export function userLocations(
@@ -83,6 +87,7 @@ export function userLocations(
  * default kind); throws a UsageError when a kind could not run.
  *
  * @example
+ * Not run as a test: it reads SageMaker and S3 in the AWS account the environment names.
  * ```ts ignore
  * const inputs = await gatherUserInputs(settings, deployment, log);
  * inputs.predefinedRequests.length; // 11 with examples/sample-requests.json

@@ -5,12 +5,13 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { isAuthorized, parseWebAuth } from "./basic_auth.ts";
  * const creds = parseWebAuth("admin:s3cret");
  * const req = new Request("http://127.0.0.1/", {
  *   headers: { authorization: `Basic ${btoa("admin:s3cret")}` },
  * });
- * isAuthorized(req, creds); // true
+ * assert.equal(isAuthorized(req, creds), true);
  * ```
  * @module
  */
@@ -29,8 +30,9 @@ export interface WebCredentials {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { parseWebAuth } from "./basic_auth.ts";
- * parseWebAuth("ops:a:b").password; // "a:b"
+ * assert.equal(parseWebAuth("ops:a:b").password, "a:b");
  * ```
  */
 export function parseWebAuth(spec: string): WebCredentials {
@@ -53,8 +55,9 @@ function digest(text: string): Uint8Array {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { constantTimeEqual } from "./basic_auth.ts";
- * constantTimeEqual("a", "a"); // true
+ * assert.equal(constantTimeEqual("a", "a"), true);
  * ```
  */
 export function constantTimeEqual(a: string, b: string): boolean {
@@ -67,8 +70,9 @@ export function constantTimeEqual(a: string, b: string): boolean {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { isAuthorized } from "./basic_auth.ts";
- * isAuthorized(new Request("http://127.0.0.1/"), { user: "a", password: "b" }); // false
+ * assert.equal(isAuthorized(new Request("http://127.0.0.1/"), { user: "a", password: "b" }), false);
  * ```
  */
 export function isAuthorized(req: Request, credentials: WebCredentials | undefined): boolean {
@@ -92,8 +96,9 @@ export function isAuthorized(req: Request, credentials: WebCredentials | undefin
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { unauthorized } from "./basic_auth.ts";
- * unauthorized().status; // 401
+ * assert.equal(unauthorized().status, 401);
  * ```
  */
 export function unauthorized(): Response {

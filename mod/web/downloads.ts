@@ -6,9 +6,10 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { DOWNLOAD_NAMES, downloadFileName } from "./downloads.ts";
- * DOWNLOAD_NAMES.includes("stats.csv"); // true
- * downloadFileName("stats.csv"); // "osml-load_stats.csv"
+ * assert.equal(DOWNLOAD_NAMES.includes("stats.csv"), true);
+ * assert.equal(downloadFileName("stats.csv"), "osml-load_stats.csv");
  * ```
  * @module
  */
@@ -46,8 +47,9 @@ export interface DownloadSources {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { isDownloadName } from "./downloads.ts";
- * isDownloadName("../etc/passwd"); // false
+ * assert.equal(isDownloadName("../etc/passwd"), false);
  * ```
  */
 export function isDownloadName(name: string): name is DownloadName {
@@ -59,8 +61,9 @@ export function isDownloadName(name: string): name is DownloadName {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { downloadFileName } from "./downloads.ts";
- * downloadFileName("report.html"); // "osml-load_report.html"
+ * assert.equal(downloadFileName("report.html"), "osml-load_report.html");
  * ```
  */
 export function downloadFileName(name: DownloadName): string {
@@ -98,8 +101,9 @@ async function exists(path: string): Promise<boolean> {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { availableDownloads } from "./downloads.ts";
- * await availableDownloads({}); // []
+ * assert.deepEqual(await availableDownloads({}), []);
  * ```
  */
 export async function availableDownloads(sources: DownloadSources): Promise<DownloadName[]> {
@@ -128,8 +132,9 @@ const TYPES: Record<string, string> = {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { downloadResponse } from "./downloads.ts";
- * (await downloadResponse("stats.csv", {})).status; // 404
+ * assert.equal((await downloadResponse("stats.csv", {})).status, 404);
  * ```
  */
 export async function downloadResponse(

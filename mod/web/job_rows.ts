@@ -5,9 +5,10 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { selectJobRows } from "./job_rows.ts";
  * const page = selectJobRows({}, { status: "FAILED" });
- * page.rows.length; // 0
+ * assert.equal(page.rows.length, 0);
  * ```
  * @module
  */
@@ -51,8 +52,9 @@ export interface JobQuery {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { jobQueryFromParams } from "./job_rows.ts";
- * jobQueryFromParams(new URLSearchParams("sort=size&dir=asc")).dir; // "asc"
+ * assert.equal(jobQueryFromParams(new URLSearchParams("sort=size&dir=asc")).dir, "asc");
  * ```
  */
 export function jobQueryFromParams(params: URLSearchParams): JobQuery {
@@ -84,8 +86,9 @@ function compare(a: JobStatusRecord, b: JobStatusRecord, key: JobSortKey): numbe
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { selectJobRows } from "./job_rows.ts";
- * selectJobRows({}, {}).total; // 0
+ * assert.equal(selectJobRows({}, {}).total, 0);
  * ```
  */
 export function selectJobRows(

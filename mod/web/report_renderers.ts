@@ -4,10 +4,22 @@
  * place so the web UI never duplicates their logic.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { StatsAggregator } from "../stats/aggregator.ts";
  * import { csvOutput, htmlReport } from "./report_renderers.ts";
  * const output = csvOutput({ prefix: "out/run", fullHistory: false });
- * const html = htmlReport(ctx);
+ * assert.equal(output.name, "csv");
+ * const jobs = {
+ *   total_image_sent: 0, total_image_in_progress: 0, total_image_processed: 0, total_image_succeeded: 0,
+ *   total_image_failed: 0, total_gb_processed: 0, total_pixels_processed: 0, total_image_partial: 0,
+ *   total_image_timed_out: 0,
+ * };
+ * const html = htmlReport({
+ *   stats: new StatsAggregator(0), userCount: () => 0, jobs: () => jobs, timeline: () => [],
+ *   configuration: [], startedAt: 0, stoppedAt: () => 1000,
+ * });
+ * assert.ok(html.startsWith("<!doctype html>"));
  * ```
  * @module
  */
@@ -23,8 +35,9 @@ export { locustCsvPaths };
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { csvOutput } from "./report_renderers.ts";
- * csvOutput({ prefix: "out/run", fullHistory: false }).name; // "csv"
+ * assert.equal(csvOutput({ prefix: "out/run", fullHistory: false }).name, "csv");
  * ```
  */
 export function csvOutput(options: { prefix: string; fullHistory: boolean }): Output {
@@ -35,9 +48,22 @@ export function csvOutput(options: { prefix: string; fullHistory: boolean }): Ou
  * The self-contained HTML report of a run (the same as `--html` writes).
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { StatsAggregator } from "../stats/aggregator.ts";
  * import { htmlReport } from "./report_renderers.ts";
- * const html = htmlReport(ctx);
+ * const stats = new StatsAggregator(0);
+ * stats.record({ type: "Submit Image", name: "small.tif:m", responseTimeMs: 120, length: 0, at: 500 });
+ * const jobs = {
+ *   total_image_sent: 1, total_image_in_progress: 0, total_image_processed: 1, total_image_succeeded: 1,
+ *   total_image_failed: 0, total_gb_processed: 0, total_pixels_processed: 0, total_image_partial: 0,
+ *   total_image_timed_out: 0,
+ * };
+ * const html = htmlReport({
+ *   stats, userCount: () => 1, jobs: () => jobs, timeline: () => [],
+ *   configuration: [["Region", "us-west-2"]], startedAt: 0, stoppedAt: () => 1000,
+ * });
+ * assert.ok(html.includes("small.tif:m"));
  * ```
  */
 export function htmlReport(ctx: OutputContext): string {

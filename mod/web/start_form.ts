@@ -89,7 +89,7 @@ function flagText(flags: RunFlags, key: string): string {
  * ```ts
  * import { resolveRunSettings } from "../config/run_settings.ts";
  * import { prefillForm } from "./start_form.ts";
- * const flags = { sourceBucket: "s3://a", resultBucket: "s3://b", runTime: "90s" };
+ * const flags = { sourceBucket: "s3://images", resultBucket: "s3://results", runTime: "90s" };
  * const form = prefillForm(flags, resolveRunSettings(flags, {}));
  * if (form.runTime !== "1m30s" || form.shape !== "window") throw new Error(JSON.stringify(form));
  * ```

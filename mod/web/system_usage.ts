@@ -5,10 +5,11 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { SystemUsageSampler } from "./system_usage.ts";
  * const sampler = new SystemUsageSampler();
  * const usage = sampler.sample();
- * usage.cpuPercent >= 0; // true
+ * assert.equal(usage.cpuPercent >= 0, true);
  * ```
  * @module
  */
@@ -26,8 +27,9 @@ export const CPU_WARNING_PERCENT = 90;
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { SystemUsageSampler } from "./system_usage.ts";
- * new SystemUsageSampler().sample().cores >= 1; // true
+ * assert.equal(new SystemUsageSampler().sample().cores >= 1, true);
  * ```
  */
 export class SystemUsageSampler {

@@ -14,12 +14,15 @@
  * the start form's field an error is about.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { strict as assert } from "node:assert";
  * import { WebSession } from "./web_session.ts";
  * import { startWebServer } from "./web_server.ts";
- * const session = new WebSession({ flags, env: Deno.env.toObject() });
- * const server = startWebServer({ session, hostname: "127.0.0.1", port: 8089 });
- * console.log(server.url);
+ * const session = new WebSession({ flags: { sourceBucket: "s3://images", resultBucket: "s3://results" }, env: {} });
+ * const server = startWebServer({ session, hostname: "127.0.0.1", port: 0 });
+ * const page = await fetch(server.url);
+ * assert.equal(page.headers.get("content-type"), "text/html; charset=utf-8");
+ * assert.ok((await page.text()).startsWith("<!doctype html>"));
  * await server.close();
  * ```
  * @module
@@ -217,9 +220,16 @@ async function route(req: Request, url: URL, session: WebSession): Promise<Respo
  * (a run is stopped and writes its outputs), then waits for the server to stop.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { WebSession } from "./web_session.ts";
  * import { startWebServer } from "./web_server.ts";
+ * const session = new WebSession({ flags: { sourceBucket: "s3://images", resultBucket: "s3://results" }, env: {} });
  * const server = startWebServer({ session, hostname: "127.0.0.1", port: 0 });
+ * assert.equal(server.url, `http://127.0.0.1:${server.port}/`);
+ * const missing = await fetch(new URL("/no/such/page", server.url));
+ * assert.equal(missing.status, 404);
+ * await missing.body?.cancel();
  * await server.close();
  * ```
  */

@@ -7,9 +7,10 @@
  * server-sent events.
  *
  * @example
+ * Not run as a test: `start` runs a load test against the deployment the environment names.
  * ```ts ignore
  * import { WebSession } from "./web_session.ts";
- * const session = new WebSession({ flags, env: Deno.env.toObject() });
+ * const session = new WebSession({ flags: {}, env: Deno.env.toObject() });
  * session.start({ users: 5, spawnRate: 1, runTime: "1m" });
  * session.stop("wait");
  * await session.close();
@@ -68,10 +69,12 @@ interface ClientState {
  * One web UI session: runs, controls, live feed, downloads.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { strict as assert } from "node:assert";
  * import { WebSession } from "./web_session.ts";
- * const session = new WebSession({ flags: { sourceBucket: "s3://a", resultBucket: "s3://b" }, env: {} });
- * session.form.users; // "1"
+ * const session = new WebSession({ flags: { sourceBucket: "s3://images", resultBucket: "s3://results" }, env: {} });
+ * assert.equal(session.form.users, "1");
+ * assert.equal(session.state, "idle");
  * await session.close();
  * ```
  */

@@ -4,13 +4,21 @@
  * form, the field it is about.
  *
  * @example
- * ```ts ignore
- * import { ApiError, getJson, postJson } from "./api.ts";
- * try {
- *   await postJson("/api/validate", { runTime: "abc" });
- * } catch (error) {
- *   if (error instanceof ApiError) console.log(error.field, error.message);
- * }
+ * ```ts
+ * /// <reference lib="deno.ns" />
+ * import { strict as assert } from "node:assert";
+ * import { ApiError, postJson } from "./api.ts";
+ * // A server that refuses as osml-load's does (the page calls its own server with "/api/...").
+ * const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, () =>
+ *   Response.json({ error: "bad --run-time \"abc\"", field: "runTime" }, { status: 400 }));
+ * const url = `http://127.0.0.1:${server.addr.port}/api/validate`;
+ * await assert.rejects(postJson(url, { runTime: "abc" }), (error) => {
+ *   assert.ok(error instanceof ApiError);
+ *   assert.equal(error.field, "runTime");
+ *   assert.equal(error.message, 'bad --run-time "abc"');
+ *   return true;
+ * });
+ * await server.shutdown();
  * ```
  * @module
  */
@@ -20,9 +28,13 @@ import type { ProblemBody } from "../wire.ts";
  * A request the server refused (or could not answer).
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * /// <reference lib="deno.ns" />
+ * import { strict as assert } from "node:assert";
  * import { ApiError } from "./api.ts";
  * const error = new ApiError("run time is empty", 400, "runTime");
+ * assert.equal(error.name, "ApiError");
+ * assert.equal(error.field, "runTime");
  * ```
  */
 export class ApiError extends Error {
@@ -61,9 +73,15 @@ async function answer<T>(response: Response): Promise<T> {
  * POST `body` as JSON to `path`; the parsed answer, or an {@linkcode ApiError}.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * /// <reference lib="deno.ns" />
+ * import { strict as assert } from "node:assert";
  * import { postJson } from "./api.ts";
- * await postJson("/api/stop", { mode: "wait" });
+ * const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) =>
+ *   Response.json({ got: await req.json() }));
+ * const answer = await postJson(`http://127.0.0.1:${server.addr.port}/api/stop`, { mode: "wait" });
+ * assert.deepEqual(answer, { got: { mode: "wait" } });
+ * await server.shutdown();
  * ```
  */
 export async function postJson<T = unknown>(path: string, body: unknown = {}): Promise<T> {
@@ -84,9 +102,16 @@ export async function postJson<T = unknown>(path: string, body: unknown = {}): P
  * GET `path` as JSON; the parsed answer, or an {@linkcode ApiError}.
  *
  * @example
- * ```ts ignore
- * import { getJson } from "./api.ts";
- * const config = await getJson("/api/config");
+ * ```ts
+ * /// <reference lib="deno.ns" />
+ * import { strict as assert } from "node:assert";
+ * import { ApiError, getJson } from "./api.ts";
+ * // Nothing listens on port 9 of 127.0.0.1: the page's server did not answer.
+ * await assert.rejects(getJson("http://127.0.0.1:9/api/config"), (error) => {
+ *   assert.ok(error instanceof ApiError);
+ *   assert.equal(error.status, 0);
+ *   return true;
+ * });
  * ```
  */
 export async function getJson<T = unknown>(path: string): Promise<T> {

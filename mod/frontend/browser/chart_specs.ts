@@ -8,6 +8,7 @@
  *
  * @example
  * ```ts
+ * /// <reference lib="deno.ns" />
  * import { chartData, TIMELINE_CHARTS } from "./chart_specs.ts";
  * const spec = TIMELINE_CHARTS.find((c) => c.id === "chart-job-latency")!;
  * const point = { t: 60_000, jobP50: 90_000, jobP95: 150_000 };
@@ -77,6 +78,7 @@ const C = {
  *
  * @example
  * ```ts
+ * /// <reference lib="deno.ns" />
  * import { jobLatencyUnit } from "./chart_specs.ts";
  * if (jobLatencyUnit([{ t: 0, jobP95: 30_000 }]).unit !== "s") throw new Error("seconds");
  * ```
@@ -195,6 +197,7 @@ export interface ChartData {
  *
  * @example
  * ```ts
+ * /// <reference lib="deno.ns" />
  * import { chartData, TIMELINE_CHARTS } from "./chart_specs.ts";
  * const backlog = TIMELINE_CHARTS.find((c) => c.id === "chart-backlog")!;
  * const { data } = chartData(backlog, [

@@ -4,6 +4,7 @@
  * labels are never clipped; tick labels are short (`25k`, `1.5M`).
  *
  * @example
+ * Not run as a test: it needs a browser page (the DOM).
  * ```ts ignore
  * import { Chart } from "./charts.ts";
  * import { chartData, TIMELINE_CHARTS } from "./chart_specs.ts";
@@ -111,6 +112,7 @@ function options(model: ChartData, width: number): uPlot.Options {
  * its unit or series change), resizing follows the container.
  *
  * @example
+ * Not run as a test: it needs a browser page (the DOM).
  * ```ts ignore
  * import { Chart } from "./charts.ts";
  * const chart = new Chart(plotElement, model);

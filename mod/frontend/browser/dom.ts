@@ -3,6 +3,7 @@
  * with `textContent` only, never as HTML.
  *
  * @example
+ * Not run as a test: it needs a browser page (the DOM).
  * ```ts ignore
  * import { el } from "./dom.ts";
  * document.body.append(el("p", "<b>shown as text</b>"));
@@ -14,6 +15,7 @@
  * The element with `id`; throws when the page lacks it (a page/script mismatch).
  *
  * @example
+ * Not run as a test: it needs a browser page (the DOM).
  * ```ts ignore
  * import { byId } from "./dom.ts";
  * const input = byId<HTMLInputElement>("f-users");
@@ -29,6 +31,7 @@ export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
  * A new element with `text` as its text and `className`.
  *
  * @example
+ * Not run as a test: it needs a browser page (the DOM).
  * ```ts ignore
  * import { el } from "./dom.ts";
  * const cell = el("td", "12", "num");
@@ -49,6 +52,7 @@ export function el<K extends keyof HTMLElementTagNameMap>(
  * Set the text of the element `id`.
  *
  * @example
+ * Not run as a test: it needs a browser page (the DOM).
  * ```ts ignore
  * import { setText } from "./dom.ts";
  * setText("m-users", 5);
@@ -63,6 +67,7 @@ export function setText(id: string, text: string | number): void {
  * Remove every child of `node`.
  *
  * @example
+ * Not run as a test: it needs a browser page (the DOM).
  * ```ts ignore
  * import { clear } from "./dom.ts";
  * clear(document.body);

@@ -5,6 +5,7 @@
  *
  * @example
  * ```ts
+ * /// <reference lib="deno.ns" />
  * import { compact, fmtInt } from "./format.ts";
  * if (fmtInt(12345) !== "12,345" || compact(25000) !== "25k") throw new Error("formats");
  * ```
@@ -19,6 +20,7 @@ export const UNKNOWN = "–";
  *
  * @example
  * ```ts
+ * /// <reference lib="deno.ns" />
  * import { fmtInt } from "./format.ts";
  * if (fmtInt(null) !== "–") throw new Error("unknown");
  * ```
@@ -33,6 +35,7 @@ export function fmtInt(n: number | null | undefined): string {
  *
  * @example
  * ```ts
+ * /// <reference lib="deno.ns" />
  * import { fmtFixed } from "./format.ts";
  * if (fmtFixed(2.345, 1) !== "2.3") throw new Error("one decimal");
  * ```
@@ -47,6 +50,7 @@ export function fmtFixed(n: number | null | undefined, digits: number): string {
  *
  * @example
  * ```ts
+ * /// <reference lib="deno.ns" />
  * import { fmtMs } from "./format.ts";
  * if (fmtMs(1234.5) !== "1,235" || fmtMs(12.34) !== "12.3") throw new Error("ms");
  * ```
@@ -61,6 +65,7 @@ export function fmtMs(n: number | null | undefined): string {
  *
  * @example
  * ```ts
+ * /// <reference lib="deno.ns" />
  * import { fmtBytes } from "./format.ts";
  * if (fmtBytes(1536) !== "1.5 KiB") throw new Error("KiB");
  * ```
@@ -82,6 +87,7 @@ export function fmtBytes(bytes: number | null | undefined): string {
  *
  * @example
  * ```ts
+ * /// <reference lib="deno.ns" />
  * import { compact } from "./format.ts";
  * if (compact(1500) !== "1.5k" || compact(2_000_000) !== "2M" || compact(0.25) !== "0.25") {
  *   throw new Error("compact");
@@ -105,6 +111,7 @@ export function compact(n: number | null | undefined): string {
  *
  * @example
  * ```ts
+ * /// <reference lib="deno.ns" />
  * import { fmtDuration } from "./format.ts";
  * if (fmtDuration(125) !== "2m 5s") throw new Error("2m 5s");
  * ```

@@ -7,6 +7,7 @@
  * `textContent` or chart data, never as HTML.
  *
  * @example
+ * Not run as a test: it needs a browser page (the DOM).
  * ```ts ignore
  * import { startLiveApp } from "./live_app.ts";
  * startLiveApp();
@@ -541,6 +542,7 @@ class LiveApp {
  * Start the live page: build the form and charts, wire the controls, follow the feed.
  *
  * @example
+ * Not run as a test: it needs a browser page (the DOM).
  * ```ts ignore
  * import { startLiveApp } from "./live_app.ts";
  * startLiveApp();

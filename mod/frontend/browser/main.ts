@@ -4,6 +4,7 @@
  * data, else the live web UI.
  *
  * @example
+ * Not run as a test: it needs a browser page (the DOM).
  * ```ts ignore
  * // <script src="/assets/app.js"></script> on the live page, inlined in the report.
  * import "./main.ts";

@@ -4,6 +4,7 @@
  * capacity search's charts when the run was one.
  *
  * @example
+ * Not run as a test: it needs a browser page (the DOM).
  * ```ts ignore
  * import { startReport } from "./report_app.ts";
  * startReport();
@@ -33,9 +34,11 @@ function figure(box: HTMLElement, id: string, title: string, model?: ChartData):
  * latency p95 per step with the backlog at the step's end on its own axis.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * /// <reference lib="deno.ns" />
+ * import { strict as assert } from "node:assert";
  * import { capacityCharts } from "./report_app.ts";
- * capacityCharts([]).length; // 2
+ * assert.deepEqual(capacityCharts([]).map(([id]) => id), ["chart-capacity-rate", "chart-capacity-latency"]);
  * ```
  */
 export function capacityCharts(steps: readonly CapacityStep[]): [string, string, ChartData][] {
@@ -81,6 +84,7 @@ export function capacityCharts(steps: readonly CapacityStep[]): [string, string,
  * Draw the report's charts into `#charts` from the JSON in `#report-data`.
  *
  * @example
+ * Not run as a test: it needs a browser page (the DOM).
  * ```ts ignore
  * import { startReport } from "./report_app.ts";
  * startReport();

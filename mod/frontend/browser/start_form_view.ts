@@ -7,6 +7,7 @@
  * Start button when it names none).
  *
  * @example
+ * Not run as a test: it needs a browser page (the DOM).
  * ```ts ignore
  * import { StartFormView } from "./start_form_view.ts";
  * const view = new StartFormView(document.getElementById("start-fields")!, config.fields);
@@ -31,6 +32,7 @@ type Input = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
  *
  * @example
  * ```ts
+ * /// <reference lib="deno.ns" />
  * import type { FormField } from "../wire.ts";
  * import { isShownFor } from "./start_form_view.ts";
  * const stages: FormField = {

@@ -6,9 +6,11 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { awsChunkedDecoder } from "./aws_chunked.ts";
  * const body = new Blob(["5\r\nhello\r\n0\r\nx-amz-checksum-crc32:NhCmhg==\r\n\r\n"]).stream();
- * const text = await new Response(body.pipeThrough(awsChunkedDecoder())).text(); // "hello"
+ * const text = await new Response(body.pipeThrough(awsChunkedDecoder())).text();
+ * assert.equal(text, "hello");
  * ```
  * @module
  */
@@ -18,8 +20,10 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { awsChunkedDecoder } from "./aws_chunked.ts";
  * const plain = new Blob(["3\r\nabc\r\n0\r\n\r\n"]).stream().pipeThrough(awsChunkedDecoder());
+ * assert.equal(await new Response(plain).text(), "abc");
  * ```
  */
 export function awsChunkedDecoder(): TransformStream<Uint8Array, Uint8Array> {

@@ -4,10 +4,13 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { AwsError } from "./aws_error.ts";
- * throw new AwsError(400, "QueueDoesNotExist", "The specified queue does not exist.", {
+ * const error = new AwsError(400, "QueueDoesNotExist", "The specified queue does not exist.", {
  *   queryCode: "AWS.SimpleQueueService.NonExistentQueue",
  * });
+ * assert.equal(error.status, 400);
+ * assert.equal(error.details.queryCode, "AWS.SimpleQueueService.NonExistentQueue");
  * ```
  * @module
  */

@@ -5,13 +5,18 @@
  *
  * @example
  * ```ts
- * import { SQSClient } from "@aws-sdk/client-sqs";
- * import { S3Client } from "@aws-sdk/client-s3";
+ * import { strict as assert } from "node:assert";
+ * import { GetQueueUrlCommand, SQSClient } from "@aws-sdk/client-sqs";
+ * import { ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
  * import { simClientConfig } from "./client_config.ts";
  * import { startSimulator } from "../simulator.ts";
  * const sim = await startSimulator({ port: 0 });
  * const sqs = new SQSClient(simClientConfig(sim));
  * const s3 = new S3Client({ ...simClientConfig(sim), forcePathStyle: true });
+ * const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: "ImageRequestQueue" }));
+ * assert.equal(QueueUrl, sim.seeded?.requestQueueUrl);
+ * const listing = await s3.send(new ListObjectsV2Command({ Bucket: sim.seeded!.imageBucket }));
+ * assert.equal(listing.KeyCount, 14); // the sample images
  * sqs.destroy();
  * s3.destroy();
  * await sim.close();
@@ -31,8 +36,9 @@ export interface SimClientConfig {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { simClientConfig } from "./client_config.ts";
- * simClientConfig({ endpoint: "http://127.0.0.1:4566", region: "us-west-2" }).credentials.accessKeyId; // "test"
+ * assert.equal(simClientConfig({ endpoint: "http://127.0.0.1:4566", region: "us-west-2" }).credentials.accessKeyId, "test");
  * ```
  */
 export function simClientConfig(sim: { endpoint: string; region: string }): SimClientConfig {

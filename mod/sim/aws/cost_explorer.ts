@@ -29,6 +29,7 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { handleCostExplorer } from "./cost_explorer.ts";
  * import { UsageLedger } from "./usage.ts";
  * const ledger = new UsageLedger();
@@ -37,8 +38,8 @@
  *   TimePeriod: { Start: "2030-01-01T10:00:00Z", End: "2030-01-01T11:00:00Z" },
  *   Granularity: "HOURLY",
  *   Metrics: ["BlendedCost"],
- * }, { ledger, now: Date.UTC(2030, 0, 2) });
- * // body.ResultsByTime[0].Total.BlendedCost → { Amount: "0.4", Unit: "USD" }
+ * }, { ledger, now: Date.UTC(2030, 0, 2) }) as { ResultsByTime: { Total: Record<string, unknown> }[] };
+ * assert.deepEqual(body.ResultsByTime[0]?.Total.BlendedCost, { Amount: "0.4", Unit: "USD" });
  * ```
  * @module
  */
@@ -59,8 +60,9 @@ export const HOURLY_RETENTION_DAYS = 14;
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { DEFAULT_DEPLOYMENT_TAGS } from "./cost_explorer.ts";
- * DEFAULT_DEPLOYMENT_TAGS.Project; // "osml-model-runner"
+ * assert.equal(DEFAULT_DEPLOYMENT_TAGS.Project, "osml-model-runner");
  * ```
  */
 export const DEFAULT_DEPLOYMENT_TAGS: Readonly<Record<string, string>> = Object.freeze({
@@ -112,14 +114,16 @@ interface Period {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { handleCostExplorer } from "./cost_explorer.ts";
  * import { UsageLedger } from "./usage.ts";
- * handleCostExplorer("GetCostAndUsage", {
+ * const body = handleCostExplorer("GetCostAndUsage", {
  *   TimePeriod: { Start: "2030-01-01", End: "2030-01-03" },
  *   Granularity: "DAILY",
  *   Metrics: ["UnblendedCost"],
  *   GroupBy: [{ Type: "DIMENSION", Key: "SERVICE" }],
- * }, { ledger: new UsageLedger(), now: Date.UTC(2030, 0, 5) });
+ * }, { ledger: new UsageLedger(), now: Date.UTC(2030, 0, 5) }) as { ResultsByTime: unknown[] };
+ * assert.equal(body.ResultsByTime.length, 2); // one period a day
  * ```
  */
 export function handleCostExplorer(
@@ -550,10 +554,11 @@ function groupItems(
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { formatAmount } from "./cost_explorer.ts";
- * formatAmount(4e-7); // "0.0000004"
- * formatAmount(1.104); // "1.104"
- * formatAmount(0); // "0"
+ * assert.equal(formatAmount(4e-7), "0.0000004");
+ * assert.equal(formatAmount(1.104), "1.104");
+ * assert.equal(formatAmount(0), "0");
  * ```
  */
 export function formatAmount(value: number): string {

@@ -4,12 +4,13 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { Deque } from "./deque.ts";
  * const q = new Deque<number>();
  * q.push(1);
  * q.push(2);
- * q.shift(); // 1
- * q.length; // 1
+ * assert.equal(q.shift(), 1);
+ * assert.equal(q.length, 1);
  * ```
  * @module
  */
@@ -19,10 +20,11 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { Deque } from "./deque.ts";
  * const d = new Deque<string>();
  * d.push("a");
- * d.shift(); // "a"
+ * assert.equal(d.shift(), "a");
  * ```
  */
 export class Deque<T> {

@@ -7,11 +7,14 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { EcsStore, handleEcs } from "./ecs_api.ts";
  * const ecs = new EcsStore("us-west-2", "123456789012");
  * ecs.register({ family: "web", containerDefinitions: [{ name: "app", environment: [] }] });
- * handleEcs("ListTaskDefinitions", {}, ecs);
- * // { taskDefinitionArns: ["arn:aws:ecs:us-west-2:123456789012:task-definition/web:1"] }
+ * assert.deepEqual(
+ *   handleEcs("ListTaskDefinitions", {}, ecs),
+ *   { taskDefinitionArns: ["arn:aws:ecs:us-west-2:123456789012:task-definition/web:1"] },
+ * );
  * ```
  * @module
  */
@@ -61,9 +64,10 @@ function clientError(message: string): AwsError {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { EcsStore } from "./ecs_api.ts";
  * const ecs = new EcsStore("us-west-2", "123456789012");
- * ecs.register({ family: "f", containerDefinitions: [{ name: "c" }] }).revision; // 1
+ * assert.equal(ecs.register({ family: "f", containerDefinitions: [{ name: "c" }] }).revision, 1);
  * ```
  */
 export class EcsStore {
@@ -170,8 +174,9 @@ function pageOf<T>(items: T[], req: Record<string, unknown>, maxCap: number) {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { ECS_OPERATIONS } from "./ecs_api.ts";
- * ECS_OPERATIONS.includes("RunTask"); // true
+ * assert.equal(ECS_OPERATIONS.includes("RunTask"), true);
  * ```
  */
 export const ECS_OPERATIONS: readonly string[] = [
@@ -192,9 +197,12 @@ export const ECS_OPERATIONS: readonly string[] = [
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { EcsStore, handleEcs } from "./ecs_api.ts";
- * handleEcs("ListTaskDefinitions", { sort: "DESC" }, new EcsStore("us-west-2", "123456789012"));
- * // { taskDefinitionArns: [] }
+ * assert.deepEqual(
+ *   handleEcs("ListTaskDefinitions", { sort: "DESC" }, new EcsStore("us-west-2", "123456789012")),
+ *   { taskDefinitionArns: [] },
+ * );
  * ```
  */
 export function handleEcs(operation: string, input: unknown, store: EcsStore): unknown {

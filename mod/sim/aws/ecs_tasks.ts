@@ -18,6 +18,7 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { EcsTasks, type TaskRunner } from "./ecs_tasks.ts";
  * const runner: TaskRunner = () => {
  *   let end: (code: number) => void = () => {};
@@ -35,7 +36,7 @@
  * });
  * tasks.createCluster("default");
  * const { tasks: [task] } = tasks.run({ taskDefinition: "g" });
- * task?.lastStatus; // "PROVISIONING"
+ * assert.equal(task?.lastStatus, "PROVISIONING");
  * await tasks.close();
  * ```
  * @module
@@ -211,9 +212,10 @@ function hexId(): string {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { EcsTasks } from "./ecs_tasks.ts";
  * const tasks = new EcsTasks({ region: "us-west-2", account: "123456789012", env: {}, findTaskDefinition: () => undefined });
- * tasks.createCluster("osml-load").clusterArn; // "arn:aws:ecs:us-west-2:123456789012:cluster/osml-load"
+ * assert.equal(tasks.createCluster("osml-load").clusterArn, "arn:aws:ecs:us-west-2:123456789012:cluster/osml-load");
  * ```
  */
 export class EcsTasks {

@@ -6,11 +6,12 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { FaultInjector } from "./faults.ts";
  * const faults = new FaultInjector();
  * faults.set({ throttle: { probability: 1, operations: ["SQS.SendMessage"] } });
- * faults.decide("SQS.SendMessage"); // { latencyMs: 0, action: "throttle" }
- * faults.decide("SQS.ReceiveMessage"); // { latencyMs: 0, action: undefined }
+ * assert.deepEqual(faults.decide("SQS.SendMessage"), { latencyMs: 0, action: "throttle" });
+ * assert.deepEqual(faults.decide("SQS.ReceiveMessage"), { latencyMs: 0, action: undefined });
  * ```
  * @module
  */
@@ -75,9 +76,10 @@ function checkRule(name: string, rule: FaultRule | undefined): void {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { FaultInjector } from "./faults.ts";
  * const f = new FaultInjector({ deny: ["S3.HeadBucket"] });
- * f.decide("S3.HeadBucket").action; // "deny"
+ * assert.equal(f.decide("S3.HeadBucket").action, "deny");
  * ```
  */
 export class FaultInjector {

@@ -53,8 +53,9 @@ export interface LocalDenoTaskRunnerOptions {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { DEFAULT_PASS_ENV } from "./local_deno_task_runner.ts";
- * DEFAULT_PASS_ENV.includes("DENO_DIR"); // true
+ * assert.equal(DEFAULT_PASS_ENV.includes("DENO_DIR"), true);
  * ```
  */
 export const DEFAULT_PASS_ENV: readonly string[] = [
@@ -91,12 +92,13 @@ const DEFAULT_PERMISSIONS = [
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { taskEnvironment } from "./local_deno_task_runner.ts";
  * const env = taskEnvironment(
  *   { environment: { A: "1", AWS_REGION: "eu-west-1" }, simulatorEnv: { AWS_REGION: "us-west-2" } },
  *   { passEnv: [] },
  * );
- * env.AWS_REGION; // "us-west-2"
+ * assert.equal(env.AWS_REGION, "us-west-2");
  * ```
  */
 export function taskEnvironment(
@@ -116,9 +118,23 @@ export function taskEnvironment(
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { localDenoTaskRunner } from "./local_deno_task_runner.ts";
- * const runner = localDenoTaskRunner({ mainTs: "./main.ts", logDir: "./logs/tasks" });
- * typeof runner; // "function"
+ * // A task whose "container" prints its command's argument and exits with code 3.
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/task.ts`, "console.log(`hello from ${Deno.args[0]}`); Deno.exit(3);");
+ * const runner = localDenoTaskRunner({ mainTs: `${dir}/task.ts`, permissions: [], logDir: dir });
+ * const taskId = "0123456789abcdef0123456789abcdef";
+ * const task = await runner({
+ *   taskArn: `arn:aws:ecs:us-west-2:123456789012:task/osml-load/${taskId}`, taskId,
+ *   clusterArn: "arn:aws:ecs:us-west-2:123456789012:cluster/osml-load",
+ *   taskDefinitionArn: "arn:aws:ecs:us-west-2:123456789012:task-definition/osml-load:1",
+ *   family: "osml-load", containerName: "osml-load", command: ["gen-0"], environment: {},
+ *   simulatorEnv: {}, stopTimeoutSeconds: 5, group: "family:osml-load",
+ * });
+ * assert.deepEqual(await task.exited, { exitCode: 3, signal: null });
+ * assert.equal(await Deno.readTextFile(`${dir}/${taskId}.log`), "hello from gen-0\n");
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export function localDenoTaskRunner(options: LocalDenoTaskRunnerOptions): TaskRunner {

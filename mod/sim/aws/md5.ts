@@ -4,8 +4,9 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { md5Hex, md5OfMessageAttributes } from "./md5.ts";
- * md5Hex("hello"); // "5d41402abc4b2a76b9719d911017c592"
+ * assert.equal(md5Hex("hello"), "5d41402abc4b2a76b9719d911017c592");
  * md5OfMessageAttributes({ a: { DataType: "String", StringValue: "x" } });
  * ```
  * @module
@@ -17,8 +18,9 @@ import { createHash } from "node:crypto";
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { md5Hex } from "./md5.ts";
- * md5Hex(""); // "d41d8cd98f00b204e9800998ecf8427e"
+ * assert.equal(md5Hex(""), "d41d8cd98f00b204e9800998ecf8427e");
  * ```
  */
 export function md5Hex(data: string | Uint8Array): string {
@@ -50,8 +52,12 @@ function lengthPrefixed(bytes: Uint8Array): Uint8Array {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { md5OfMessageAttributes } from "./md5.ts";
- * md5OfMessageAttributes({ kind: { DataType: "String", StringValue: "test" } });
+ * assert.equal(
+ *   md5OfMessageAttributes({ kind: { DataType: "String", StringValue: "test" } }),
+ *   "b208efaf010247370cb046e6adfb8858",
+ * );
  * ```
  */
 export function md5OfMessageAttributes(attributes: Record<string, MessageAttributeValue>): string {

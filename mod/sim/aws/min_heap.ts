@@ -4,11 +4,12 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { MinHeap } from "./min_heap.ts";
  * const heap = new MinHeap<string>();
  * heap.push(20, "b");
  * heap.push(10, "a");
- * heap.pop()?.value; // "a"
+ * assert.equal(heap.pop()?.value, "a");
  * ```
  * @module
  */
@@ -24,10 +25,11 @@ export interface HeapEntry<T> {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { MinHeap } from "./min_heap.ts";
  * const h = new MinHeap<string>();
  * h.push(5, "later");
- * h.peek()?.key; // 5
+ * assert.equal(h.peek()?.key, 5);
  * ```
  */
 export class MinHeap<T> {

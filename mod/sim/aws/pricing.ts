@@ -17,9 +17,10 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { unitPrice } from "./pricing.ts";
- * unitPrice("Amazon SageMaker", "ml.g4dn.xlarge-Hosting"); // 0.736 (USD per instance-hour)
- * unitPrice("Amazon Simple Queue Service", "Requests-Tier1"); // 4e-7 (USD per request)
+ * assert.equal(unitPrice("Amazon SageMaker", "ml.g4dn.xlarge-Hosting"), 0.736); // USD per instance-hour
+ * assert.equal(unitPrice("Amazon Simple Queue Service", "Requests-Tier1"), 4e-7); // USD per request
  * ```
  * @module
  */
@@ -35,8 +36,9 @@ export const BYTES_PER_GB = 1024 ** 3;
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { Services } from "./pricing.ts";
- * Services.SQS; // "Amazon Simple Queue Service"
+ * assert.equal(Services.SQS, "Amazon Simple Queue Service");
  * ```
  */
 export const Services = {
@@ -61,8 +63,10 @@ const PER_GB_MONTH = 1 / (BYTES_PER_GB * HOURS_PER_MONTH);
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { PRICE_TABLE } from "./pricing.ts";
- * PRICE_TABLE["Amazon Simple Storage Service"]?.["Requests-Tier2"]; // 4e-7
+ * const price = PRICE_TABLE["Amazon Simple Storage Service"]?.["Requests-Tier2"];
+ * assert.ok(Math.abs(price! - 4e-7) < 1e-18); // $0.0004 per 1,000 requests
  * ```
  */
 export const PRICE_TABLE: Readonly<Record<string, Readonly<Record<string, number>>>> = {
@@ -119,8 +123,9 @@ export const PRICE_TABLE: Readonly<Record<string, Readonly<Record<string, number
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { SAGEMAKER_HOSTING_PER_HOUR } from "./pricing.ts";
- * SAGEMAKER_HOSTING_PER_HOUR["ml.g4dn.xlarge"]; // 0.736
+ * assert.equal(SAGEMAKER_HOSTING_PER_HOUR["ml.g4dn.xlarge"], 0.736);
  * ```
  */
 export const SAGEMAKER_HOSTING_PER_HOUR: Readonly<Record<string, number>> = {
@@ -146,9 +151,10 @@ const REGION_PREFIX = /^[A-Z]{2,4}\d?-(?=.)/;
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { baseUsageType } from "./pricing.ts";
- * baseUsageType("USE1-Fargate-GB-Hours"); // "Fargate-GB-Hours"
- * baseUsageType("Requests-Tier1"); // "Requests-Tier1"
+ * assert.equal(baseUsageType("USE1-Fargate-GB-Hours"), "Fargate-GB-Hours");
+ * assert.equal(baseUsageType("Requests-Tier1"), "Requests-Tier1");
  * ```
  */
 export function baseUsageType(usageType: string): string {
@@ -161,10 +167,11 @@ export function baseUsageType(usageType: string): string {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { unitPrice } from "./pricing.ts";
- * unitPrice("Amazon Elastic Container Service", "Fargate-vCPU-Hours:perCPU"); // 0.04048
- * unitPrice("Amazon SageMaker", "USE1-Host:ml.m5.xlarge"); // 0.23
- * unitPrice("Some Other Service", "Anything"); // 0
+ * assert.equal(unitPrice("Amazon Elastic Container Service", "Fargate-vCPU-Hours:perCPU"), 0.04048);
+ * assert.equal(unitPrice("Amazon SageMaker", "USE1-Host:ml.m5.xlarge"), 0.23);
+ * assert.equal(unitPrice("Some Other Service", "Anything"), 0);
  * ```
  */
 export function unitPrice(service: string, usageType: string): number {

@@ -4,9 +4,12 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { Prng } from "./prng.ts";
  * const rng = new Prng(1);
- * const x = rng.next(); // 0 <= x < 1, the same sequence for the same seed
+ * const x = rng.next();
+ * assert.ok(x >= 0 && x < 1);
+ * assert.equal(new Prng(1).next(), x); // the same sequence for the same seed
  * ```
  * @module
  */
@@ -16,8 +19,10 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { Prng } from "./prng.ts";
- * new Prng(42).chance(0.5); // reproducible for seed 42
+ * assert.equal(new Prng(42).chance(0.5), new Prng(42).chance(0.5)); // reproducible for seed 42
+ * assert.equal(new Prng(42).chance(1), true);
  * ```
  */
 export class Prng {

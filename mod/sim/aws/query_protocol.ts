@@ -6,9 +6,10 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { queryMap, queryResponseXml } from "./query_protocol.ts";
  * const form = new URLSearchParams("Attributes.entry.1.key=A&Attributes.entry.1.value=1");
- * queryMap(form, "Attributes"); // { A: "1" }
+ * assert.deepEqual(queryMap(form, "Attributes"), { A: "1" });
  * queryResponseXml("CreateTopic", "http://sns.amazonaws.com/doc/2010-03-31/", "<TopicArn>x</TopicArn>");
  * ```
  * @module
@@ -21,9 +22,10 @@ import { requestId, xmlEscape } from "./wire_protocol.ts";
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { queryIndexed } from "./query_protocol.ts";
  * const form = new URLSearchParams("Tags.member.2.Key=b&Tags.member.1.Key=a&Tags.member.1.Value=x");
- * queryIndexed(form, "Tags.member"); // [{ Key: "a", Value: "x" }, { Key: "b" }]
+ * assert.deepEqual(queryIndexed(form, "Tags.member"), [{ Key: "a", Value: "x" }, { Key: "b" }]);
  * ```
  */
 export function queryIndexed(form: URLSearchParams, prefix: string): Record<string, string>[] {
@@ -47,9 +49,12 @@ export function queryIndexed(form: URLSearchParams, prefix: string): Record<stri
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { queryMap } from "./query_protocol.ts";
- * queryMap(new URLSearchParams("Attributes.entry.1.key=RawMessageDelivery&Attributes.entry.1.value=true"), "Attributes");
- * // { RawMessageDelivery: "true" }
+ * assert.deepEqual(
+ *   queryMap(new URLSearchParams("Attributes.entry.1.key=RawMessageDelivery&Attributes.entry.1.value=true"), "Attributes"),
+ *   { RawMessageDelivery: "true" },
+ * );
  * ```
  */
 export function queryMap(form: URLSearchParams, name: string): Record<string, string> {
@@ -65,8 +70,9 @@ export function queryMap(form: URLSearchParams, name: string): Record<string, st
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { queryList } from "./query_protocol.ts";
- * queryList(new URLSearchParams("TagKeys.member.1=a&TagKeys.member.2=b"), "TagKeys"); // ["a", "b"]
+ * assert.deepEqual(queryList(new URLSearchParams("TagKeys.member.1=a&TagKeys.member.2=b"), "TagKeys"), ["a", "b"]);
  * ```
  */
 export function queryList(form: URLSearchParams, name: string): string[] {
@@ -79,8 +85,9 @@ export function queryList(form: URLSearchParams, name: string): string[] {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { queryResponseXml } from "./query_protocol.ts";
- * queryResponseXml("DeleteTopic", "http://sns.amazonaws.com/doc/2010-03-31/", "").includes("<DeleteTopicResponse"); // true
+ * assert.equal(queryResponseXml("DeleteTopic", "http://sns.amazonaws.com/doc/2010-03-31/", "").includes("<DeleteTopicResponse"), true);
  * ```
  */
 export function queryResponseXml(action: string, namespace: string, resultXml: string): string {
@@ -94,8 +101,9 @@ export function queryResponseXml(action: string, namespace: string, resultXml: s
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { queryResponse } from "./query_protocol.ts";
- * queryResponse("Unsubscribe", "http://sns.amazonaws.com/doc/2010-03-31/", "").status; // 200
+ * assert.equal(queryResponse("Unsubscribe", "http://sns.amazonaws.com/doc/2010-03-31/", "").status, 200);
  * ```
  */
 export function queryResponse(action: string, namespace: string, resultXml: string): Response {
@@ -110,8 +118,9 @@ export function queryResponse(action: string, namespace: string, resultXml: stri
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { xmlElement } from "./query_protocol.ts";
- * xmlElement("Key", "a&b"); // "<Key>a&amp;b</Key>"
+ * assert.equal(xmlElement("Key", "a&b"), "<Key>a&amp;b</Key>");
  * ```
  */
 export function xmlElement(name: string, text: string): string {
@@ -123,8 +132,9 @@ export function xmlElement(name: string, text: string): string {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { xmlMapEntries } from "./query_protocol.ts";
- * xmlMapEntries({ A: "1" }); // "<entry><key>A</key><value>1</value></entry>"
+ * assert.equal(xmlMapEntries({ A: "1" }), "<entry><key>A</key><value>1</value></entry>");
  * ```
  */
 export function xmlMapEntries(map: Record<string, string>): string {

@@ -10,8 +10,9 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { s3Operation } from "./s3_api.ts";
- * s3Operation("GET", new URL("http://127.0.0.1:4566/bucket?list-type=2")); // "ListObjectsV2"
+ * assert.equal(s3Operation("GET", new URL("http://127.0.0.1:4566/bucket?list-type=2")), "ListObjectsV2");
  * ```
  * @module
  */
@@ -60,10 +61,18 @@ const s3Quirks = new WeakMap<S3Store, S3Quirks>();
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
+ * import { simClientConfig } from "./client_config.ts";
  * import { setS3Quirks } from "./s3_api.ts";
  * import { startSimulator } from "../simulator.ts";
  * const sim = await startSimulator({ port: 0, modelRunner: false });
  * setS3Quirks(sim.state.s3, { contentMd5OnGet: true });
+ * await sim.state.putObject("docs", "a.txt", "hello", { createBucket: true });
+ * const s3 = new S3Client({ ...simClientConfig(sim), forcePathStyle: true });
+ * const object = await s3.send(new GetObjectCommand({ Bucket: "docs", Key: "a.txt" }));
+ * assert.equal(await object.Body?.transformToString(), "hello");
+ * s3.destroy();
  * await sim.close();
  * ```
  */
@@ -83,8 +92,9 @@ function wholeObjectContentMd5(o: S3Object): string {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { parseS3Path } from "./s3_api.ts";
- * parseS3Path(new URL("http://127.0.0.1:4566/b/dir/a%20b.tif")); // { bucket: "b", key: "dir/a b.tif" }
+ * assert.deepEqual(parseS3Path(new URL("http://127.0.0.1:4566/b/dir/a%20b.tif")), { bucket: "b", key: "dir/a b.tif" });
  * ```
  */
 export function parseS3Path(url: URL): { bucket: string; key: string } {
@@ -108,8 +118,9 @@ function safeDecode(s: string): string {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { s3Operation } from "./s3_api.ts";
- * s3Operation("HEAD", new URL("http://127.0.0.1:4566/b")); // "HeadBucket"
+ * assert.equal(s3Operation("HEAD", new URL("http://127.0.0.1:4566/b")), "HeadBucket");
  * ```
  */
 export function s3Operation(method: string, url: URL): string {
@@ -151,14 +162,15 @@ export function s3Operation(method: string, url: URL): string {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { handleS3 } from "./s3_api.ts";
  * import { S3Store } from "./s3_store.ts";
  * import { UsageLedger } from "./usage.ts";
  * const dir = await Deno.makeTempDir();
  * const ledger = new UsageLedger();
  * const ctx = { store: new S3Store(dir, ledger), ledger, region: "us-west-2", account: "123456789012" };
- * const req = new Request("http://127.0.0.1:4566/b", { method: "PUT" });
- * (await handleS3(req, new URL(req.url), ctx)).status; // 200
+ * const req = new Request("http://127.0.0.1:4566/images", { method: "PUT" }); // CreateBucket
+ * assert.equal((await handleS3(req, new URL(req.url), ctx)).status, 200);
  * await Deno.remove(dir, { recursive: true });
  * ```
  */
@@ -370,9 +382,10 @@ function objectHeaders(o: S3Object): Record<string, string> {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { parseRange } from "./s3_api.ts";
- * parseRange("bytes=0-99", 1000); // [0, 99]
- * parseRange("bytes=2000-", 1000); // null (416)
+ * assert.deepEqual(parseRange("bytes=0-99", 1000), [0, 99]);
+ * assert.equal(parseRange("bytes=2000-", 1000), null); // answered with 416
  * ```
  */
 export function parseRange(header: string, size: number): [number, number] | undefined | null {
@@ -432,10 +445,11 @@ async function getObject(
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { fileRangeStream } from "./s3_api.ts";
  * const path = await Deno.makeTempFile();
  * await Deno.writeTextFile(path, "0123456789");
- * await new Response(await fileRangeStream(path, 2, 3)).text(); // "234"
+ * assert.equal(await new Response(await fileRangeStream(path, 2, 3)).text(), "234");
  * await Deno.remove(path);
  * ```
  */

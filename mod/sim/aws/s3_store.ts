@@ -5,13 +5,14 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { S3Store } from "./s3_store.ts";
  * import { UsageLedger } from "./usage.ts";
  * const dir = await Deno.makeTempDir();
  * const s3 = new S3Store(dir, new UsageLedger());
- * s3.createBucket("b");
- * await s3.putBytes("b", "k.txt", new TextEncoder().encode("hi"));
- * s3.getObject("b", "k.txt")?.size; // 2
+ * s3.createBucket("docs");
+ * await s3.putBytes("docs", "k.txt", new TextEncoder().encode("hi"));
+ * assert.equal(s3.getObject("docs", "k.txt")?.size, 2);
  * await Deno.remove(dir, { recursive: true });
  * ```
  * @module
@@ -42,10 +43,11 @@ export interface S3Object {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { S3Bucket } from "./s3_store.ts";
  * const b = new S3Bucket("b");
  * b.keys.push("a", "c");
- * b.indexAfter("a"); // 1
+ * assert.equal(b.indexAfter("a"), 1);
  * ```
  */
 export class S3Bucket {
@@ -84,11 +86,13 @@ const BUCKET_NAME = /^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { S3Store } from "./s3_store.ts";
  * import { UsageLedger } from "./usage.ts";
  * const dir = await Deno.makeTempDir();
  * const s3 = new S3Store(dir, new UsageLedger());
  * s3.createBucket("images");
+ * assert.deepEqual([...s3.buckets.keys()], ["images"]);
  * await Deno.remove(dir, { recursive: true });
  * ```
  */

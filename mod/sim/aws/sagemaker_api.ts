@@ -5,10 +5,14 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { SageMakerStore, handleSageMaker } from "./sagemaker_api.ts";
  * const sm = new SageMakerStore("us-west-2", "123456789012");
  * sm.addEndpoint({ name: "centerpoint", instanceType: "ml.g4dn.xlarge", instanceCount: 1 });
- * handleSageMaker("ListEndpoints", { StatusEquals: "InService" }, sm);
+ * const out = handleSageMaker("ListEndpoints", { StatusEquals: "InService" }, sm) as {
+ *   Endpoints: { EndpointName: string }[];
+ * };
+ * assert.deepEqual(out.Endpoints.map((e) => e.EndpointName), ["centerpoint"]);
  * ```
  * @module
  */
@@ -75,9 +79,10 @@ export interface AddEndpointInput {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { SageMakerStore } from "./sagemaker_api.ts";
  * const sm = new SageMakerStore("us-west-2", "123456789012");
- * sm.addEndpoint({ name: "flood", status: "Updating" }).EndpointStatus; // "Updating"
+ * assert.equal(sm.addEndpoint({ name: "flood", status: "Updating" }).EndpointStatus, "Updating");
  * ```
  */
 export class SageMakerStore {
@@ -170,8 +175,9 @@ function sortBy<T extends { CreationTime: number }>(
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { SAGEMAKER_OPERATIONS } from "./sagemaker_api.ts";
- * SAGEMAKER_OPERATIONS.includes("ListEndpoints"); // true
+ * assert.equal(SAGEMAKER_OPERATIONS.includes("ListEndpoints"), true);
  * ```
  */
 export const SAGEMAKER_OPERATIONS: readonly string[] = [
@@ -186,9 +192,12 @@ export const SAGEMAKER_OPERATIONS: readonly string[] = [
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { handleSageMaker, SageMakerStore } from "./sagemaker_api.ts";
- * handleSageMaker("ListEndpointConfigs", {}, new SageMakerStore("us-west-2", "123456789012"));
- * // { EndpointConfigs: [] }
+ * assert.deepEqual(
+ *   handleSageMaker("ListEndpointConfigs", {}, new SageMakerStore("us-west-2", "123456789012")),
+ *   { EndpointConfigs: [] },
+ * );
  * ```
  */
 export function handleSageMaker(operation: string, input: unknown, store: SageMakerStore): unknown {

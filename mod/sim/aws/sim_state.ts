@@ -6,10 +6,13 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { startSimulator } from "../simulator.ts";
  * const sim = await startSimulator({ port: 0, seed: false, modelRunner: false });
  * const q = sim.state.createQueue("jobs", { visibilityTimeout: 1 });
- * await sim.state.putObject("b", "k.txt", "hello", { createBucket: true });
+ * assert.equal(q.url, `${sim.endpoint}/123456789012/jobs`);
+ * await sim.state.putObject("docs", "k.txt", "hello", { createBucket: true });
+ * assert.equal(sim.state.s3.getObject("docs", "k.txt")?.size, 5);
  * await sim.close();
  * ```
  * @module
@@ -48,10 +51,11 @@ export interface SubscribeQueueOptions {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { startSimulator } from "../simulator.ts";
  * const sim = await startSimulator({ port: 0, seed: false, modelRunner: false });
  * sim.state.createQueue("jobs", { deadLetterQueue: "jobs-dlq", maxReceiveCount: 3 });
- * sim.state.addEndpoint({ name: "centerpoint" });
+ * assert.equal(sim.state.addEndpoint({ name: "centerpoint" }).EndpointStatus, "InService");
  * await sim.close();
  * ```
  */

@@ -11,6 +11,7 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { handleSns } from "./sns_api.ts";
  * import { SnsStore } from "./sns_store.ts";
  * import { SqsStore } from "./sqs_store.ts";
@@ -18,7 +19,7 @@
  * const ledger = new UsageLedger();
  * const sqs = new SqsStore({ region: "us-west-2", account: "123456789012", baseUrl: "http://127.0.0.1:4566" });
  * const res = handleSns(new URLSearchParams("Action=CreateTopic&Name=t"), { store: new SnsStore({ sqs, ledger }), ledger });
- * res.status; // 200
+ * assert.equal(res.status, 200);
  * ```
  * @module
  */
@@ -39,8 +40,9 @@ import type { UsageLedger } from "./usage.ts";
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { SNS_NAMESPACE } from "./sns_api.ts";
- * SNS_NAMESPACE; // "http://sns.amazonaws.com/doc/2010-03-31/"
+ * assert.equal(SNS_NAMESPACE, "http://sns.amazonaws.com/doc/2010-03-31/");
  * ```
  */
 export const SNS_NAMESPACE = "http://sns.amazonaws.com/doc/2010-03-31/";
@@ -50,8 +52,9 @@ export const SNS_NAMESPACE = "http://sns.amazonaws.com/doc/2010-03-31/";
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { SNS_OPERATIONS } from "./sns_api.ts";
- * SNS_OPERATIONS.includes("Publish"); // true
+ * assert.equal(SNS_OPERATIONS.includes("Publish"), true);
  * ```
  */
 export const SNS_OPERATIONS: readonly string[] = [
@@ -145,6 +148,7 @@ function messageAttributes(form: URLSearchParams): Record<string, SnsMessageAttr
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { handleSns } from "./sns_api.ts";
  * import { SnsStore } from "./sns_store.ts";
  * import { SqsStore } from "./sqs_store.ts";
@@ -152,7 +156,10 @@ function messageAttributes(form: URLSearchParams): Record<string, SnsMessageAttr
  * const ledger = new UsageLedger();
  * const sqs = new SqsStore({ region: "us-west-2", account: "123456789012", baseUrl: "http://127.0.0.1:4566" });
  * const ctx = { store: new SnsStore({ sqs, ledger }), ledger };
- * await handleSns(new URLSearchParams("Action=ListTopics"), ctx).text(); // "<ListTopicsResponse ..."
+ * const xml = await handleSns(new URLSearchParams("Action=ListTopics"), ctx).text();
+ * assert.ok(xml.startsWith('<ListTopicsResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/">'));
+ * assert.ok(xml.includes("<Topics></Topics>"));
+ * sqs.close();
  * ```
  */
 export function handleSns(form: URLSearchParams, ctx: SnsContext): Response {

@@ -49,8 +49,9 @@ export interface SnsEnvelopeInput {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { fakeSignature } from "./sns_envelope.ts";
- * atob(fakeSignature()).length; // 256
+ * assert.equal(atob(fakeSignature()).length, 256);
  * ```
  */
 export function fakeSignature(rng?: Prng): string {
@@ -69,9 +70,11 @@ function regionOf(arn: string): string {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { snsEnvelope } from "./sns_envelope.ts";
- * Object.keys(snsEnvelope({ messageId: "m", topicArn: "arn:aws:sns:us-west-2:1:t", message: "x",
- *   timestamp: 0, subscriptionArn: "arn:aws:sns:us-west-2:1:t:s" }))[0]; // "Type"
+ * const envelope = snsEnvelope({ messageId: "m", topicArn: "arn:aws:sns:us-west-2:1:t", message: "x",
+ *   timestamp: 0, subscriptionArn: "arn:aws:sns:us-west-2:1:t:s" });
+ * assert.equal(Object.keys(envelope)[0], "Type");
  * ```
  */
 export function snsEnvelope(input: SnsEnvelopeInput): Record<string, unknown> {
@@ -101,9 +104,11 @@ export function snsEnvelope(input: SnsEnvelopeInput): Record<string, unknown> {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { snsEnvelopeBody } from "./sns_envelope.ts";
- * JSON.parse(snsEnvelopeBody({ messageId: "m", topicArn: "arn:aws:sns:us-west-2:1:t", message: "x",
- *   timestamp: 0, subscriptionArn: "arn:aws:sns:us-west-2:1:t:s" })).Message; // "x"
+ * const body = snsEnvelopeBody({ messageId: "m", topicArn: "arn:aws:sns:us-west-2:1:t", message: "x",
+ *   timestamp: 0, subscriptionArn: "arn:aws:sns:us-west-2:1:t:s" });
+ * assert.equal(JSON.parse(body).Message, "x");
  * ```
  */
 export function snsEnvelopeBody(input: SnsEnvelopeInput): string {

@@ -89,8 +89,9 @@ function invalid(reason: string): AwsError {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { parseFilterPolicy } from "./sns_filter_policy.ts";
- * parseFilterPolicy('{"status":["SUCCESS","FAILED"]}', "MessageAttributes").root.fields.length; // 1
+ * assert.equal(parseFilterPolicy('{"status":["SUCCESS","FAILED"]}', "MessageAttributes").root.fields.length, 1);
  * ```
  */
 export function parseFilterPolicy(text: string, scope: FilterPolicyScope): FilterPolicy {
@@ -291,9 +292,10 @@ function combinations(node: FilterPolicyNode): number {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { matchesFilterPolicy, parseFilterPolicy } from "./sns_filter_policy.ts";
  * const p = parseFilterPolicy('{"size":[{"numeric":[">",10]}]}', "MessageAttributes");
- * matchesFilterPolicy(p, { attributes: { size: { type: "Number", value: "12" } }, body: "" }); // true
+ * assert.equal(matchesFilterPolicy(p, { attributes: { size: { type: "Number", value: "12" } }, body: "" }), true);
  * ```
  */
 export function matchesFilterPolicy(policy: FilterPolicy, input: FilterInput): boolean {

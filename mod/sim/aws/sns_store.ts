@@ -154,8 +154,9 @@ const TOPIC_ATTRIBUTES = new Set([
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { invalidParameter } from "./sns_store.ts";
- * invalidParameter("Protocol", "use sqs").message; // "Invalid parameter: Protocol Reason: use sqs"
+ * assert.equal(invalidParameter("Protocol", "use sqs").message, "Invalid parameter: Protocol Reason: use sqs");
  * ```
  */
 export function invalidParameter(name: string, reason: string): AwsError {
@@ -171,12 +172,13 @@ function notFound(what: string): AwsError {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { SnsStore } from "./sns_store.ts";
  * import { SqsStore } from "./sqs_store.ts";
  * import { UsageLedger } from "./usage.ts";
  * const sqs = new SqsStore({ region: "us-west-2", account: "123456789012", baseUrl: "http://127.0.0.1:4566" });
  * const sns = new SnsStore({ sqs, ledger: new UsageLedger() });
- * sns.createTopic("ImageStatusTopic").arn; // "arn:aws:sns:us-west-2:123456789012:ImageStatusTopic"
+ * assert.equal(sns.createTopic("ImageStatusTopic").arn, "arn:aws:sns:us-west-2:123456789012:ImageStatusTopic");
  * ```
  */
 export class SnsStore {

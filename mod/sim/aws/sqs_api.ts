@@ -9,12 +9,14 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { handleSqs } from "./sqs_api.ts";
  * import { SqsStore } from "./sqs_store.ts";
  * import { UsageLedger } from "./usage.ts";
  * const store = new SqsStore({ region: "us-west-2", account: "123456789012", baseUrl: "http://127.0.0.1:4566" });
  * const out = await handleSqs("CreateQueue", { QueueName: "q" }, { store, ledger: new UsageLedger() });
- * // out = { QueueUrl: "http://127.0.0.1:4566/123456789012/q" }
+ * assert.deepEqual(out, { QueueUrl: "http://127.0.0.1:4566/123456789012/q" });
+ * store.close();
  * ```
  * @module
  */
@@ -64,10 +66,17 @@ const sqsQuirks = new WeakMap<SqsStore, SqsQuirks>();
  *
  * @example
  * ```ts
- * import { setSqsQuirks } from "./sqs_api.ts";
+ * import { strict as assert } from "node:assert";
+ * import { handleSqs, setSqsQuirks } from "./sqs_api.ts";
  * import { SqsStore } from "./sqs_store.ts";
+ * import { UsageLedger } from "./usage.ts";
  * const store = new SqsStore({ region: "us-west-2", account: "123456789012", baseUrl: "http://127.0.0.1:4566" });
  * setSqsQuirks(store, { attributesMissingFor: true });
+ * const ctx = { store, ledger: new UsageLedger() };
+ * const { QueueUrl } = await handleSqs("CreateQueue", { QueueName: "q" }, ctx) as { QueueUrl: string };
+ * // An answer without `Attributes`, as some SQS-compatible servers give.
+ * assert.deepEqual(await handleSqs("GetQueueAttributes", { QueueUrl, AttributeNames: ["All"] }, ctx), {});
+ * store.close();
  * ```
  */
 export function setSqsQuirks(store: SqsStore, quirks: SqsQuirks): void {
@@ -79,8 +88,9 @@ export function setSqsQuirks(store: SqsStore, quirks: SqsQuirks): void {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { SQS_OPERATIONS } from "./sqs_api.ts";
- * SQS_OPERATIONS.includes("ReceiveMessage"); // true
+ * assert.equal(SQS_OPERATIONS.includes("ReceiveMessage"), true);
  * ```
  */
 export const SQS_OPERATIONS: readonly string[] = [
@@ -108,11 +118,15 @@ export const SQS_OPERATIONS: readonly string[] = [
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { handleSqs } from "./sqs_api.ts";
  * import { SqsStore } from "./sqs_store.ts";
  * import { UsageLedger } from "./usage.ts";
  * const store = new SqsStore({ region: "us-west-2", account: "123456789012", baseUrl: "http://127.0.0.1:4566" });
- * await handleSqs("CreateQueue", { QueueName: "q" }, { store, ledger: new UsageLedger() });
+ * const ctx = { store, ledger: new UsageLedger() };
+ * await handleSqs("CreateQueue", { QueueName: "q" }, ctx);
+ * assert.deepEqual(await handleSqs("ListQueues", {}, ctx), { QueueUrls: ["http://127.0.0.1:4566/123456789012/q"] });
+ * store.close();
  * ```
  */
 export async function handleSqs(
@@ -438,10 +452,11 @@ function attrInt(attrs: Record<string, string>, name: string, min: number, max: 
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { parseQueueAttributes } from "./sqs_api.ts";
  * import { SqsStore } from "./sqs_store.ts";
  * const store = new SqsStore({ region: "us-west-2", account: "123456789012", baseUrl: "http://127.0.0.1:4566" });
- * parseQueueAttributes({ VisibilityTimeout: "60" }, store); // { visibilityTimeout: 60 }
+ * assert.deepEqual(parseQueueAttributes({ VisibilityTimeout: "60" }, store), { visibilityTimeout: 60 });
  * ```
  */
 export function parseQueueAttributes(
@@ -530,10 +545,11 @@ const ALL_QUEUE_ATTRIBUTES = [
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { queueAttributes } from "./sqs_api.ts";
  * import { SqsStore } from "./sqs_store.ts";
  * const store = new SqsStore({ region: "us-west-2", account: "123456789012", baseUrl: "http://127.0.0.1:4566" });
- * queueAttributes(store.create("q", {}), ["ApproximateNumberOfMessages"]); // { ApproximateNumberOfMessages: "0" }
+ * assert.deepEqual(queueAttributes(store.create("q", {}), ["ApproximateNumberOfMessages"]), { ApproximateNumberOfMessages: "0" });
  * ```
  */
 export function queueAttributes(q: SqsQueue, names: readonly string[]): Record<string, string> {

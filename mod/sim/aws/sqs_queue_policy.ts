@@ -69,8 +69,10 @@ function invalidPolicy(reason: string): AwsError {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { validateQueuePolicy } from "./sqs_queue_policy.ts";
  * validateQueuePolicy('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"sqs:*"}]}');
+ * assert.throws(() => validateQueuePolicy('{"Statement":[{"Principal":"*"}]}'), /needs "Effect"/);
  * ```
  */
 export function validateQueuePolicy(text: string): void {
@@ -106,8 +108,9 @@ function statements(text: string, strict: boolean): Statement[] {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { queuePolicyAllows } from "./sqs_queue_policy.ts";
- * queuePolicyAllows(undefined, { action: "sqs:SendMessage", resource: "arn:aws:sqs:us-west-2:1:q", service: "sns.amazonaws.com", context: {} }); // false
+ * assert.equal(queuePolicyAllows(undefined, { action: "sqs:SendMessage", resource: "arn:aws:sqs:us-west-2:1:q", service: "sns.amazonaws.com", context: {} }), false);
  * ```
  */
 export function queuePolicyAllows(policy: string | undefined, request: PolicyRequest): boolean {
@@ -211,12 +214,13 @@ function conditionsMatch(condition: unknown, context: Record<string, string>): b
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { queuePolicyAllows, snsSendPolicy } from "./sqs_queue_policy.ts";
  * const q = "arn:aws:sqs:us-west-2:123456789012:q";
  * const t = "arn:aws:sns:us-west-2:123456789012:t";
- * queuePolicyAllows(snsSendPolicy(q, [t]), {
+ * assert.equal(queuePolicyAllows(snsSendPolicy(q, [t]), {
  *   action: "sqs:SendMessage", resource: q, service: "sns.amazonaws.com", context: { "aws:SourceArn": t },
- * }); // true
+ * }), true);
  * ```
  */
 export function snsSendPolicy(queueArn: string, topicArns: readonly string[]): string {

@@ -10,12 +10,16 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { SqsStore } from "./sqs_store.ts";
  * const store = new SqsStore({ region: "us-west-2", account: "123456789012", baseUrl: "http://127.0.0.1:4566" });
  * const q = store.create("jobs", {});
  * q.send("hello");
  * const [m] = await q.receive({ max: 1, waitMs: 0 });
+ * assert.equal(m?.message.body, "hello");
+ * assert.deepEqual(q.counts(), { visible: 0, inflight: 1, delayed: 0 });
  * q.delete(m!.receiptHandle);
+ * assert.deepEqual(q.counts(), { visible: 0, inflight: 0, delayed: 0 });
  * store.close();
  * ```
  * @module
@@ -101,8 +105,9 @@ interface Waiter {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { DEFAULT_QUEUE_CONFIG } from "./sqs_store.ts";
- * DEFAULT_QUEUE_CONFIG.visibilityTimeout; // 30
+ * assert.equal(DEFAULT_QUEUE_CONFIG.visibilityTimeout, 30);
  * ```
  */
 export const DEFAULT_QUEUE_CONFIG: QueueConfig = {
@@ -121,11 +126,12 @@ const HANDLE_PATTERN = /^AQEB[0-9a-z]+-[0-9a-z]+-[0-9a-z]+$/;
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { SqsStore } from "./sqs_store.ts";
  * const store = new SqsStore({ region: "us-west-2", account: "123456789012", baseUrl: "http://127.0.0.1:4566" });
  * const queue = store.create("q", { visibilityTimeout: 1 });
  * queue.send("hi");
- * queue.counts(); // { visible: 1, inflight: 0, delayed: 0 }
+ * assert.deepEqual(queue.counts(), { visible: 1, inflight: 0, delayed: 0 });
  * store.close();
  * ```
  */
@@ -477,10 +483,11 @@ export interface SqsStoreOptions {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { SqsStore } from "./sqs_store.ts";
  * const store = new SqsStore({ region: "us-west-2", account: "123456789012", baseUrl: "http://127.0.0.1:4566" });
  * store.create("q", {});
- * store.byUrl("https://sqs.us-west-2.amazonaws.com/123456789012/q").name; // "q"
+ * assert.equal(store.byUrl("https://sqs.us-west-2.amazonaws.com/123456789012/q").name, "q");
  * store.close();
  * ```
  */
@@ -606,8 +613,9 @@ export class SqsStore {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { queueDoesNotExist } from "./sqs_store.ts";
- * queueDoesNotExist("MyQueue").details.queryCode; // "AWS.SimpleQueueService.NonExistentQueue"
+ * assert.equal(queueDoesNotExist("MyQueue").details.queryCode, "AWS.SimpleQueueService.NonExistentQueue");
  * ```
  */
 export function queueDoesNotExist(what: string): AwsError {

@@ -4,9 +4,10 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { handleSts } from "./sts_api.ts";
  * const res = handleSts(new URLSearchParams("Action=GetCallerIdentity&Version=2011-06-15"), "123456789012");
- * res.status; // 200
+ * assert.equal(res.status, 200);
  * ```
  * @module
  */
@@ -18,8 +19,9 @@ import { requestId, xmlEscape } from "./wire_protocol.ts";
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { STS_NAMESPACE } from "./sts_api.ts";
- * STS_NAMESPACE; // "https://sts.amazonaws.com/doc/2011-06-15/"
+ * assert.equal(STS_NAMESPACE, "https://sts.amazonaws.com/doc/2011-06-15/");
  * ```
  */
 export const STS_NAMESPACE = "https://sts.amazonaws.com/doc/2011-06-15/";
@@ -29,8 +31,10 @@ export const STS_NAMESPACE = "https://sts.amazonaws.com/doc/2011-06-15/";
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { handleSts } from "./sts_api.ts";
- * await handleSts(new URLSearchParams("Action=GetCallerIdentity"), "123456789012").text();
+ * const xml = await handleSts(new URLSearchParams("Action=GetCallerIdentity"), "123456789012").text();
+ * assert.ok(xml.includes("<Account>123456789012</Account>"));
  * ```
  */
 export function handleSts(form: URLSearchParams, account: string): Response {

@@ -7,10 +7,11 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { UsageLedger } from "./usage.ts";
  * const ledger = new UsageLedger();
  * ledger.record("Amazon Simple Queue Service", "Requests-Tier1", 1);
- * ledger.entries().length; // 1
+ * assert.equal(ledger.entries().length, 1);
  * ```
  * @module
  */

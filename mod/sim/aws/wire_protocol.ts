@@ -5,9 +5,10 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { jsonResponse, xmlEscape } from "./wire_protocol.ts";
  * const res = jsonResponse({ QueueUrl: "http://127.0.0.1:4566/123456789012/q" }, "1.0");
- * xmlEscape("a<b"); // "a&lt;b"
+ * assert.equal(xmlEscape("a<b"), "a&lt;b");
  * ```
  * @module
  */
@@ -18,8 +19,9 @@ import { AwsError } from "./aws_error.ts";
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { requestId } from "./wire_protocol.ts";
- * requestId().length; // 36
+ * assert.equal(requestId().length, 36);
  * ```
  */
 export function requestId(): string {
@@ -31,8 +33,9 @@ export function requestId(): string {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { jsonResponse } from "./wire_protocol.ts";
- * jsonResponse({}, "1.1").headers.get("content-type"); // "application/x-amz-json-1.1"
+ * assert.equal(jsonResponse({}, "1.1").headers.get("content-type"), "application/x-amz-json-1.1");
  * ```
  */
 export function jsonResponse(body: unknown, version: "1.0" | "1.1", status = 200): Response {
@@ -52,9 +55,10 @@ export function jsonResponse(body: unknown, version: "1.0" | "1.1", status = 200
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { AwsError } from "./aws_error.ts";
  * import { jsonErrorResponse } from "./wire_protocol.ts";
- * jsonErrorResponse(new AwsError(400, "ThrottlingException", "Rate exceeded"), "1.1").status; // 400
+ * assert.equal(jsonErrorResponse(new AwsError(400, "ThrottlingException", "Rate exceeded"), "1.1").status, 400);
  * ```
  */
 export function jsonErrorResponse(error: AwsError, version: "1.0" | "1.1"): Response {
@@ -75,8 +79,9 @@ export function jsonErrorResponse(error: AwsError, version: "1.0" | "1.1"): Resp
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { xmlEscape } from "./wire_protocol.ts";
- * xmlEscape('"a&b"'); // "&quot;a&amp;b&quot;"
+ * assert.equal(xmlEscape('"a&b"'), "&quot;a&amp;b&quot;");
  * ```
  */
 export function xmlEscape(s: string): string {
@@ -100,8 +105,9 @@ export function xmlEscape(s: string): string {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { xmlResponse } from "./wire_protocol.ts";
- * xmlResponse("<A/>").headers.get("content-type"); // "application/xml"
+ * assert.equal(xmlResponse("<A/>").headers.get("content-type"), "application/xml");
  * ```
  */
 export function xmlResponse(
@@ -121,9 +127,10 @@ export function xmlResponse(
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { AwsError } from "./aws_error.ts";
  * import { s3ErrorResponse } from "./wire_protocol.ts";
- * s3ErrorResponse(new AwsError(404, "NoSuchKey", "The specified key does not exist."), "GET").status; // 404
+ * assert.equal(s3ErrorResponse(new AwsError(404, "NoSuchKey", "The specified key does not exist."), "GET").status, 404);
  * ```
  */
 export function s3ErrorResponse(
@@ -149,9 +156,12 @@ export function s3ErrorResponse(
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { AwsError } from "./aws_error.ts";
  * import { queryErrorResponse } from "./wire_protocol.ts";
- * queryErrorResponse(new AwsError(400, "Throttling", "Rate exceeded"), "https://sts.amazonaws.com/doc/2011-06-15/");
+ * const res = queryErrorResponse(new AwsError(400, "Throttling", "Rate exceeded"), "https://sts.amazonaws.com/doc/2011-06-15/");
+ * assert.equal(res.status, 400);
+ * assert.match(await res.text(), /<Code>Throttling<\/Code>\s*<Message>Rate exceeded<\/Message>/);
  * ```
  */
 export function queryErrorResponse(error: AwsError, namespace: string): Response {
@@ -171,8 +181,9 @@ export function queryErrorResponse(error: AwsError, namespace: string): Response
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { toAwsError } from "./wire_protocol.ts";
- * toAwsError(new Error("boom")).status; // 500
+ * assert.equal(toAwsError(new Error("boom")).status, 500);
  * ```
  */
 export function toAwsError(e: unknown): AwsError {

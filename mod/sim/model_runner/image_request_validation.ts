@@ -1,14 +1,15 @@
 /**
  * Validation of an image request the way the real Model Runner checks it
- * (upstream-behaviour.md §4.5): what makes a message go to the dead-letter
+ * (docs/compatibility.md#request-rules): what makes a message go to the dead-letter
  * queue with no status.
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { validateImageRequest } from "./image_request_validation.ts";
  * const r = validateImageRequest(JSON.parse('{"jobId":"j","imageUrls":["s3://b/k.tif"],' +
  *   '"imageProcessor":{"name":"centerpoint"},"imageProcessorTileSize":512,"imageProcessorTileOverlap":128}'));
- * r.ok; // true
+ * assert.equal(r.ok, true);
  * ```
  * @module
  */
@@ -50,8 +51,9 @@ export type ValidationResult = { ok: true; request: ParsedImageRequest } | {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { validateImageRequest } from "./image_request_validation.ts";
- * validateImageRequest({ jobId: "" }); // { ok: false, reason: "jobId is missing or empty" }
+ * assert.deepEqual(validateImageRequest({ jobId: "" }), { ok: false, reason: "jobId is missing or empty" });
  * ```
  */
 export function validateImageRequest(body: unknown): ValidationResult {

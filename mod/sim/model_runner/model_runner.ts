@@ -1,7 +1,7 @@
 /**
  * The simulated Model Runner: N workers consuming the image request queue
- * in-process (not over HTTP), as the real service does (upstream-behaviour.md
- * §4.5, §5.1):
+ * in-process (not over HTTP), as the real service does (docs/compatibility.md#request-rules,
+ * docs/compatibility.md#status-messages):
  *
  * - a body that is not JSON or not a valid request is copied to the DLQ and
  *   deleted, and no status is published;
@@ -25,10 +25,31 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+ * import { buildLoadTestRequest } from "../../requests/image_request.ts";
+ * import { simClientConfig } from "../aws/client_config.ts";
  * import { startSimulator } from "../simulator.ts";
- * const sim = await startSimulator({ port: 0, modelRunner: { fixedMs: 10, msPerMegapixel: 0 } });
- * sim.modelRunner?.setOptions({ msPerMegapixel: 200 }); // slow down mid-run
- * sim.modelRunner?.counters.received; // messages taken from the queue so far
+ * const sim = await startSimulator({
+ *   port: 0, modelRunner: { fixedMs: 10, msPerMegapixel: 0, failureRate: 0, partialRate: 0 },
+ * });
+ * const sqs = new SQSClient(simClientConfig(sim));
+ * const request = buildLoadTestRequest({
+ *   jobId: "j1", imageUrl: `s3://${sim.seeded!.imageBucket}/small.tif`,
+ *   resultBucket: sim.seeded!.resultBucket, modelName: "centerpoint",
+ *   kinesisStream: "mr-stream-sink-123456789012",
+ * });
+ * await sqs.send(new SendMessageCommand({
+ *   QueueUrl: sim.seeded!.requestQueueUrl, MessageBody: JSON.stringify(request),
+ * }));
+ * const counters = sim.modelRunner!.counters;
+ * for (const deadline = Date.now() + 30_000; counters.final.SUCCESS < 1 && Date.now() < deadline;) {
+ *   await new Promise((r) => setTimeout(r, 10));
+ * }
+ * assert.equal(counters.final.SUCCESS, 1);
+ * assert.equal(counters.published, 3); // STARTED, IN_PROGRESS, SUCCESS
+ * sim.modelRunner!.setOptions({ msPerMegapixel: 200 }); // slow down mid-run
+ * sqs.destroy();
  * await sim.close();
  * ```
  * @module
@@ -82,8 +103,9 @@ export interface ModelRunnerOptions {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { DEFAULT_MODEL_RUNNER_OPTIONS } from "./model_runner.ts";
- * DEFAULT_MODEL_RUNNER_OPTIONS.workers; // 4
+ * assert.equal(DEFAULT_MODEL_RUNNER_OPTIONS.workers, 4);
  * ```
  */
 export const DEFAULT_MODEL_RUNNER_OPTIONS: Readonly<ModelRunnerOptions> = Object.freeze({
@@ -141,9 +163,11 @@ function checkOptions(o: ModelRunnerOptions): void {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { startSimulator } from "../simulator.ts";
  * const sim = await startSimulator({ port: 0, modelRunner: { workers: 2 } });
- * sim.modelRunner?.counters.final.SUCCESS; // 0 so far
+ * assert.equal(sim.modelRunner?.options.workers, 2);
+ * assert.equal(sim.modelRunner?.counters.final.SUCCESS, 0); // nothing sent yet
  * await sim.close();
  * ```
  */

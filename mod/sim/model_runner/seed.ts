@@ -1,6 +1,6 @@
 /**
  * Seed the simulator with what a stock OSML Model Runner deployment has
- * (upstream-behaviour.md §3.5): request queue + DLQ, the status SNS topic
+ * (docs/compatibility.md#stock-deployment): request queue + DLQ, the status SNS topic
  * feeding the status queue (non-raw, with the queue policy that lets the
  * topic send), a source bucket of sample images, a result bucket, the ECS
  * task definition with the CDK container environment, SageMaker endpoints;
@@ -9,11 +9,12 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { startSimulator } from "../simulator.ts";
  * import { seedDeployment } from "./seed.ts";
  * const sim = await startSimulator({ port: 0, seed: false, modelRunner: false });
  * const seeded = await seedDeployment(sim.state);
- * seeded.requestQueueUrl; // "http://127.0.0.1:PORT/123456789012/ImageRequestQueue"
+ * assert.equal(seeded.requestQueueUrl, `http://127.0.0.1:${sim.port}/123456789012/ImageRequestQueue`);
  * await sim.close();
  * ```
  * @module
@@ -26,8 +27,9 @@ import type { SimState } from "../aws/sim_state.ts";
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { STOCK_NAMES } from "./seed.ts";
- * STOCK_NAMES.statusQueue; // "ImageStatusQueue"
+ * assert.equal(STOCK_NAMES.statusQueue, "ImageStatusQueue");
  * ```
  */
 export const STOCK_NAMES = {
@@ -47,8 +49,9 @@ export const STOCK_NAMES = {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { SEEDED_ENDPOINTS } from "./seed.ts";
- * SEEDED_ENDPOINTS.map((e) => e.name); // ["centerpoint", "aircraft", "flood", "maintenance"]
+ * assert.deepEqual(SEEDED_ENDPOINTS.map((e) => e.name), ["centerpoint", "aircraft", "flood", "maintenance"]);
  * ```
  */
 export const SEEDED_ENDPOINTS = [
@@ -82,13 +85,17 @@ export interface SeededDeployment {
 }
 
 /**
- * The container environment the CDK sets (§3.5), for a region and account.
+ * The container environment the CDK sets (docs/compatibility.md#stock-deployment), for a
+ * region and account.
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { stockContainerEnvironment } from "./seed.ts";
- * stockContainerEnvironment("us-west-2", "123456789012").find((e) => e.name === "IMAGE_QUEUE")?.value;
- * // "https://sqs.us-west-2.amazonaws.com/123456789012/ImageRequestQueue"
+ * assert.equal(
+ *   stockContainerEnvironment("us-west-2", "123456789012").find((e) => e.name === "IMAGE_QUEUE")?.value,
+ *   "https://sqs.us-west-2.amazonaws.com/123456789012/ImageRequestQueue",
+ * );
  * ```
  */
 export function stockContainerEnvironment(
@@ -123,10 +130,11 @@ export function stockContainerEnvironment(
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { startSimulator } from "../simulator.ts";
  * import { seedDeployment } from "./seed.ts";
  * const sim = await startSimulator({ port: 0, seed: false, modelRunner: false });
- * (await seedDeployment(sim.state)).imageBucket; // "osml-test-images-123456789012"
+ * assert.equal((await seedDeployment(sim.state)).imageBucket, "osml-test-images-123456789012");
  * await sim.close();
  * ```
  */

@@ -6,12 +6,13 @@
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { buildStatusEnvelope } from "./status_envelope.ts";
  * const body = buildStatusEnvelope({
  *   status: "STARTED", jobId: "j1", imageUrl: "s3://b/k.tif", reason: "Started image request",
  *   durationSeconds: 0, region: "us-west-2", account: "123456789012",
  * });
- * JSON.parse(body).MessageAttributes.status.Value; // "STARTED"
+ * assert.equal(JSON.parse(body).MessageAttributes.status.Value, "STARTED");
  * ```
  * @module
  */
@@ -47,8 +48,9 @@ export interface StatusNotification {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { STATUS_REASONS } from "./status_envelope.ts";
- * STATUS_REASONS.IN_PROGRESS; // "Processing regions"
+ * assert.equal(STATUS_REASONS.IN_PROGRESS, "Processing regions");
  * ```
  */
 export const STATUS_REASONS = {
@@ -64,10 +66,10 @@ export const STATUS_REASONS = {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { statusAttributes } from "./status_envelope.ts";
- * Object.keys(statusAttributes({ status: "STARTED", jobId: "j", imageUrl: "s3://b/k", reason: "r",
- *   durationSeconds: 0, region: "us-west-2", account: "123456789012" }));
- * // ["status", "image_status", "job_id", "image_id"]
+ * assert.deepEqual(Object.keys(statusAttributes({ status: "STARTED", jobId: "j", imageUrl: "s3://b/k", reason: "r",
+ *   durationSeconds: 0, region: "us-west-2", account: "123456789012" })), ["status", "image_status", "job_id", "image_id"]);
  * ```
  */
 export function statusAttributes(n: StatusNotification): Record<string, EnvelopeAttribute> {
@@ -87,10 +89,13 @@ export function statusAttributes(n: StatusNotification): Record<string, Envelope
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { statusMessage } from "./status_envelope.ts";
- * statusMessage({ status: "SUCCESS", jobId: "j", imageUrl: "s3://b/k", reason: "Completed image processing",
- *   durationSeconds: 2, region: "us-west-2", account: "123456789012" });
- * // "StatusMonitor update: RequestStatus.SUCCESS j: Completed image processing"
+ * assert.equal(
+ *   statusMessage({ status: "SUCCESS", jobId: "j", imageUrl: "s3://b/k", reason: "Completed image processing",
+ *     durationSeconds: 2, region: "us-west-2", account: "123456789012" }),
+ *   "StatusMonitor update: RequestStatus.SUCCESS j: Completed image processing",
+ * );
  * ```
  */
 export function statusMessage(n: StatusNotification): string {
@@ -102,9 +107,11 @@ export function statusMessage(n: StatusNotification): string {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { statusEnvelope } from "./status_envelope.ts";
- * Object.keys(statusEnvelope({ status: "SUCCESS", jobId: "j", imageUrl: "s3://b/k", reason: "Completed image processing",
- *   durationSeconds: 2, region: "us-west-2", account: "123456789012" }))[0]; // "Type"
+ * const envelope = statusEnvelope({ status: "SUCCESS", jobId: "j", imageUrl: "s3://b/k",
+ *   reason: "Completed image processing", durationSeconds: 2, region: "us-west-2", account: "123456789012" });
+ * assert.equal(Object.keys(envelope)[0], "Type");
  * ```
  */
 export function statusEnvelope(n: StatusNotification): Record<string, unknown> {
@@ -126,9 +133,11 @@ export function statusEnvelope(n: StatusNotification): Record<string, unknown> {
  *
  * @example
  * ```ts
+ * import { strict as assert } from "node:assert";
  * import { buildStatusEnvelope } from "./status_envelope.ts";
- * buildStatusEnvelope({ status: "FAILED", jobId: "j", imageUrl: "s3://b/k", reason: "oops",
+ * const body = buildStatusEnvelope({ status: "FAILED", jobId: "j", imageUrl: "s3://b/k", reason: "oops",
  *   durationSeconds: 0, region: "us-west-2", account: "123456789012" });
+ * assert.equal(JSON.parse(body).MessageAttributes.status.Value, "FAILED");
  * ```
  */
 export function buildStatusEnvelope(n: StatusNotification): string {
