@@ -38,7 +38,7 @@ Deno.test("S3 locations accept s3:// URLs, bare names, prefixes and HTTPS forms"
   assert.throws(() => parseS3Location("s3://Bad_Bucket", "--source-bucket"), /--source-bucket/);
 });
 
-Deno.test("queue names follow upstream's URL and derivation rules (§3.5)", () => {
+Deno.test("queue names follow upstream's URL and derivation rules (docs/compatibility.md#queue-names)", () => {
   assert.equal(
     queueNameFromUrl("https://sqs.us-west-2.amazonaws.com/123456789012/ImageRequestQueue"),
     "ImageRequestQueue",
@@ -94,7 +94,7 @@ Deno.test("the default user's request is upstream's, key for key (fidelity 13-21
   assert.equal(entryName("s3://images/a/b/small.tif", "centerpoint"), "small.tif:centerpoint");
 });
 
-Deno.test("the submit-and-wait request follows §4.2", () => {
+Deno.test("the submit-and-wait request follows docs/compatibility.md#request-submit-and-wait", () => {
   const body = buildModelRunnerRequest({
     jobId: "ab",
     imageUrl: "s3://i/x.ntf",

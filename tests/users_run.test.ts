@@ -126,7 +126,7 @@ Deno.test("predefined users send the file's requests in turn, as written, with f
   });
 });
 
-Deno.test("random users pick InService endpoints and NITF/TIFF images and send the §4.2 request", async () => {
+Deno.test("random users pick InService endpoints and NITF/TIFF images and send the submit-and-wait request", async () => {
   await withSimulator({ modelRunner: { requestQueue: "NotTheRequestQueue" } }, async (sim, dir) => {
     const settings = userRun(dir, {
       userClass: "RandomRequestUser",
