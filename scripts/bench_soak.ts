@@ -111,7 +111,7 @@ console.log(
     RATE !== undefined ? `open model ${RATE}/s` : "closed model, 1–3 s waits"
   }, simulator ${
     NO_MR ? "without Model Runner" : `Model Runner ${MR_WORKERS} workers × ${MR_FIXED_MS} ms`
-  }; load average ${
+  }${TOOL_V8_FLAGS ? `, tool V8 flags ${TOOL_V8_FLAGS}` : ""}; load average ${
     load.map((l) => l.toFixed(2)).join(" ")
   }; ${navigator.hardwareConcurrency} cores`,
 );
