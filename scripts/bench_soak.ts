@@ -22,6 +22,7 @@
  * ```sh
  * deno run -A scripts/bench_soak.ts --users 200 --minutes 15 --mr-workers=2 --mr-fixed-ms=250
  * deno run -A scripts/bench_soak.ts --users 64 --rate 2000 --minutes 9 --no-model-runner
+ * deno run -A scripts/bench_soak.ts ... --tool-v8-flags=--max-semi-space-size=1
  * ```
  * Linux only (reads /proc).
  * @module
@@ -42,6 +43,8 @@ const NO_MR = args.includes("--no-model-runner");
 const MR_WORKERS = flag("--mr-workers", "2");
 const MR_FIXED_MS = flag("--mr-fixed-ms", "250");
 const KEEP = args.includes("--keep");
+/** V8 flags for the tool's process, e.g. `--tool-v8-flags=--max-semi-space-size=1`. */
+const TOOL_V8_FLAGS = flag("--tool-v8-flags", "");
 const SAMPLE_EVERY_S = 15;
 const WINDOW_S = Math.min(300, (MINUTES * 60) / 3);
 
@@ -108,7 +111,7 @@ console.log(
     RATE !== undefined ? `open model ${RATE}/s` : "closed model, 1–3 s waits"
   }, simulator ${
     NO_MR ? "without Model Runner" : `Model Runner ${MR_WORKERS} workers × ${MR_FIXED_MS} ms`
-  }; load average ${
+  }${TOOL_V8_FLAGS ? `, tool V8 flags ${TOOL_V8_FLAGS}` : ""}; load average ${
     load.map((l) => l.toFixed(2)).join(" ")
   }; ${navigator.hardwareConcurrency} cores`,
 );
@@ -135,6 +138,7 @@ try {
       "--allow-read",
       "--allow-write",
       "--allow-sys",
+      ...(TOOL_V8_FLAGS ? [`--v8-flags=${TOOL_V8_FLAGS}`] : []),
       `${root}main.ts`,
       "run",
       "--headless",

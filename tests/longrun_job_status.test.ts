@@ -11,7 +11,7 @@ import { JobTracker } from "../mod/tracker/job_tracker.ts";
 import { FileJobJournal } from "../mod/tracker/file_job_journal.ts";
 import { writeJobStatus } from "../mod/tracker/job_files.ts";
 import { JobFilesWriter, REWRITE_DUTY } from "../mod/tracker/job_files_writer.ts";
-import { readLines } from "../mod/fs/read_lines.ts";
+import { readLineBatches } from "../mod/fs/read_lines.ts";
 import { stringifyPythonJson } from "../mod/tracker/python_json.ts";
 import type { JobRegistration } from "../mod/model/job_registration.ts";
 import type { StatusEvent } from "../mod/model/status_event.ts";
@@ -97,41 +97,49 @@ Deno.test("1.5 million job records are streamed into job_status.json and parse w
     // Parse record by record: `    "<id>": {`, the nine keys, `    }`; each record as JSON.
     const seen = new Uint8Array(N);
     const counts: Record<string, number> = {};
+    const keys = KEYS.join();
     let lineNo = 0;
     let entry: string[] = [];
     let last = "";
     let records = 0;
-    for await (const line of readLines(path)) {
-      lineNo++;
-      if (lineNo === 1) {
-        assert.equal(line, "{");
-        continue;
+    for await (const lines of readLineBatches(path)) {
+      for (const line of lines) {
+        lineNo++;
+        if (lineNo === 1) {
+          assert.equal(line, "{");
+          continue;
+        }
+        last = line;
+        if (line === "}") continue;
+        entry.push(line);
+        if (!line.startsWith("    }")) continue;
+        if (entry.length !== 11) {
+          assert.fail(`record ending on line ${lineNo}: ${entry.join("\n")}`);
+        }
+        const text = entry.join("\n");
+        const object = JSON.parse(`{${text.endsWith(",") ? text.slice(0, -1) : text}}`);
+        const imageId = Object.keys(object)[0]!;
+        const record = object[imageId] as JobStatusRecord;
+        if (Object.keys(record).join() !== keys) assert.fail(`${imageId}: ${Object.keys(record)}`);
+        const i = parseInt(imageId.slice(0, 32), 16);
+        if (imageId !== `${jobIdOf(i)}:${urlOf(i)}` || seen[i] !== 0) {
+          assert.fail(`${imageId}: unexpected or written twice`);
+        }
+        seen[i] = 1;
+        counts[record.status] = (counts[record.status] ?? 0) + 1;
+        // Python floats: a duration is written with a decimal point.
+        if (record.processing_duration !== null && !/": \d+\.\d+$/.test(entry[9]!)) {
+          assert.fail(`${imageId}: ${entry[9]}`);
+        }
+        if (i === 3 || i === 9) {
+          assert.equal(
+            `{\n${text.endsWith(",") ? text.slice(0, -1) : text}\n}`,
+            stringifyPythonJson({ [imageId]: record }),
+          );
+        }
+        records++;
+        entry = [];
       }
-      last = line;
-      if (line === "}") continue;
-      entry.push(line);
-      if (!line.startsWith("    }")) continue;
-      assert.equal(entry.length, 11, `record ending on line ${lineNo}`);
-      const object = JSON.parse(`{${entry.join("\n").replace(/,$/, "")}}`);
-      const [[imageId, record]] = Object.entries(object) as [[string, JobStatusRecord]];
-      assert.deepEqual(Object.keys(record), KEYS);
-      const i = parseInt(imageId.slice(0, 32), 16);
-      assert.equal(imageId, `${jobIdOf(i)}:${urlOf(i)}`);
-      assert.equal(seen[i], 0, `${imageId} written twice`);
-      seen[i] = 1;
-      counts[record.status] = (counts[record.status] ?? 0) + 1;
-      // Python floats: a duration is written with a decimal point.
-      if (record.processing_duration !== null) {
-        assert.match(entry[9]!, /"processing_duration": \d+\.\d+$/);
-      }
-      if (i === 3 || i === 9) {
-        assert.equal(
-          `{\n${entry.join("\n").replace(/,$/, "")}\n}`,
-          stringifyPythonJson({ [imageId]: record }),
-        );
-      }
-      records++;
-      entry = [];
     }
     assert.equal(last, "}", "the file is complete");
     assert.equal(records, N);

@@ -15,8 +15,10 @@ import { FinishedIndex } from "../mod/tracker/finished_index.ts";
 import {
   formatJournalLine,
   journalLineStatus,
+  jsonNumber,
   parseJournalLine,
 } from "../mod/tracker/journal_line.ts";
+import { pythonFloatRepr } from "../mod/stats/python_format.ts";
 import { formatStatusEntry } from "../mod/tracker/job_status_entry.ts";
 import { stringifyPythonJson } from "../mod/tracker/python_json.ts";
 import type { JobStatusRecord } from "../mod/model/job_record.ts";
@@ -174,6 +176,21 @@ Deno.test("journal lines and job_status.json entries are exactly the whole-objec
     assert.deepEqual(parseJournalLine(line), { imageId, record, attempt: 1 + (i % 3), seq: i });
     assert.equal(journalLineStatus(line), record.status);
   }
+});
+
+Deno.test("floats are written as Python's repr, also on the fast path", () => {
+  const rng = new Prng(9);
+  const values = [1e-4, 9.999999999999999e15, 1e16, 0.1 + 0.2, 5e-324, 1.7976931348623157e308, 0];
+  for (let i = 0; i < 200_000; i++) {
+    const exponent = Math.floor(rng.next() * 44) - 22;
+    values.push(
+      (rng.next() - 0.5) * 10 ** exponent,
+      Math.round(rng.next() * 10 ** (exponent & 15)),
+    );
+  }
+  for (const v of values) assert.equal(jsonNumber(v, true), pythonFloatRepr(v), String(v));
+  assert.equal(jsonNumber(12, false), "12");
+  assert.equal(jsonNumber(Number.NaN, true), "null");
 });
 
 Deno.test("one job in memory costs at most 300 bytes (heap and typed arrays, 300,000 jobs)", async () => {

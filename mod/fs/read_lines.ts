@@ -1,8 +1,8 @@
 /**
  * Read the lines of a byte range of a text file, chunk by chunk (memory for one chunk, whatever
- * the file's size), as an async generator ({@linkcode readLines}) or a synchronous one
- * ({@linkcode readLinesSync}). Lines are yielded without their `\n`; a last line without one is
- * yielded too.
+ * the file's size): in batches ({@linkcode readLineBatches}, one await a chunk), one by one
+ * ({@linkcode readLines}), or synchronously ({@linkcode readLinesSync}). Lines come without
+ * their `\n`; a last line without one comes too.
  *
  * @example
  * ```ts
@@ -28,23 +28,24 @@ export interface ReadLinesOptions {
 }
 
 /**
- * The lines of `path` from byte `start` to `end`.
+ * The lines of `path` from byte `start` to `end`, a chunk's worth at a time (the fast way to
+ * read many lines: one await per chunk, not per line).
  *
  * @example
  * ```ts
- * import { readLines } from "./read_lines.ts";
+ * import { readLineBatches } from "./read_lines.ts";
  * const dir = await Deno.makeTempDir();
- * await Deno.writeTextFile(`${dir}/a.txt`, "é\nb");
- * const lines: string[] = [];
- * for await (const line of readLines(`${dir}/a.txt`, { chunkBytes: 1 })) lines.push(line);
- * if (lines.join("|") !== "é|b") throw new Error(lines.join("|"));
+ * await Deno.writeTextFile(`${dir}/a.txt`, "a\nb\nc\n");
+ * const batches: string[][] = [];
+ * for await (const batch of readLineBatches(`${dir}/a.txt`, { chunkBytes: 4 })) batches.push(batch);
+ * if (batches.flat().join() !== "a,b,c") throw new Error(JSON.stringify(batches));
  * await Deno.remove(dir, { recursive: true });
  * ```
  */
-export async function* readLines(
+export async function* readLineBatches(
   path: string,
   options: ReadLinesOptions = {},
-): AsyncGenerator<string> {
+): AsyncGenerator<string[]> {
   const file = await Deno.open(path, { read: true });
   try {
     const start = options.start ?? 0;
@@ -61,13 +62,34 @@ export async function* readLines(
       const text = carry + decoder.decode(buffer.subarray(0, n), { stream: left > 0 });
       const lines = text.split("\n");
       carry = lines.pop()!;
-      yield* lines;
+      if (lines.length) yield lines;
     }
     carry += decoder.decode();
-    if (carry.length > 0) yield carry;
+    if (carry.length > 0) yield [carry];
   } finally {
     file.close();
   }
+}
+
+/**
+ * The lines of `path` from byte `start` to `end`, one at a time.
+ *
+ * @example
+ * ```ts
+ * import { readLines } from "./read_lines.ts";
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/a.txt`, "é\nb");
+ * const lines: string[] = [];
+ * for await (const line of readLines(`${dir}/a.txt`, { chunkBytes: 1 })) lines.push(line);
+ * if (lines.join("|") !== "é|b") throw new Error(lines.join("|"));
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export async function* readLines(
+  path: string,
+  options: ReadLinesOptions = {},
+): AsyncGenerator<string> {
+  for await (const batch of readLineBatches(path, options)) yield* batch;
 }
 
 /**

@@ -28,7 +28,7 @@
  * ```
  * @module
  */
-import { readLines, readLinesSync } from "../fs/read_lines.ts";
+import { readLineBatches, readLinesSync } from "../fs/read_lines.ts";
 import { JOB_STATUSES, type JobStatusValue, type TrackedJob } from "../model/job_record.ts";
 import { formatJournalLine, type JournalEntry, journalLineStatus } from "./journal_line.ts";
 import { type JobJournal, JOURNAL_BATCH } from "./job_journal.ts";
@@ -185,17 +185,18 @@ export class FileJobJournal implements JobJournal {
     if (to > this.#flushedLines) this.flush();
     const start = this.#seek(from);
     let line = start.line;
-    let batch: string[] = [];
-    for await (const text of readLines(this.path, { start: start.byte, end: this.#bytes })) {
-      if (line >= from) batch.push(text);
-      line++;
-      if (batch.length >= JOURNAL_BATCH) {
-        yield batch;
-        batch = [];
+    for await (
+      const lines of readLineBatches(this.path, { start: start.byte, end: this.#bytes })
+    ) {
+      // Lines [line, line + lines.length) of the journal: yield the part in [from, to).
+      const first = Math.max(0, from - line);
+      const last = Math.min(lines.length, to - line);
+      line += lines.length;
+      for (let i = first; i < last; i += JOURNAL_BATCH) {
+        yield lines.slice(i, Math.min(last, i + JOURNAL_BATCH));
       }
       if (line >= to) break;
     }
-    if (batch.length) yield batch;
   }
 
   *linesSync(from: number, to: number): Generator<string> {

@@ -49,7 +49,15 @@ export interface JournalEntry {
  */
 export function jsonNumber(value: number | null, float: boolean): string {
   if (value === null || !Number.isFinite(value)) return "null";
-  return float ? pythonFloatRepr(value) : String(value);
+  if (!float) return String(value);
+  // Where Python and JavaScript both write plain decimals (1e-4 <= |x| < 1e16), both write the
+  // shortest round-trip digits: only the ".0" of integral values differs.
+  const magnitude = Math.abs(value);
+  if (magnitude >= 1e-4 && magnitude < 1e16) {
+    const text = String(value);
+    return text.includes(".") ? text : `${text}.0`;
+  }
+  return pythonFloatRepr(value);
 }
 
 /**

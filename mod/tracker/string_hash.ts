@@ -30,6 +30,12 @@ export interface StringHash {
  * ```
  */
 export function hashString(text: string, out: StringHash = { lo: 0, hi: 0 }): StringHash {
+  // The tracker hashes one image id several times in a row (find, then add): remember the last.
+  if (text === lastText) {
+    out.lo = lastLo;
+    out.hi = lastHi;
+    return out;
+  }
   let a = 0x811c9dc5;
   let b = 0x9e3779b9 ^ text.length;
   for (let i = 0; i < text.length; i++) {
@@ -45,7 +51,12 @@ export function hashString(text: string, out: StringHash = { lo: 0, hi: 0 }): St
   b ^= b >>> 16;
   b = Math.imul(b, 0xc2b2ae35);
   b ^= b >>> 16;
-  out.lo = a >>> 0;
-  out.hi = b >>> 0;
+  out.lo = lastLo = a >>> 0;
+  out.hi = lastHi = b >>> 0;
+  lastText = text;
   return out;
 }
+
+let lastText: string | undefined;
+let lastLo = 0;
+let lastHi = 0;
