@@ -139,8 +139,23 @@ export async function writeJobFiles(
   const snapshot = tracker.snapshot();
   const extras = run();
   const statusPath = join(logDir, "job_status.json");
-  await writeFileAtomicStream(statusPath, snapshot.text(), signal ? { signal } : {});
-  return [statusPath, await writeJobSummary(logDir, snapshot.stats, extras)];
+  // The summary is written even when job_status.json cannot be (it then says why, in
+  // `tool_failures`, at the final write); the first failure is thrown after both were tried.
+  let failure: unknown;
+  const paths: string[] = [];
+  try {
+    await writeFileAtomicStream(statusPath, snapshot.text(), signal ? { signal } : {});
+    paths.push(statusPath);
+  } catch (error) {
+    failure = error;
+  }
+  try {
+    paths.push(await writeJobSummary(logDir, snapshot.stats, extras));
+  } catch (error) {
+    failure ??= error;
+  }
+  if (failure !== undefined) throw failure;
+  return paths;
 }
 
 /** Write `job_summary.json` into `logDir`; returns its path. */
