@@ -305,3 +305,27 @@ Deno.test("the service dies while waiting for jobs: the wait ends when the statu
     assert.equal(summary.total_image_in_progress, 0);
   });
 });
+
+Deno.test("a second run in the same --log-dir is refused before any load; a killed run's lock is taken over", async () => {
+  await withSimulator({ modelRunner: false }, async (sim, dir) => {
+    const first = startTool(
+      runArgs(sim, dir, ["--run-time", "10m", "--status-source", "queue"]),
+      sim.env,
+    );
+    await until(() => exists(`${dir}/logs/job_status.json`), "the first run's job files");
+    const second = await startTool(runArgs(sim, dir, ["--run-time", "5s"]), sim.env).done;
+    assert.equal(second.code, ExitCode.UsageError, second.stderr);
+    assert.match(second.stderr, /--log-dir .* is in use by another osml-load run \(process \d+\)/);
+    first.process.kill("SIGKILL");
+    await first.done.catch(() => {});
+    // The killed run no longer touches its lock: as it looks a minute later.
+    const aMinuteAgo = new Date(Date.now() - 60_000);
+    await Deno.utime(`${dir}/logs/.osml-load.lock`, aMinuteAgo, aMinuteAgo);
+    const third = await startTool(
+      runArgs(sim, dir, ["--run-time", "2s", "--status-source", "queue"]),
+      sim.env,
+    ).done;
+    assert.equal(third.code, ExitCode.Ok, third.stderr.slice(-2000));
+    assert.ok(!(await exists(`${dir}/logs/.osml-load.lock`)), "the lock is released at the end");
+  });
+});

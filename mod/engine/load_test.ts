@@ -39,6 +39,7 @@ import { FileJobJournal } from "../tracker/file_job_journal.ts";
 import { JobFilesWriter } from "../tracker/job_files_writer.ts";
 import { isoLocalWithOffset } from "../log/local_time.ts";
 import { createOutputFolders, preflightOutputs } from "../fs/preflight.ts";
+import { lockLogDir } from "../fs/log_dir_lock.ts";
 import { formatPlan, type PreparedRun, prepareRun } from "./prepare_run.ts";
 import { StatusMonitor } from "./status_monitor.ts";
 import { openRunStatusSource, type StatusSource } from "./status_source.ts";
@@ -195,14 +196,18 @@ export async function runLoadTest(
   }
   let statusSource: StatusSource;
   let journal: FileJobJournal;
+  let releaseLogDir = () => Promise.resolve();
   try {
     await createOutputFolders(planned);
+    // One run per log folder: a second one would overwrite this one's job files.
+    releaseLogDir = await lockLogDir(settings.logDir);
     // Finished jobs leave memory for this file (issue 18).
     journal = FileJobJournal.create(join(settings.logDir, "job_records.jsonl"));
     // A private status subscription (or the shared queue); removed again in the finish phase.
     statusSource = await openRunStatusSource(prepared, log, aws);
   } catch (error) {
     interrupt?.dispose();
+    await releaseLogDir();
     // (Read again: the check above narrowed the getter's type.)
     const reason = supervisor.reason as StopReason | undefined;
     if (reason === "interrupted") return empty(prepared, ExitCode.Interrupted);
@@ -588,6 +593,7 @@ export async function runLoadTest(
   }
   sqs.destroy();
   log.close();
+  await releaseLogDir();
   clearTimeout(overrun);
   interrupt?.dispose();
   supervisor.enter("done");

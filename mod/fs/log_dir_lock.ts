@@ -1,0 +1,82 @@
+/**
+ * One run per log folder. Two runs writing the same `--log-dir` would overwrite
+ * each other's `job_records.jsonl`, `job_status.json` and summary; the second
+ * one is refused before any load, naming the first. The lock is a file
+ * (`.osml-load.lock`, the owner's process id) that its owner touches every
+ * {@linkcode LOCK_REFRESH_MS} and removes at the end of the run; a lock not
+ * touched for {@linkcode LOCK_STALE_MS} (a killed run) is taken over.
+ *
+ * @example
+ * ```ts
+ * import { lockLogDir } from "./log_dir_lock.ts";
+ * const dir = await Deno.makeTempDir();
+ * const release = await lockLogDir(dir);
+ * let refused = false;
+ * try {
+ *   await lockLogDir(dir);
+ * } catch {
+ *   refused = true;
+ * }
+ * await release();
+ * await (await lockLogDir(dir))();
+ * await Deno.remove(dir, { recursive: true });
+ * if (!refused) throw new Error("a second run in the same folder is refused");
+ * ```
+ * @module
+ */
+import { join } from "node:path";
+import { UsageError } from "../usage_error.ts";
+
+/** The lock file's name inside the log folder. */
+export const LOCK_FILE = ".osml-load.lock";
+
+/** How often the owner touches its lock. */
+export const LOCK_REFRESH_MS = 5_000;
+/** A lock untouched this long belongs to a run that is gone. */
+export const LOCK_STALE_MS = 30_000;
+
+/** True when the lock at `path` was touched lately (its owner runs). */
+async function lockFresh(path: string): Promise<boolean> {
+  try {
+    const mtime = (await Deno.stat(path)).mtime?.getTime();
+    return mtime !== undefined && Date.now() - mtime < LOCK_STALE_MS;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Take the lock of `dir` (which must exist); resolves a function that releases it. Throws a
+ * {@linkcode UsageError} when another live run holds it.
+ */
+export async function lockLogDir(dir: string): Promise<() => Promise<void>> {
+  const path = join(dir, LOCK_FILE);
+  const take = () => Deno.writeTextFile(path, `${Deno.pid}\n`, { createNew: true });
+  try {
+    await take();
+  } catch (error) {
+    if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
+    const owner = Number((await Deno.readTextFile(path).catch(() => "")).trim());
+    if (Number.isInteger(owner) && owner > 0 && await lockFresh(path)) {
+      throw new UsageError(
+        `--log-dir ${dir} is in use by another osml-load run (process ${owner}): give each run ` +
+          `its own --log-dir, or wait for that run to end`,
+      );
+    }
+    // A run that was killed left it: take it over.
+    await Deno.remove(path).catch(() => {});
+    await take();
+  }
+  let released = false;
+  const touch = setInterval(() => {
+    const now = new Date();
+    Deno.utime(path, now, now).catch(() => {});
+  }, LOCK_REFRESH_MS);
+  Deno.unrefTimer(touch);
+  return async () => {
+    if (released) return;
+    released = true;
+    clearInterval(touch);
+    await Deno.remove(path).catch(() => {});
+  };
+}
