@@ -24,7 +24,11 @@
  * @module
  */
 import type { JobStatistics, JobStatisticsExtra } from "../model/run_report.ts";
-import type { JobStatusRecord } from "../model/job_record.ts";
+import {
+  JOB_STATUSES,
+  type JobStatusRecord,
+  TERMINAL_STATUSES,
+} from "../model/job_record.ts";
 import type { JobJournal } from "./job_journal.ts";
 import type { OpenJobs } from "./open_jobs.ts";
 import { parseJournalLine } from "./journal_line.ts";
@@ -55,6 +59,9 @@ export class JobStatusSnapshot {
   #journalCount: number;
   #slots: Int32Array;
   #seqs: Uint32Array;
+  /** Each open job's status and duration at the snapshot's instant (NaN: none yet). */
+  #statuses: Uint8Array;
+  #durations: Float64Array;
 
   constructor(source: SnapshotSource) {
     this.#source = source;
@@ -63,9 +70,13 @@ export class JobStatusSnapshot {
     const open = source.open;
     this.#slots = new Int32Array(open.size);
     this.#seqs = new Uint32Array(open.size);
+    this.#statuses = new Uint8Array(open.size);
+    this.#durations = new Float64Array(open.size);
     let i = 0;
     for (let slot = open.first; slot >= 0; slot = open.next(slot)) {
       this.#slots[i] = slot;
+      this.#statuses[i] = open.status(slot);
+      this.#durations[i] = open.duration(slot);
       this.#seqs[i++] = open.seq(slot);
     }
     this.count = this.#journalCount + this.#slots.length;
@@ -86,7 +97,7 @@ export class JobStatusSnapshot {
     for (let i = 0; i < n; i++) {
       const slot = this.#slots[i]!;
       if (!open.inUse(slot) || open.seq(slot) !== this.#seqs[i]) continue;
-      batch.push([open.imageId(slot), this.#source.record(slot)]);
+      batch.push([open.imageId(slot), this.#asTaken(i, this.#source.record(slot))]);
       read[i] = 1;
       if (batch.length >= BATCH) {
         yield batch;
@@ -106,11 +117,27 @@ export class JobStatusSnapshot {
         if (i < 0 || read[i]) continue;
         read[i] = 1;
         missing--;
-        batch.push([entry.imageId, entry.record]);
+        batch.push([entry.imageId, this.#asTaken(i, entry.record)]);
       }
       if (batch.length) yield batch;
       if (missing === 0) return;
     }
+  }
+
+  /**
+   * The record of the `i`-th open job as it was at the snapshot's instant (a status that came
+   * while the file was written belongs to the next one), so the records agree with `stats`.
+   */
+  #asTaken(i: number, record: JobStatusRecord): JobStatusRecord {
+    const status = JOB_STATUSES[this.#statuses[i]!]!;
+    if (record.status === status) return record;
+    const duration = this.#durations[i]!;
+    return {
+      ...record,
+      status,
+      completed: TERMINAL_STATUSES.has(status),
+      processing_duration: Number.isNaN(duration) ? null : duration,
+    };
   }
 
   /**
