@@ -39,7 +39,7 @@ import { FileJobJournal } from "../tracker/file_job_journal.ts";
 import { JobFilesWriter } from "../tracker/job_files_writer.ts";
 import { isoLocalWithOffset } from "../log/local_time.ts";
 import { createOutputFolders, preflightOutputs } from "../fs/preflight.ts";
-import { lockLogDir } from "../fs/log_dir_lock.ts";
+import { lockLogDir, removeLeftoverTempFiles } from "../fs/log_dir_lock.ts";
 import { formatPlan, type PreparedRun, prepareRun } from "./prepare_run.ts";
 import { StatusMonitor } from "./status_monitor.ts";
 import { openRunStatusSource, type StatusSource } from "./status_source.ts";
@@ -201,6 +201,8 @@ export async function runLoadTest(
     await createOutputFolders(planned);
     // One run per log folder: a second one would overwrite this one's job files.
     releaseLogDir = await lockLogDir(settings.logDir);
+    const leftovers = await removeLeftoverTempFiles(settings.logDir);
+    if (leftovers) log.info(LOGGER, `Removed ${leftovers} temporary file(s) a killed run left`);
     // Finished jobs leave memory for this file (issue 18).
     journal = FileJobJournal.create(join(settings.logDir, "job_records.jsonl"));
     // A private status subscription (or the shared queue); removed again in the finish phase.

@@ -80,3 +80,29 @@ export async function lockLogDir(dir: string): Promise<() => Promise<void>> {
     await Deno.remove(path).catch(() => {});
   };
 }
+
+/**
+ * Remove the temporary files a killed run left in `dir` while rewriting its outputs (the atomic
+ * writer's `.<8 hex>.tmp`; hidden, and hundreds of MB for a large `job_status.json`). Call it while
+ * holding the folder's lock, so no other run is writing them. Returns how many were removed.
+ *
+ * @example
+ * ```ts
+ * import { removeLeftoverTempFiles } from "./log_dir_lock.ts";
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/.0a1b2c3d.tmp`, "half a file");
+ * await Deno.writeTextFile(`${dir}/keep.json`, "{}");
+ * const removed = await removeLeftoverTempFiles(dir);
+ * const left = [...Deno.readDirSync(dir)].map((e) => e.name);
+ * await Deno.remove(dir, { recursive: true });
+ * if (removed !== 1 || left.join() !== "keep.json") throw new Error(`${removed} ${left}`);
+ * ```
+ */
+export async function removeLeftoverTempFiles(dir: string): Promise<number> {
+  let removed = 0;
+  for await (const entry of Deno.readDir(dir)) {
+    if (!entry.isFile || !/^\.[0-9a-f]{8}\.tmp$/.test(entry.name)) continue;
+    await Deno.remove(join(dir, entry.name)).then(() => removed++, () => {});
+  }
+  return removed;
+}

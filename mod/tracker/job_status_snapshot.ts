@@ -24,11 +24,7 @@
  * @module
  */
 import type { JobStatistics, JobStatisticsExtra } from "../model/run_report.ts";
-import {
-  JOB_STATUSES,
-  type JobStatusRecord,
-  TERMINAL_STATUSES,
-} from "../model/job_record.ts";
+import { JOB_STATUSES, type JobStatusRecord, TERMINAL_STATUSES } from "../model/job_record.ts";
 import type { JobJournal } from "./job_journal.ts";
 import type { OpenJobs } from "./open_jobs.ts";
 import { parseJournalLine } from "./journal_line.ts";
