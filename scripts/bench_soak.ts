@@ -61,13 +61,42 @@ const root = new URL("..", import.meta.url).pathname;
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(0)} MB`;
 const minutes = (s: number) => `${(s / 60).toFixed(s < 600 ? 2 : 1)} min`;
 
+/** CPU seconds of a /proc stat line (user + system). */
+function cpuOf(stat: string): number {
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+}
+
+/**
+ * CPU seconds by thread group: `main` (the thread named `deno` with the most CPU: the event
+ * loop), `workers` (`worker-N`: the user and monitor workers), `gc` (V8's helper threads), `other`.
+ */
+function threadCpu(pid: number): Record<"main" | "workers" | "gc" | "other", number> {
+  const out = { main: 0, workers: 0, gc: 0, other: 0 };
+  try {
+    for (const task of Deno.readDirSync(`/proc/${pid}/task`)) {
+      try {
+        const name = Deno.readTextFileSync(`/proc/${pid}/task/${task.name}/comm`).trim();
+        const cpu = cpuOf(Deno.readTextFileSync(`/proc/${pid}/task/${task.name}/stat`));
+        if (name === "deno") out.main = Math.max(out.main, cpu);
+        else if (name.startsWith("worker-")) out.workers += cpu;
+        else if (name.startsWith("V8 ")) out.gc += cpu;
+        else out.other += cpu;
+      } catch {
+        // the thread ended
+      }
+    }
+  } catch {
+    // the process ended
+  }
+  return out;
+}
+
 function procStats(pid: number): { rss: number; cpuS: number } | undefined {
   try {
     const status = Deno.readTextFileSync(`/proc/${pid}/status`);
     const rss = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN) * 1024;
-    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    const cpuS = (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+    const cpuS = cpuOf(Deno.readTextFileSync(`/proc/${pid}/stat`));
     return Number.isFinite(rss) ? { rss, cpuS } : undefined;
   } catch {
     return undefined;
@@ -102,6 +131,7 @@ interface Sample {
   rss: number;
   cpuS: number;
   sent: number;
+  threads?: ReturnType<typeof threadCpu>;
 }
 
 const dir = await Deno.makeTempDir({ prefix: "bench-soak-" });
@@ -212,11 +242,15 @@ try {
     }
     if (t >= nextSample) {
       nextSample += SAMPLE_EVERY_S;
-      series.push({ t, ...s, sent });
+      const threads = threadCpu(child.pid);
+      const simCpu = procStats(sim.pid)?.cpuS ?? NaN;
+      series.push({ t, ...s, sent, threads });
       console.log(
         `${(t / 60).toFixed(2).padStart(6)} min  RSS ${mb(s.rss).padStart(7)}  CPU ${
           s.cpuS.toFixed(1).padStart(7)
-        } s  jobs tracked ${String(sent).padStart(9)}${
+        } s (main ${threads.main.toFixed(1)}, workers ${threads.workers.toFixed(1)}, gc ${
+          threads.gc.toFixed(1)
+        }; simulator ${simCpu.toFixed(1)} s)  jobs tracked ${String(sent).padStart(9)}${
           loadEndedAt !== undefined ? "  (final writes)" : ""
         }`,
       );
@@ -238,6 +272,14 @@ try {
   const five = at(WINDOW_S);
   const startSample = series[0]!;
   const lastWindowStart = at(lastBeforeEnd.t - WINDOW_S);
+  const threadsPer = (a: Sample, b: Sample) => {
+    const ta = a.threads;
+    const tb = b.threads;
+    if (!ta || !tb || b.sent <= a.sent) return "";
+    const per = (k: "main" | "workers" | "gc") =>
+      ((1000 * (tb[k] - ta[k])) / (b.sent - a.sent)).toFixed(3);
+    return ` (main ${per("main")}, workers ${per("workers")}, gc ${per("gc")})`;
+  };
   const cpuPer = (a: Sample, b: Sample) =>
     b.sent > a.sent
       ? `${((1000 * (b.cpuS - a.cpuS)) / (b.sent - a.sent)).toFixed(3)} ms`
@@ -264,11 +306,11 @@ try {
     } bytes per tracked job`,
   );
   console.log(
-    `CPU per submission: first ${minutes(five.t - startSample.t)} ${
-      cpuPer(startSample, five)
+    `CPU per submission: first ${minutes(five.t - startSample.t)} ${cpuPer(startSample, five)}${
+      threadsPer(startSample, five)
     }, last ${minutes(lastBeforeEnd.t - lastWindowStart.t)} ${
       cpuPer(lastWindowStart, lastBeforeEnd)
-    }`,
+    }${threadsPer(lastWindowStart, lastBeforeEnd)}`,
   );
   if (RATE !== undefined) {
     console.log(
