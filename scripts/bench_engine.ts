@@ -17,6 +17,7 @@
  * @module
  */
 import { SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { procStats, threadCpu, waitForEndpoint } from "./proc_stats.ts";
 import { StatusMonitor } from "../mod/engine/status_monitor.ts";
 
 const DURATION = Number(Deno.args.find((a) => /^\d+$/.test(a)) ?? "60");
@@ -32,7 +33,6 @@ const ENV = {
   AWS_ACCESS_KEY_ID: "test",
   AWS_SECRET_ACCESS_KEY: "test",
 };
-const CLK_TCK = 100;
 const root = new URL("..", import.meta.url).pathname;
 
 function startSim(modelRunner = false): Deno.ChildProcess {
@@ -57,26 +57,6 @@ function startSim(modelRunner = false): Deno.ChildProcess {
     stdout: "null",
     stderr: "null",
   }).spawn();
-}
-
-/** CPU seconds of each thread of `pid`, by thread name and id (the isolates are named). */
-function threadCpu(pid: number): Map<string, number> {
-  const cpu = new Map<string, number>();
-  try {
-    for (const task of Deno.readDirSync(`/proc/${pid}/task`)) {
-      try {
-        const comm = Deno.readTextFileSync(`/proc/${pid}/task/${task.name}/comm`).trim();
-        const stat = Deno.readTextFileSync(`/proc/${pid}/task/${task.name}/stat`);
-        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-        cpu.set(`${comm}#${task.name}`, (Number(fields[11]) + Number(fields[12])) / CLK_TCK);
-      } catch {
-        // the thread ended
-      }
-    }
-  } catch {
-    // the process ended
-  }
-  return cpu;
 }
 
 /**
@@ -166,31 +146,6 @@ async function fullRun(users: number, seconds: number) {
     steadyPercent: steady.reduce((a, [, p]) => a + p, 0),
     steady,
   };
-}
-
-async function waitForSim(): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    try {
-      await fetch(ENDPOINT, { method: "HEAD" }).then((r) => r.body?.cancel());
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  throw new Error("simulator did not start");
-}
-
-function procStats(pid: number): { rssKb: number; cpuS: number } | undefined {
-  try {
-    const status = Deno.readTextFileSync(`/proc/${pid}/status`);
-    const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    const cpuS = (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
-    return { rssKb, cpuS };
-  } catch {
-    return undefined;
-  }
 }
 
 async function generatorRun(
@@ -318,7 +273,7 @@ console.log(
 );
 const sim = startSim(part("full"));
 try {
-  await waitForSim();
+  await waitForEndpoint(ENDPOINT);
   if (part("full")) {
     console.log(
       "\nwith Model Runner completing every job (1–3 s waits, " + DURATION + " s a run):",

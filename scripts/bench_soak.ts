@@ -28,6 +28,7 @@
  * @module
  */
 import { readLines } from "../mod/fs/read_lines.ts";
+import { procStats, threadCpu, waitForEndpoint } from "./proc_stats.ts";
 
 const args = Deno.args;
 const flag = (name: string, fallback: string) => {
@@ -56,63 +57,20 @@ const ENV = {
   AWS_ACCESS_KEY_ID: "test",
   AWS_SECRET_ACCESS_KEY: "test",
 };
-const CLK_TCK = 100;
 const root = new URL("..", import.meta.url).pathname;
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(0)} MB`;
 const minutes = (s: number) => `${(s / 60).toFixed(s < 600 ? 2 : 1)} min`;
 
-/** CPU seconds of a /proc stat line (user + system). */
-function cpuOf(stat: string): number {
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
-}
-
-/**
- * CPU seconds by thread group: `main` (the thread named `deno` with the most CPU: the event
- * loop), `workers` (`worker-N`: the user and monitor workers), `gc` (V8's helper threads), `other`.
- */
-function threadCpu(pid: number): Record<"main" | "workers" | "gc" | "other", number> {
+function threadGroups(pid: number): Record<"main" | "workers" | "gc" | "other", number> {
   const out = { main: 0, workers: 0, gc: 0, other: 0 };
-  try {
-    for (const task of Deno.readDirSync(`/proc/${pid}/task`)) {
-      try {
-        const name = Deno.readTextFileSync(`/proc/${pid}/task/${task.name}/comm`).trim();
-        const cpu = cpuOf(Deno.readTextFileSync(`/proc/${pid}/task/${task.name}/stat`));
-        if (name === "deno") out.main = Math.max(out.main, cpu);
-        else if (name.startsWith("worker-")) out.workers += cpu;
-        else if (name.startsWith("V8 ")) out.gc += cpu;
-        else out.other += cpu;
-      } catch {
-        // the thread ended
-      }
-    }
-  } catch {
-    // the process ended
+  for (const [key, cpu] of threadCpu(pid)) {
+    const name = key.slice(0, key.lastIndexOf("#"));
+    if (name === "deno") out.main = Math.max(out.main, cpu);
+    else if (name.startsWith("worker-")) out.workers += cpu;
+    else if (name.startsWith("V8 ")) out.gc += cpu;
+    else out.other += cpu;
   }
   return out;
-}
-
-function procStats(pid: number): { rss: number; cpuS: number } | undefined {
-  try {
-    const status = Deno.readTextFileSync(`/proc/${pid}/status`);
-    const rss = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN) * 1024;
-    const cpuS = cpuOf(Deno.readTextFileSync(`/proc/${pid}/stat`));
-    return Number.isFinite(rss) ? { rss, cpuS } : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-async function waitForSim(): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    try {
-      await fetch(ENDPOINT, { method: "HEAD" }).then((r) => r.body?.cancel());
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  throw new Error(`the simulator did not start on ${ENDPOINT}`);
 }
 
 /** Count the records of a job_status.json without loading it: one `    "<id>": {` line each. */
@@ -131,7 +89,7 @@ interface Sample {
   rss: number;
   cpuS: number;
   sent: number;
-  threads?: ReturnType<typeof threadCpu>;
+  threads?: ReturnType<typeof threadGroups>;
 }
 
 const dir = await Deno.makeTempDir({ prefix: "bench-soak-" });
@@ -159,7 +117,7 @@ const sim = new Deno.Command(Deno.execPath(), {
   stderr: "null",
 }).spawn();
 try {
-  await waitForSim();
+  await waitForEndpoint(ENDPOINT, 20_000);
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
@@ -232,8 +190,9 @@ try {
   let peakAll = 0;
   let nextSample = 0;
   const timer = setInterval(() => {
-    const s = procStats(child.pid);
-    if (!s) return;
+    const stats = procStats(child.pid);
+    if (!stats) return;
+    const s = { rss: stats.rssKb * 1024, cpuS: stats.cpuS };
     const t = elapsedS();
     peakAll = Math.max(peakAll, s.rss);
     if (loadEndedAt !== undefined) {
@@ -242,7 +201,7 @@ try {
     }
     if (t >= nextSample) {
       nextSample += SAMPLE_EVERY_S;
-      const threads = threadCpu(child.pid);
+      const threads = threadGroups(child.pid);
       const simCpu = procStats(sim.pid)?.cpuS ?? NaN;
       series.push({ t, ...s, sent, threads });
       console.log(

@@ -1,21 +1,9 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { withSimulator } from "./engine_test_support.ts";
+import { exists, until } from "./run_test_support.ts";
 
 const MAIN = fileURLToPath(new URL("../main.ts", import.meta.url));
-
-async function waitForFile(path: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      await Deno.stat(path);
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  throw new Error(`${path} did not appear`);
-}
 
 Deno.test("SIGTERM mid-run stops cleanly: exit 130 and every output complete and parseable", async () => {
   await withSimulator({ modelRunner: { msPerMegapixel: 0.05, fixedMs: 10 } }, async (sim, dir) => {
@@ -60,7 +48,7 @@ Deno.test("SIGTERM mid-run stops cleanly: exit 130 and every output complete and
       stderr: "piped",
     }).spawn();
     const output = child.output();
-    await waitForFile(`${dir}/logs/job_status.json`, 60_000);
+    await until(() => exists(`${dir}/logs/job_status.json`), "the first job files");
     child.kill("SIGTERM");
     const { code, stderr } = await output;
     const err = new TextDecoder().decode(stderr);

@@ -12,32 +12,7 @@ import { sqsClient } from "../mod/aws/sqs_client.ts";
 import { ExitCode } from "../mod/exit_codes.ts";
 import type { Simulator } from "../mod/sim/simulator.ts";
 import { shortRun, withSimulator } from "./engine_test_support.ts";
-import { exists, silentListener, startTool, until } from "./run_test_support.ts";
-
-/** Flags of a headless run against the seeded simulator. */
-function runArgs(sim: Simulator, dir: string, extra: string[] = []): string[] {
-  return [
-    "run",
-    "--headless",
-    "--source-bucket",
-    `s3://osml-test-images-${sim.account}`,
-    "--result-bucket",
-    `s3://mr-bucket-sink-${sim.account}`,
-    "--users",
-    "3",
-    "--spawn-rate",
-    "30",
-    "--wait-min",
-    "0.1",
-    "--wait-max",
-    "0.2",
-    "--stats-interval",
-    "1",
-    "--log-dir",
-    `${dir}/logs`,
-    ...extra,
-  ];
-}
+import { exists, silentListener, simRunArgs, startTool, until } from "./run_test_support.ts";
 
 /** Messages on the simulator's request queue (it runs without Model Runner in these tests). */
 async function requestQueueDepth(sim: Simulator): Promise<number> {
@@ -76,7 +51,7 @@ Deno.test("bad input is refused before any load: one line, exit 2, nothing writt
       [["--threshold", "Submit Image:p95<"], /--threshold/],
     ];
     for (const [extra, message] of cases) {
-      const child = startTool(runArgs(sim, dir, ["--run-time", "30s", ...extra]), sim.env);
+      const child = startTool(simRunArgs(sim, dir, ["--run-time", "30s", ...extra]), sim.env);
       const { code, stderr } = await child.done;
       assert.equal(code, ExitCode.UsageError, `${extra.join(" ")}: ${stderr}`);
       const errorLines = stderr.split("\n").filter((l) => l.startsWith("error:"));
@@ -216,7 +191,7 @@ Deno.test("an output that fails during the run stops the users: exit 4, outputs 
 Deno.test("the service dies mid-run: the run ends at its window with failures and every output", async () => {
   await withSimulator({ modelRunner: false }, async (sim, dir) => {
     const child = startTool(
-      runArgs(sim, dir, [
+      simRunArgs(sim, dir, [
         "--run-time",
         "8s",
         "--aws-timeout",
@@ -244,7 +219,14 @@ Deno.test("the service dies mid-run: the run ends at its window with failures an
 Deno.test("SIGTERM with sends hanging: the stop timeout bounds the stop, outputs are written, exit 130", async () => {
   await withSimulator({ modelRunner: false }, async (sim, dir) => {
     const child = startTool(
-      runArgs(sim, dir, ["--run-time", "10m", "--stop-timeout", "2s", "--json", `${dir}/s.json`]),
+      simRunArgs(sim, dir, [
+        "--run-time",
+        "10m",
+        "--stop-timeout",
+        "2s",
+        "--json",
+        `${dir}/s.json`,
+      ]),
       sim.env,
     );
     await until(() => exists(`${dir}/logs/job_status.json`), "the first job files");
@@ -264,7 +246,13 @@ Deno.test("SIGTERM with sends hanging: the stop timeout bounds the stop, outputs
 Deno.test("SIGTERM while waiting for jobs ends the wait: exit 130, open jobs written as in progress", async () => {
   await withSimulator({ modelRunner: false }, async (sim, dir) => {
     const child = startTool(
-      runArgs(sim, dir, ["--run-time", "2s", "--wait-for-completion", "--html", `${dir}/r.html`]),
+      simRunArgs(sim, dir, [
+        "--run-time",
+        "2s",
+        "--wait-for-completion",
+        "--html",
+        `${dir}/r.html`,
+      ]),
       sim.env,
     );
     await until(() => child.printed().includes("Waiting for all jobs to complete"), "the drain");
@@ -283,7 +271,7 @@ Deno.test("SIGTERM while waiting for jobs ends the wait: exit 130, open jobs wri
 Deno.test("the service dies while waiting for jobs: the wait ends when the status queue stops answering", async () => {
   await withSimulator({ modelRunner: false }, async (sim, dir) => {
     const child = startTool(
-      runArgs(sim, dir, [
+      simRunArgs(sim, dir, [
         "--run-time",
         "3s",
         "--aws-timeout",
@@ -309,11 +297,11 @@ Deno.test("the service dies while waiting for jobs: the wait ends when the statu
 Deno.test("a second run in the same --log-dir is refused before any load; a killed run's lock is taken over", async () => {
   await withSimulator({ modelRunner: false }, async (sim, dir) => {
     const first = startTool(
-      runArgs(sim, dir, ["--run-time", "10m", "--status-source", "queue"]),
+      simRunArgs(sim, dir, ["--run-time", "10m", "--status-source", "queue"]),
       sim.env,
     );
     await until(() => exists(`${dir}/logs/job_status.json`), "the first run's job files");
-    const second = await startTool(runArgs(sim, dir, ["--run-time", "5s"]), sim.env).done;
+    const second = await startTool(simRunArgs(sim, dir, ["--run-time", "5s"]), sim.env).done;
     assert.equal(second.code, ExitCode.UsageError, second.stderr);
     assert.match(second.stderr, /--log-dir .* is in use by another osml-load run \(process \d+\)/);
     first.process.kill("SIGKILL");
@@ -322,7 +310,7 @@ Deno.test("a second run in the same --log-dir is refused before any load; a kill
     const aMinuteAgo = new Date(Date.now() - 60_000);
     await Deno.utime(`${dir}/logs/.osml-load.lock`, aMinuteAgo, aMinuteAgo);
     const third = await startTool(
-      runArgs(sim, dir, ["--run-time", "2s", "--status-source", "queue"]),
+      simRunArgs(sim, dir, ["--run-time", "2s", "--status-source", "queue"]),
       sim.env,
     ).done;
     assert.equal(third.code, ExitCode.Ok, third.stderr.slice(-2000));

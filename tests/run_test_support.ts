@@ -5,6 +5,7 @@
  * @module
  */
 import { fileURLToPath } from "node:url";
+import type { Simulator } from "../mod/sim/simulator.ts";
 
 /** The repository root. */
 export const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -130,4 +131,32 @@ export async function exists(path: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/**
+ * Flags of a headless run against the seeded simulator: 3 users started at once, short waits,
+ * job files every second in `DIR/logs`; `extra` adds or sets more.
+ */
+export function simRunArgs(sim: Simulator, dir: string, extra: string[] = []): string[] {
+  return [
+    "run",
+    "--headless",
+    "--source-bucket",
+    `s3://osml-test-images-${sim.account}`,
+    "--result-bucket",
+    `s3://mr-bucket-sink-${sim.account}`,
+    "--users",
+    "3",
+    "--spawn-rate",
+    "30",
+    "--wait-min",
+    "0.1",
+    "--wait-max",
+    "0.2",
+    "--stats-interval",
+    "1",
+    "--log-dir",
+    `${dir}/logs`,
+    ...extra,
+  ];
 }

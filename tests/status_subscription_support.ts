@@ -8,6 +8,7 @@ import { ListSubscriptionsCommand, SNSClient } from "@aws-sdk/client-sns";
 import { ListQueuesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { simClientConfig } from "../mod/sim/aws/client_config.ts";
 import type { Simulator } from "../mod/sim/simulator.ts";
+import { simRunArgs } from "./run_test_support.ts";
 
 /** Private status queues and the subscriptions delivering to them. */
 export async function privateResources(
@@ -33,28 +34,5 @@ export async function privateResources(
 
 /** Flags of a headless subscription run that goes until stopped. */
 export function subscriptionRunArgs(sim: Simulator, dir: string): string[] {
-  return [
-    "run",
-    "--headless",
-    "--status-source",
-    "subscription",
-    "--source-bucket",
-    `s3://osml-test-images-${sim.account}`,
-    "--result-bucket",
-    `s3://mr-bucket-sink-${sim.account}`,
-    "--users",
-    "3",
-    "--spawn-rate",
-    "30",
-    "--wait-min",
-    "0.1",
-    "--wait-max",
-    "0.2",
-    "--stats-interval",
-    "1",
-    "--run-time",
-    "10m",
-    "--log-dir",
-    `${dir}/logs`,
-  ];
+  return simRunArgs(sim, dir, ["--status-source", "subscription", "--run-time", "10m"]);
 }

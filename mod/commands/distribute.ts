@@ -74,7 +74,7 @@ import { Interrupt } from "../engine/interrupt.ts";
 import { ExitCode } from "../exit_codes.ts";
 import { writeTextFileAtomic } from "../fs/atomic_write.ts";
 import { type PlannedOutput, preflightOutputs } from "../fs/preflight.ts";
-import { locustCsvPaths } from "../output/locust_csv.ts";
+import { plannedOutputs } from "../engine/run_outputs.ts";
 import { runResultsUrl } from "../output/results_upload.ts";
 import { checkBucket } from "../discovery/bucket_check.ts";
 import { buildShape } from "../shapes/build_shape.ts";
@@ -170,26 +170,15 @@ export function splitList(text: string | undefined): string[] {
   return (text ?? "").split(",").map((s) => s.trim()).filter(Boolean);
 }
 
-/** The local outputs the merge writes, for the preflight before any task starts. */
+/**
+ * The local outputs the merge writes, for the preflight before any task starts: a run's outputs,
+ * with the Locust CSV files always (the merge writes them under the log folder by default).
+ */
 function mergedOutputs(settings: RunSettings): PlannedOutput[] {
-  const dir = settings.logDir;
-  const planned: PlannedOutput[] = [
-    { flag: "--log-dir", path: dir, kind: "dir" },
-    ...["job_status.json", "job_summary.json", MERGEABLE_STATS_FILE].map((name) => ({
-      flag: "--log-dir",
-      path: join(dir, name),
-      kind: "file" as const,
-    })),
-    ...Object.values(locustCsvPaths(settings.csvPrefix ?? join(dir, "osml-load"))).map((path) => ({
-      flag: "--output",
-      path,
-      kind: "file" as const,
-    })),
-  ];
-  if (settings.htmlPath) planned.push({ flag: "--html", path: settings.htmlPath, kind: "file" });
-  if (settings.jsonPath) planned.push({ flag: "--json", path: settings.jsonPath, kind: "file" });
-  if (settings.junitPath) planned.push({ flag: "--junit", path: settings.junitPath, kind: "file" });
-  return planned;
+  return plannedOutputs({
+    ...settings,
+    csvPrefix: settings.csvPrefix ?? join(settings.logDir, "osml-load"),
+  });
 }
 
 function messageOf(error: unknown): string {

@@ -28,7 +28,7 @@ import { createConsoleStatsOutput } from "../output/console_stats.ts";
 import { createStatusLineOutput } from "../output/status_line.ts";
 import { ConsoleGuard } from "../output/console_guard.ts";
 import { LiveLine } from "../log/live_line.ts";
-import { createLocustCsvOutput } from "../output/locust_csv.ts";
+import { createLocustCsvOutput, locustCsvPaths } from "../output/locust_csv.ts";
 import { createHtmlReportOutput } from "../output/html_report.ts";
 import { createJsonStatsOutput } from "../output/json_stats.ts";
 import { createJunitReportOutput } from "../output/junit_report.ts";
@@ -36,15 +36,6 @@ import { createMergeableStatsOutput, resolveGeneratorIdentity } from "../output/
 import { createResultsUploadOutput } from "../output/results_upload.ts";
 import { MERGEABLE_STATS_FILE } from "../stats/mergeable_stats.ts";
 import type { PlannedOutput } from "../fs/preflight.ts";
-
-/** The Locust CSV files written under `--output PREFIX`. */
-export const CSV_SUFFIXES = [
-  "_stats.csv",
-  "_stats_history.csv",
-  "_failures.csv",
-  "_exceptions.csv",
-  "_jobs_history.csv",
-];
 
 /**
  * Every path a run will write, for the preflight check before any load: the log folder and its
@@ -75,8 +66,8 @@ export function plannedOutputs(settings: RunSettings): PlannedOutput[] {
     })),
   ];
   if (settings.csvPrefix) {
-    for (const suffix of CSV_SUFFIXES) {
-      planned.push({ flag: "--output", path: `${settings.csvPrefix}${suffix}`, kind: "file" });
+    for (const path of Object.values(locustCsvPaths(settings.csvPrefix))) {
+      planned.push({ flag: "--output", path, kind: "file" });
     }
   }
   if (settings.htmlPath) planned.push({ flag: "--html", path: settings.htmlPath, kind: "file" });

@@ -28,7 +28,7 @@ import type { StatsAggregator } from "../stats/aggregator.ts";
 import type { JobStatistics } from "../model/run_report.ts";
 import { evaluateThresholds, parseThreshold, type ThresholdResult } from "../stats/thresholds.ts";
 import { UsageError } from "../usage_error.ts";
-import { entryName } from "../requests/image_request.ts";
+import { entryName, requestEntryName } from "../requests/image_request.ts";
 import { PROCESS_IMAGE } from "../users/model_runner_user.ts";
 import { JOB_COMPLETE } from "./job_complete_sample.ts";
 import type { PreparedRun } from "./prepare_run.ts";
@@ -52,9 +52,7 @@ export function possibleScopes(prepared: PreparedRun): Set<string> {
     for (const endpoint of userInputs.endpoints) scopes.add(entryName(image.url, endpoint));
   }
   for (const request of userInputs.predefinedRequests) {
-    const r = request as { imageUrls?: string[]; imageProcessor?: { name?: string } };
-    const url = r.imageUrls?.[0];
-    if (url && r.imageProcessor?.name) scopes.add(entryName(url, r.imageProcessor.name));
+    scopes.add(requestEntryName(request));
   }
   return scopes;
 }

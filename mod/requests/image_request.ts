@@ -175,3 +175,42 @@ export function imageIdOf(request: { jobId: string; imageUrls: string[] }): stri
 export function entryName(imageUrl: string, model: string): string {
   return `${imageUrl.slice(imageUrl.lastIndexOf("/") + 1)}:${model}`;
 }
+
+/**
+ * The Locust entry name of a request body: its first image and its processor's name, or
+ * `invalid_request` when either is missing (as a waiting user records it).
+ *
+ * @example
+ * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { requestEntryName } from "./image_request.ts";
+ * const body = { imageUrls: ["s3://b/a.tif"], imageProcessor: { name: "m" } };
+ * assert.equal(requestEntryName(body), "a.tif:m");
+ * assert.equal(requestEntryName({ imageUrls: [] }), "invalid_request");
+ * ```
+ */
+export function requestEntryName(
+  request: Readonly<Record<string, unknown>> & { imageUrls: readonly string[] },
+): string {
+  const imageUrl = request.imageUrls[0] ?? "";
+  const endpoint = requestProcessorName(request);
+  return imageUrl && endpoint ? entryName(imageUrl, endpoint) : "invalid_request";
+}
+
+/**
+ * The name of a request body's image processor (its SageMaker endpoint), when it has one.
+ *
+ * @example
+ * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { requestProcessorName } from "./image_request.ts";
+ * assert.equal(requestProcessorName({ imageProcessor: { name: "m", type: "SM_ENDPOINT" } }), "m");
+ * assert.equal(requestProcessorName({}), undefined);
+ * ```
+ */
+export function requestProcessorName(
+  request: Readonly<Record<string, unknown>>,
+): string | undefined {
+  const processor = request.imageProcessor as { name?: unknown } | undefined;
+  return typeof processor?.name === "string" ? processor.name : undefined;
+}

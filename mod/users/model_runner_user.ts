@@ -34,7 +34,12 @@
  * @module
  */
 import type { UserContext, UserKind } from "./user_kind.ts";
-import { entryName, imageIdOf, type ImageRequestBody } from "../requests/image_request.ts";
+import {
+  imageIdOf,
+  type ImageRequestBody,
+  requestEntryName,
+  requestProcessorName,
+} from "../requests/image_request.ts";
 import { submitJob } from "./submit_job.ts";
 
 /**
@@ -181,9 +186,8 @@ export async function processImage(
   image?: ImageSize,
 ): Promise<ProcessImageResult | undefined> {
   const imageUrl = request.imageUrls[0] ?? "";
-  const processor = request.imageProcessor as { name?: unknown } | undefined;
-  const endpoint = typeof processor?.name === "string" ? processor.name : undefined;
-  const name = imageUrl && endpoint ? entryName(imageUrl, endpoint) : "invalid_request";
+  const endpoint = requestProcessorName(request);
+  const name = requestEntryName(request);
   const known = image ?? ctx.settings.imageSizes[imageUrl] ?? { size: 0, pixels: null };
   const imageId = imageIdOf(request);
   const started = performance.now();

@@ -1,0 +1,69 @@
+/**
+ * What the benchmarks read about a process from Linux's /proc: its RSS and CPU
+ * seconds, the CPU seconds of each of its threads (Deno names them: `deno` for
+ * the main thread, `worker-N` for Web Workers, `V8 …` for V8's helpers), and a
+ * wait for a local endpoint to answer.
+ *
+ * @example
+ * ```ts
+ * import { procStats, threadCpu } from "./proc_stats.ts";
+ * const self = procStats(Deno.pid);
+ * if (!self || self.rssKb <= 0) throw new Error("this process has an RSS");
+ * if (threadCpu(Deno.pid).size === 0) throw new Error("and threads");
+ * ```
+ * @module
+ */
+
+/** Clock ticks a second (`getconf CLK_TCK` on Linux). */
+const CLK_TCK = 100;
+
+/** CPU seconds (user + system) of a /proc `stat` line. */
+export function cpuSecondsOfStat(stat: string): number {
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+}
+
+/** RSS (KiB) and CPU seconds of `pid`; undefined once it has ended. */
+export function procStats(pid: number): { rssKb: number; cpuS: number } | undefined {
+  try {
+    const status = Deno.readTextFileSync(`/proc/${pid}/status`);
+    const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+    const cpuS = cpuSecondsOfStat(Deno.readTextFileSync(`/proc/${pid}/stat`));
+    return Number.isFinite(rssKb) ? { rssKb, cpuS } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU seconds of each thread of `pid`, keyed `name#tid`. */
+export function threadCpu(pid: number): Map<string, number> {
+  const cpu = new Map<string, number>();
+  try {
+    for (const task of Deno.readDirSync(`/proc/${pid}/task`)) {
+      try {
+        const name = Deno.readTextFileSync(`/proc/${pid}/task/${task.name}/comm`).trim();
+        const stat = Deno.readTextFileSync(`/proc/${pid}/task/${task.name}/stat`);
+        cpu.set(`${name}#${task.name}`, cpuSecondsOfStat(stat));
+      } catch {
+        // the thread ended
+      }
+    }
+  } catch {
+    // the process ended
+  }
+  return cpu;
+}
+
+/** Wait until `endpoint` answers HTTP (up to `timeoutMs`). */
+export async function waitForEndpoint(endpoint: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      await fetch(endpoint, { method: "HEAD" }).then((r) => r.body?.cancel());
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  throw new Error(`the simulator did not start on ${endpoint}`);
+}
