@@ -25,6 +25,7 @@
  */
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { RUNTIME_V8_FLAGS } from "../mod/runtime_flags.ts";
 
 /** The release targets: linux x64/arm64, macOS x64/arm64, Windows x64. */
 export const TARGETS = [
@@ -87,6 +88,7 @@ export function compileArgs(target: Target, workers: readonly string[]): string[
   return [
     "compile",
     ...RUNTIME_PERMISSIONS,
+    RUNTIME_V8_FLAGS,
     ...workers.flatMap((worker) => ["--include", worker]),
     "--exclude-unused-npm",
     "--target",

@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { binaryName, compileArgs, RUNTIME_PERMISSIONS, TARGETS } from "../scripts/compile.ts";
+import { RUNTIME_V8_FLAGS } from "../mod/runtime_flags.ts";
 import { denoTasks, ROOT, runDeno } from "./dist_test_support.ts";
 
 /** The workers the program starts, from its `new Worker(new URL(...))` calls. */
@@ -24,6 +25,7 @@ Deno.test("compileArgs builds one binary per target with every worker included",
   assert.deepEqual(args, [
     "compile",
     ...RUNTIME_PERMISSIONS,
+    RUNTIME_V8_FLAGS,
     "--include",
     "workers/a.ts",
     "--include",

@@ -31,13 +31,18 @@ import { localDenoTaskRunner } from "../sim/aws/local_deno_task_runner.ts";
 import { STOCK_NAMES } from "../sim/model_runner/seed.ts";
 import type { Simulator, TaskRunner } from "../sim/simulator.ts";
 import { UsageError } from "../usage_error.ts";
+import { RUNTIME_V8_FLAGS } from "../runtime_flags.ts";
 import { distributeRun } from "./distribute.ts";
 
 /** The folder below `--out` where the generators run. */
 export const GENERATORS_FOLDER = "generators";
 
-/** The permissions of each generator process: the simulator only, as `deno task run` has. */
-const GENERATOR_PERMISSIONS = [
+/**
+ * The Deno flags of each generator process: the V8 flags of every osml-load process, and the
+ * permissions of `deno task run` with the network limited to the simulator.
+ */
+export const GENERATOR_DENO_FLAGS: readonly string[] = [
+  RUNTIME_V8_FLAGS,
   "--allow-net=127.0.0.1,localhost",
   "--allow-env",
   "--allow-read",
@@ -79,7 +84,7 @@ export function demoTaskRunner(out: string): TaskRunner {
   return localDenoTaskRunner({
     // The program that is running (main.ts from source, the single file of a bundle).
     mainTs: new URL(Deno.mainModule),
-    permissions: GENERATOR_PERMISSIONS,
+    permissions: GENERATOR_DENO_FLAGS,
     env: { AWS_EC2_METADATA_DISABLED: "true", NO_COLOR: "1" },
     cwd,
     logDir: join(cwd, "tasks"),

@@ -1,0 +1,22 @@
+/**
+ * The V8 flags every osml-load process runs with: the `run`, `demo` and `osml-load` tasks, the
+ * container's ENTRYPOINT, the compiled binaries, and the generator processes the demo starts
+ * (tests keep them equal).
+ *
+ * `--max-semi-space-size` caps each isolate's young generation (V8 otherwise grows it to tens of
+ * MB in each of the main thread, the status monitor and every user worker as the allocation rate
+ * rises). Measured with `scripts/bench_engine.ts --only=full` on 2026-11-30: peak RSS 178 → 154 MB
+ * at 5 users, 223 → 188 MB at 50 and 617 → 456 MB at 1,000, for the CPU given in the README's
+ * benchmark section. `DENO_V8_FLAGS` or a later `--v8-flags` overrides it.
+ *
+ * @example
+ * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { RUNTIME_V8_FLAGS } from "./runtime_flags.ts";
+ * assert.match(RUNTIME_V8_FLAGS, /^--v8-flags=--max-semi-space-size=\d+$/);
+ * ```
+ * @module
+ */
+
+/** The `--v8-flags=…` argument of every osml-load process. */
+export const RUNTIME_V8_FLAGS = "--v8-flags=--max-semi-space-size=1";
