@@ -35,7 +35,7 @@ import type { Output, OutputContext, RunPhase } from "../output/output.ts";
 import type { CapacityStep, JobStatistics, TimelinePoint } from "../model/run_report.ts";
 import { JobTracker, type JobTransition } from "../tracker/job_tracker.ts";
 import { statisticsBlock } from "../tracker/job_files.ts";
-import { FileJobJournal } from "../tracker/file_job_journal.ts";
+import { FileJobJournal, JOB_RECORDS_FILE } from "../tracker/file_job_journal.ts";
 import { JobFilesWriter } from "../tracker/job_files_writer.ts";
 import { isoLocalWithOffset } from "../log/local_time.ts";
 import { createOutputFolders, preflightOutputs } from "../fs/preflight.ts";
@@ -204,7 +204,7 @@ export async function runLoadTest(
     const leftovers = await removeLeftoverTempFiles(settings.logDir);
     if (leftovers) log.info(LOGGER, `Removed ${leftovers} temporary file(s) a killed run left`);
     // Finished jobs leave memory for this file (issue 18).
-    journal = FileJobJournal.create(join(settings.logDir, "job_records.jsonl"));
+    journal = FileJobJournal.create(join(settings.logDir, JOB_RECORDS_FILE));
     // A private status subscription (or the shared queue); removed again in the finish phase.
     statusSource = await openRunStatusSource(prepared, log, aws);
   } catch (error) {

@@ -35,6 +35,7 @@ import { createJunitReportOutput } from "../output/junit_report.ts";
 import { createMergeableStatsOutput, resolveGeneratorIdentity } from "../output/mergeable_stats.ts";
 import { createResultsUploadOutput } from "../output/results_upload.ts";
 import { MERGEABLE_STATS_FILE } from "../stats/mergeable_stats.ts";
+import { JOB_RECORDS_FILE } from "../tracker/file_job_journal.ts";
 import type { PlannedOutput } from "../fs/preflight.ts";
 
 /**
@@ -52,18 +53,25 @@ import type { PlannedOutput } from "../fs/preflight.ts";
  * );
  * assert.deepEqual(plannedOutputs(settings).map((o) => o.path), [
  *   "logs", "logs/job_log.log", "logs/job_status.json", "logs/job_summary.json",
- *   "logs/osml-load-stats.json", "out/report.html",
+ *   "logs/job_records.jsonl", "logs/osml-load-stats.json", "out/report.html",
  * ]);
  * ```
  */
 export function plannedOutputs(settings: RunSettings): PlannedOutput[] {
   const planned: PlannedOutput[] = [
     { flag: "--log-dir", path: settings.logDir, kind: "dir" },
-    ...["job_log.log", "job_status.json", "job_summary.json", MERGEABLE_STATS_FILE].map((name) => ({
-      flag: "--log-dir",
-      path: `${settings.logDir}/${name}`,
-      kind: "file" as const,
-    })),
+    ...[
+      "job_log.log",
+      "job_status.json",
+      "job_summary.json",
+      JOB_RECORDS_FILE,
+      MERGEABLE_STATS_FILE,
+    ]
+      .map((name) => ({
+        flag: "--log-dir",
+        path: `${settings.logDir}/${name}`,
+        kind: "file" as const,
+      })),
   ];
   if (settings.csvPrefix) {
     for (const path of Object.values(locustCsvPaths(settings.csvPrefix))) {

@@ -54,6 +54,9 @@ class Float64List {
   }
 }
 
+/** The journal's file name in the log folder (`--log-dir`). */
+export const JOB_RECORDS_FILE = "job_records.jsonl";
+
 /** An append-only JSON Lines file of finished jobs. */
 export class FileJobJournal implements JobJournal {
   readonly path: string;
