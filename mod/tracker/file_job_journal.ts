@@ -54,6 +54,13 @@ class Float64List {
   }
 }
 
+/**
+ * Bytes read at once when the journal is read back. Each chunk is decoded into one string: below
+ * V8's large-object size (128 KB) it is young garbage; 1 MB chunks went to the old generation
+ * and a million-job `job_status.json` write grew the heap by tens of MB between collections.
+ */
+const READ_CHUNK_BYTES = 64 * 1024;
+
 /** The journal's file name in the log folder (`--log-dir`). */
 export const JOB_RECORDS_FILE = "job_records.jsonl";
 
@@ -189,7 +196,11 @@ export class FileJobJournal implements JobJournal {
     const start = this.#seek(from);
     let line = start.line;
     for await (
-      const lines of readLineBatches(this.path, { start: start.byte, end: this.#bytes })
+      const lines of readLineBatches(this.path, {
+        start: start.byte,
+        end: this.#bytes,
+        chunkBytes: READ_CHUNK_BYTES,
+      })
     ) {
       // Lines [line, line + lines.length) of the journal: yield the part in [from, to).
       const first = Math.max(0, from - line);
