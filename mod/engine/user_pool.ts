@@ -136,7 +136,6 @@ export class UserPool {
       channel.close();
       throw new Error(`the user workers did not start within ${START_LIMIT_MS / 1000} s`);
     }
-    pool.#timer = setInterval(() => pool.#spawnTick(), SPAWN_TICK_MS);
     return pool;
   }
 
@@ -159,6 +158,10 @@ export class UserPool {
   setTarget(users: number, spawnRate: number): void {
     this.#target = users;
     this.#spawnRate = spawnRate;
+    // The ramp's clock ticks only while users are to be started (an idle run stays idle).
+    if (users > this.#current && this.#timer === undefined && !this.#stopping) {
+      this.#timer = setInterval(() => this.#spawnTick(), SPAWN_TICK_MS);
+    }
     if (users < this.#current) {
       this.#current = users;
       this.#fractional = 0;
@@ -214,7 +217,11 @@ export class UserPool {
   }
 
   #spawnTick(): void {
-    if (this.#current >= this.#target) return;
+    if (this.#current >= this.#target) {
+      clearInterval(this.#timer);
+      this.#timer = undefined;
+      return;
+    }
     this.#fractional += (this.#spawnRate * SPAWN_TICK_MS) / 1000;
     const add = Math.floor(this.#fractional);
     if (add < 1) return;
