@@ -84,7 +84,7 @@ Deno.test("merge of two real runs: totals are the sums, job_status.json the unio
         html: `${dir}/merged/report.html`,
         json: `${dir}/merged/stats.json`,
         cost: `${dir}/merged/cost_report.json`,
-      }, { stdout: (l) => out.push(l), stderr: (l) => err.push(l) });
+      }, { stdout: (l) => out.push(l), stderr: (l) => err.push(l), env: sim.env });
       assert.equal(code, 0, err.join("\n"));
       assert.match(err.join("\n"), /Merged 2 generator\(s\) of 2 run\(s\)/);
 
@@ -193,7 +193,7 @@ Deno.test("merge of two real runs: totals are the sums, job_status.json the unio
         const code = await mergeCommand({
           sources: [`s3://${bucket}/results/run-1/`],
           logDir: `${dir}/merged-s3`,
-        }, { stdout: () => {}, stderr: (l) => err.push(l) });
+        }, { stdout: () => {}, stderr: (l) => err.push(l), env: sim.env });
         assert.equal(code, 0, err.join("\n"));
         for (
           const file of [

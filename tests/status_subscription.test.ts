@@ -398,6 +398,7 @@ Deno.test("a subscription's setup rolls back on a denied step, and its teardown 
     sim.faults.set({ deny: ["SQS.SetQueueAttributes"] });
     const denied = await StatusSubscription.create({
       region: sim.region,
+      env: sim.env,
       topicArn: TOPIC,
       runId: "0badcafe",
     }).catch((e) => e);
@@ -410,6 +411,7 @@ Deno.test("a subscription's setup rolls back on a denied step, and its teardown 
     sim.faults.set({});
     const sub = await StatusSubscription.create({
       region: sim.region,
+      env: sim.env,
       topicArn: TOPIC,
       runId: "0badcafe",
     });

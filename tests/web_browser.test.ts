@@ -16,7 +16,8 @@ import {
   PutObjectCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
+import { launchChromium } from "./browser_test_support.ts";
 import { webRunCommand } from "../mod/commands/web_run.ts";
 import { startWebServer, type WebServer } from "../mod/web/web_server.ts";
 import { WebSession } from "../mod/web/web_session.ts";
@@ -26,15 +27,6 @@ import { StatsAggregator } from "../mod/stats/aggregator.ts";
 import type { OutputContext } from "../mod/output/output.ts";
 
 const XSS_NAME = "<img src=x onerror=alert(1)>.tif";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
 const SCREENSHOTS = Deno.env.get("OSML_LOAD_SCREENSHOTS") === "1";
 
 /** The little of the browser's DOM the page functions below use (tests type-check without lib.dom). */
@@ -88,25 +80,6 @@ async function waitJobStat(page: Page, label: string, ok: (n: number) => boolean
   }
 }
 
-async function launch(dir: string): Promise<{ browser: Browser; restore: () => void }> {
-  const savedTmp = Deno.env.get("TMPDIR");
-  const tmp = `${dir}/tmp`;
-  await Deno.mkdir(tmp, { recursive: true });
-  Deno.env.set("TMPDIR", tmp);
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: CHROMIUM_ARGS,
-    env: { ...Deno.env.toObject(), TMPDIR: tmp },
-  });
-  return {
-    browser,
-    restore: () => {
-      if (savedTmp === undefined) Deno.env.delete("TMPDIR");
-      else Deno.env.set("TMPDIR", savedTmp);
-    },
-  };
-}
-
 /**
  * The web UI (`run` without `--headless`) against a simulator, in Chromium at 1280×800;
  * `fn` gets the page. Page errors and dialogs fail the test.
@@ -119,7 +92,7 @@ function withWebUi(
 ): Promise<void> {
   return withSimulator(simOptions, async (sim, dir) => {
     await prepare?.(sim);
-    const { browser, restore } = await launch(dir);
+    const browser = await launchChromium(dir);
     const stopServer = new AbortController();
     const listening = Promise.withResolvers<WebServer>();
     const served = webRunCommand({
@@ -136,7 +109,7 @@ function withWebUi(
       webPort: "0",
       ...flags,
     }, {
-      env: Deno.env.toObject(),
+      env: sim.env,
       notice: () => {},
       log: () => {},
       signal: stopServer.signal,
@@ -164,7 +137,6 @@ function withWebUi(
       await browser.close();
       stopServer.abort();
       await served.catch(() => {});
-      restore();
     }
   });
 }
@@ -436,7 +408,7 @@ Deno.test({
       write: () => {},
     });
     const server = startWebServer({ session, hostname: "127.0.0.1", port: 0 });
-    const { browser, restore } = await launch(dir);
+    const browser = await launchChromium(dir);
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
       const errors: string[] = [];
@@ -486,7 +458,6 @@ Deno.test({
       assert.deepEqual(errors, []);
     } finally {
       await browser.close();
-      restore();
       await server.close();
       await Deno.remove(dir, { recursive: true });
     }
@@ -556,7 +527,7 @@ Deno.test({
       },
     });
     const server = startWebServer({ session, hostname: "127.0.0.1", port: 0 });
-    const { browser, restore } = await launch(dir);
+    const browser = await launchChromium(dir);
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
       const errors: string[] = [];
@@ -581,7 +552,6 @@ Deno.test({
       assert.deepEqual(errors, []);
     } finally {
       await browser.close();
-      restore();
       await server.close();
       await Deno.remove(dir, { recursive: true });
     }

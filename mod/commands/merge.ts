@@ -356,6 +356,7 @@ export async function mergeCommand(options: MergeOptions, io: MergeIo = {}): Pro
     }, {
       stdout: (text) => stdout(text.replace(/\n$/, "")),
       stderr: (text) => stderr(text.replace(/\n$/, "")),
+      ...(io.env ? { env: io.env } : {}),
     });
     files.push(options.cost);
   }
