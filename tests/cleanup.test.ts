@@ -50,6 +50,7 @@ Deno.test("cleanup removes the private queue and subscription a SIGKILLed run le
         dryRun: false,
         yes: true,
         region: sim.region,
+        env: sim.env,
         write: sink.write,
       });
       assert.equal(code, ExitCode.Ok);
@@ -86,6 +87,7 @@ Deno.test("cleanup removes the private queue and subscription a SIGKILLed run le
         dryRun: true,
         yes: false,
         region: sim.region,
+        env: sim.env,
         write: sink.write,
       });
       assert.equal(code, ExitCode.Ok);
@@ -113,6 +115,7 @@ Deno.test("cleanup removes the private queue and subscription a SIGKILLed run le
         dryRun: false,
         yes: false,
         region: sim.region,
+        env: sim.env,
         write: sink.write,
         confirm: () => false,
       });
@@ -126,6 +129,7 @@ Deno.test("cleanup removes the private queue and subscription a SIGKILLed run le
         dryRun: false,
         yes: true,
         region: sim.region,
+        env: sim.env,
         write: sink.write,
       });
       assert.equal(code, ExitCode.Ok);
@@ -155,6 +159,7 @@ Deno.test("cleanup removes the private queue and subscription a SIGKILLed run le
         dryRun: false,
         yes: true,
         region: sim.region,
+        env: sim.env,
         write: sink.write,
       });
       assert.deepEqual(sink.lines, [

@@ -3,41 +3,25 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { Command } from "commander";
-import { buildProgram } from "../mod/commands/program.ts";
-import { runCli } from "../mod/commands/run_cli.ts";
 import { addTableOptions } from "../mod/commands/command_options.ts";
 import { resolveRunSettings, type RunFlags } from "../mod/config/run_settings.ts";
 import { withSimulator } from "./engine_test_support.ts";
+import { RUN_PERMISSIONS, startTool } from "./run_test_support.ts";
 
 const LOCUST_LINE = ["-u", "5", "-r", "1", "-t", "30s", "--headless", "--csv", "out/x"];
 const LOCUST_TAIL = ["--html", "out/r.html", "-L", "DEBUG"];
 
-/** Run `fn` with console output captured and the working folder and variables set. */
-async function captured<T>(
+/**
+ * Run the tool as a person types it, in the folder `cwd` with `env` added to the environment
+ * (a child process: the working folder and the environment are process-wide).
+ */
+async function typed(
   cwd: string,
   env: Record<string, string>,
-  fn: () => Promise<T>,
-): Promise<{ value: T; out: string[]; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const { log, error } = console;
-  const previousCwd = Deno.cwd();
-  const saved = Object.keys(env).map((name) => [name, Deno.env.get(name)] as const);
-  console.log = (...parts: unknown[]) => out.push(parts.join(" "));
-  console.error = (...parts: unknown[]) => err.push(parts.join(" "));
-  Deno.chdir(cwd);
-  for (const [name, value] of Object.entries(env)) Deno.env.set(name, value);
-  try {
-    return { value: await fn(), out, err };
-  } finally {
-    Deno.chdir(previousCwd);
-    for (const [name, value] of saved) {
-      if (value === undefined) Deno.env.delete(name);
-      else Deno.env.set(name, value);
-    }
-    console.log = log;
-    console.error = error;
-  }
+  args: string[],
+): Promise<{ code: number; out: string[]; err: string }> {
+  const { code, stdout, stderr } = await startTool(args, env, 120_000, RUN_PERMISSIONS, cwd).done;
+  return { code, out: stdout.split("\n"), err: stderr };
 }
 
 Deno.test("a Locust command line parses to the same settings Locust would use", async () => {
@@ -100,11 +84,12 @@ Deno.test("the Locust command line runs unchanged (but for a shorter -t) against
   }, async (sim, dir) => {
     const args = ["run", ...LOCUST_LINE, ...LOCUST_TAIL, "--logfile", "locust.log"];
     args[args.indexOf("30s")] = "3s";
-    const { value: code, err } = await captured(dir, {
+    const { code, err } = await typed(dir, {
+      ...sim.env,
       S3_LOAD_TEST_SOURCE_IMAGE_BUCKET: `s3://osml-test-images-${sim.account}`,
       S3_LOAD_TEST_RESULT_BUCKET: `s3://mr-bucket-sink-${sim.account}`,
-    }, () => runCli(buildProgram(), args));
-    assert.equal(code, 0, err.join("\n"));
+    }, args);
+    assert.equal(code, 0, err);
     for (const file of ["out/x_stats.csv", "out/x_stats_history.csv", "out/r.html"]) {
       assert.ok(existsSync(`${dir}/${file}`), `${file} was not written`);
     }
@@ -124,12 +109,12 @@ Deno.test("demo --dry-run: the demo's defaults, its own values, and where each c
   const dir = await Deno.makeTempDir({ prefix: "osml-load-demo-dry-" });
   try {
     await Deno.writeTextFile(`${dir}/osml-load.conf`, "stats-interval = 3\n");
-    const { value: code, out, err } = await captured(
+    const { code, out, err } = await typed(
       dir,
       { OSML_LOAD_SPAWN_RATE: "2" },
-      () => runCli(buildProgram(), ["demo", "--dry-run", "-t", "20s", "--out", "o"]),
+      ["demo", "--dry-run", "-t", "20s", "--out", "o"],
     );
-    assert.equal(code, 0, err.join("\n"));
+    assert.equal(code, 0, err);
     const line = (key: string) =>
       out.find((l) => l.startsWith(`  ${key} `))?.replace(/\s+/g, " ").trim();
     assert.equal(line("users"), "users 5 default");
@@ -150,11 +135,12 @@ Deno.test("demo --dry-run: the demo's defaults, its own values, and where each c
 
 Deno.test("capacity --dry-run: 20 users by default, capacity's own flags", async () => {
   await withSimulator({ modelRunner: false }, async (sim, dir) => {
-    const { value: code, out, err } = await captured(dir, {
+    const { code, out, err } = await typed(dir, {
+      ...sim.env,
       S3_LOAD_TEST_SOURCE_IMAGE_BUCKET: `s3://osml-test-images-${sim.account}`,
       S3_LOAD_TEST_RESULT_BUCKET: `s3://mr-bucket-sink-${sim.account}`,
-    }, () => runCli(buildProgram(), ["capacity", "--dry-run", "--start-rate", "2/s"]));
-    assert.equal(code, 0, err.join("\n"));
+    }, ["capacity", "--dry-run", "--start-rate", "2/s"]);
+    assert.equal(code, 0, err);
     const text = out.join("\n");
     assert.match(text, /^ {2}users +20 +default$/m);
     assert.match(text, /^ {2}start-rate +2\/s +flag --start-rate$/m);

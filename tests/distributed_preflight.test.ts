@@ -34,7 +34,7 @@ async function refused(
 ): Promise<void> {
   const all = { ...flagsFor(sim, dir), ...flags };
   for (const key of Object.keys(all)) if (all[key] === undefined) delete all[key];
-  const { settings, options } = resolveRun(all, {});
+  const { settings, options } = resolveRun(all, sim.env);
   await assert.rejects(
     distributeRun({ settings, options, env, handleSignals: false, say: () => {}, write: () => {} }),
     (e: unknown) => e instanceof UsageError && pattern.test(e.message),
@@ -91,7 +91,7 @@ Deno.test("run --generators --dry-run prints the plan and a generator's command 
     const lines: string[] = [];
     const code = await runCommand(
       { ...flagsFor(sim, dir), generators: "3", users: "7", dryRun: true, rate: "30/min" },
-      { env: {}, cwd: dir, write: (line) => lines.push(line) },
+      { env: sim.env, cwd: dir, write: (line) => lines.push(line) },
     );
     assert.equal(code, ExitCode.Ok);
     const text = lines.join("\n");
@@ -108,7 +108,7 @@ Deno.test("run --generators --dry-run prints the plan and a generator's command 
 Deno.test("generators ECS cannot start are reported by index with ECS's reason; with nothing to merge, exit 4", async () => {
   // No task runner: every task stops with TaskFailedToStart, as when ECS cannot pull the image.
   await withSimulator({ modelRunner: false }, async (sim, dir) => {
-    const { settings, options } = resolveRun(flagsFor(sim, dir), {});
+    const { settings, options } = resolveRun(flagsFor(sim, dir), sim.env);
     const said: string[] = [];
     const code = await distributeRun({
       settings,

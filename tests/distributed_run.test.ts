@@ -95,7 +95,7 @@ function distributedRun(
     logDir: `${dir}/merged`,
     output: `${dir}/merged/osml-load`,
     ...flags,
-  }, {});
+  }, sim.env);
 }
 
 async function readJson(path: string): Promise<Record<string, unknown>> {

@@ -40,20 +40,6 @@ async function textOf(s3: S3Client, bucket: string, key: string): Promise<string
   return await out.Body!.transformToString();
 }
 
-/** Set environment variables for the length of `fn`. */
-async function withEnv<T>(vars: Record<string, string>, fn: () => Promise<T>): Promise<T> {
-  const saved = Object.keys(vars).map((name) => [name, Deno.env.get(name)] as const);
-  for (const [name, value] of Object.entries(vars)) Deno.env.set(name, value);
-  try {
-    return await fn();
-  } finally {
-    for (const [name, value] of saved) {
-      if (value === undefined) Deno.env.delete(name);
-      else Deno.env.set(name, value);
-    }
-  }
-}
-
 /** A client that records the keys it puts, and fails puts when `failPuts` is set. */
 function recordingClient(s3: S3Client, options: { failPuts?: boolean } = {}) {
   const puts: string[] = [];
@@ -74,22 +60,18 @@ Deno.test("a run with --results-to uploads every output to <prefix>/<run-id>/gen
   await withSimulator({ modelRunner: { msPerMegapixel: 0.05, fixedMs: 20 } }, async (sim, dir) => {
     const bucket = `mr-bucket-sink-${sim.account}`;
     const lines: string[] = [];
-    const result = await withEnv(
-      { OSML_LOAD_RUN_ID: "run-up", OSML_LOAD_GENERATOR_INDEX: "0" },
-      () =>
-        runLoadTest(
-          shortRun(sim, dir, {
-            resultsTo: `s3://${bucket}/load-tests`,
-            output: `${dir}/csv/run`,
-            html: `${dir}/report.html`,
-            json: `${dir}/stats.json`,
-          }),
-          {
-            handleSignals: false,
-            write: (line) => lines.push(line),
-            log: new RunLog({ verbose: false, console: () => {} }),
-          },
-        ),
+    const result = await runLoadTest(
+      shortRun(sim, dir, {
+        resultsTo: `s3://${bucket}/load-tests`,
+        output: `${dir}/csv/run`,
+        html: `${dir}/report.html`,
+        json: `${dir}/stats.json`,
+      }, { OSML_LOAD_RUN_ID: "run-up", OSML_LOAD_GENERATOR_INDEX: "0" }),
+      {
+        handleSignals: false,
+        write: (line) => lines.push(line),
+        log: new RunLog({ verbose: false, console: () => {} }),
+      },
     );
     assert.notEqual(result.exitCode, ExitCode.ToolFailed, result.failures.join("; "));
     assert.ok(lines.includes(`Uploaded 11 file(s) to s3://${bucket}/load-tests/run-up/gen-0/`));
@@ -135,7 +117,7 @@ Deno.test("a run with --results-to uploads every output to <prefix>/<run-id>/gen
     const code = await mergeCommand({
       sources: [`s3://${bucket}/load-tests/run-up/`],
       logDir: `${dir}/merged`,
-    }, { stdout: () => {}, stderr: (l) => err.push(l) });
+    }, { stdout: () => {}, stderr: (l) => err.push(l), env: sim.env });
     assert.equal(code, ExitCode.Ok, err.join("\n"));
     const summary = JSON.parse(await Deno.readTextFile(`${dir}/merged/job_summary.json`));
     assert.equal(summary.total_image_sent, result.jobs.total_image_sent);

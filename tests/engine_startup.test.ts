@@ -49,9 +49,10 @@ Deno.test("discovery reads the newest matching task definition and the container
     assert.equal(prepared.deployment.statusQueueName, "CustomStatus");
     assert.equal(prepared.deployment.statusQueueSource, "IMAGE_STATUS_QUEUE");
     // TASK_DEFINITION_PATTERN selects another family; flags override everything.
-    Deno.env.set("TASK_DEFINITION_PATTERN", "osml-ModelRunnerDataplane");
     prepared = await prepareRun(
-      shortRun(sim, dir, { mrStatusQueue: "CustomStatus", awsAccount: sim.account }),
+      shortRun(sim, dir, { mrStatusQueue: "CustomStatus", awsAccount: sim.account }, {
+        TASK_DEFINITION_PATTERN: "osml-ModelRunnerDataplane",
+      }),
       quiet(),
     );
     assert.equal(prepared.deployment.imageQueueName, "ImageRequestQueue");
@@ -62,16 +63,16 @@ Deno.test("discovery reads the newest matching task definition and the container
 
 Deno.test("without a task definition, --mr-input-queue is enough; without either, a clear error", async () => {
   await withSimulator({ modelRunner: false }, async (sim, dir) => {
-    Deno.env.set("TASK_DEFINITION_PATTERN", "NoSuchDeployment");
+    const pattern = { TASK_DEFINITION_PATTERN: "NoSuchDeployment" };
     const prepared = await prepareRun(
-      shortRun(sim, dir, { mrInputQueue: "ImageRequestQueue" }),
+      shortRun(sim, dir, { mrInputQueue: "ImageRequestQueue" }, pattern),
       quiet(),
     );
     assert.equal(prepared.deployment.imageQueueSource, "--mr-input-queue");
     assert.equal(prepared.deployment.statusQueueName, "ImageStatusQueue");
     assert.equal(prepared.deployment.accountSource, "STS");
     await assert.rejects(
-      prepareRun(shortRun(sim, dir), quiet()),
+      prepareRun(shortRun(sim, dir, {}, pattern), quiet()),
       (e: Error) =>
         e instanceof UsageError &&
         /no ECS task definition matches "NoSuchDeployment" .* pass --mr-input-queue/.test(

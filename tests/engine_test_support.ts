@@ -1,47 +1,41 @@
 /**
- * Test support for engine tests: a simulator with the AWS environment pointed
- * at it for the duration of a test, and run settings for short runs.
+ * Test support for engine tests: a simulator and a temporary folder for the
+ * duration of a test, and run settings for short runs. Nothing here touches
+ * `Deno.env` (tests run in parallel in one process): the run reads the
+ * simulator's environment from its settings (`sim.env`).
  * @module
  */
 import { resolveRunSettings, type RunFlags, type RunSettings } from "../mod/config/run_settings.ts";
 import { type Simulator, type SimulatorOptions, startSimulator } from "../mod/sim/simulator.ts";
 
-const AWS_VARS = [
-  "AWS_ENDPOINT_URL",
-  "AWS_REGION",
-  "AWS_DEFAULT_REGION",
-  "AWS_ACCESS_KEY_ID",
-  "AWS_SECRET_ACCESS_KEY",
-  "AWS_PROFILE",
-  "REGION",
-  "ACCOUNT",
-  "TASK_DEFINITION_PATTERN",
-];
-
-/** Run `fn` with a simulator and the AWS environment pointing at it; always cleans up. */
+/** Run `fn` with a simulator and a temporary folder; always cleans up. */
 export async function withSimulator<T>(
   options: SimulatorOptions,
   fn: (sim: Simulator, dir: string) => Promise<T>,
 ): Promise<T> {
-  const saved = new Map(AWS_VARS.map((name) => [name, Deno.env.get(name)]));
   const sim = await startSimulator(options);
-  const dir = await Deno.makeTempDir({ prefix: "osml-load-test-" });
   try {
-    for (const name of AWS_VARS) Deno.env.delete(name);
-    for (const [name, value] of Object.entries(sim.env)) Deno.env.set(name, value);
-    return await fn(sim, dir);
-  } finally {
-    for (const [name, value] of saved) {
-      if (value === undefined) Deno.env.delete(name);
-      else Deno.env.set(name, value);
+    const dir = await Deno.makeTempDir({ prefix: "osml-load-test-" });
+    try {
+      return await fn(sim, dir);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
     }
+  } finally {
     await sim.close();
-    await Deno.remove(dir, { recursive: true });
   }
 }
 
-/** Settings for a short headless run against the seeded simulator. */
-export function shortRun(sim: Simulator, dir: string, flags: RunFlags = {}): RunSettings {
+/**
+ * Settings for a short headless run against the seeded simulator, resolved
+ * with the simulator's environment (`sim.env`) and `env` on top of it.
+ */
+export function shortRun(
+  sim: Simulator,
+  dir: string,
+  flags: RunFlags = {},
+  env: Record<string, string> = {},
+): RunSettings {
   return resolveRunSettings({
     sourceBucket: `s3://osml-test-images-${sim.account}`,
     resultBucket: `s3://mr-bucket-sink-${sim.account}`,
@@ -54,7 +48,7 @@ export function shortRun(sim: Simulator, dir: string, flags: RunFlags = {}): Run
     statsInterval: "1",
     completionTimeout: "30s",
     ...flags,
-  }, Deno.env.toObject());
+  }, { ...sim.env, ...env });
 }
 
 /** Collects written lines, for runs whose console output a test reads. */

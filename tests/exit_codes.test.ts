@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { parse } from "csv-parse/sync";
 import { ExitCode } from "../mod/exit_codes.ts";
 import { withSimulator } from "./engine_test_support.ts";
-import { startTool } from "./run_test_support.ts";
+import { simRunArgs, startTool } from "./run_test_support.ts";
 
 const BUCKETS = ["--source-bucket", "s3://abc", "--result-bucket", "s3://bcd"];
 
@@ -48,16 +48,7 @@ Deno.test("every usage error exits 2 with one line, from the option parser or la
 
 Deno.test("exit 0 for a clean dry run, 3 when a threshold fails", async () => {
   await withSimulator({ modelRunner: { msPerMegapixel: 0.05, fixedMs: 10 } }, async (sim, dir) => {
-    const base = [
-      "run",
-      "--headless",
-      "--source-bucket",
-      `s3://osml-test-images-${sim.account}`,
-      "--result-bucket",
-      `s3://mr-bucket-sink-${sim.account}`,
-      "--log-dir",
-      `${dir}/logs`,
-    ];
+    const base = simRunArgs(sim, dir);
     const dry = await startTool([...base, "--dry-run"], sim.env).done;
     assert.equal(dry.code, ExitCode.Ok, dry.stderr);
     const failing = await startTool(
@@ -71,31 +62,26 @@ Deno.test("exit 0 for a clean dry run, 3 when a threshold fails", async () => {
 
 Deno.test("the last history rows carry the final state: timed-out jobs and their failures", async () => {
   await withSimulator({ modelRunner: false }, async (sim, dir) => {
-    const result = await startTool([
-      "run",
-      "--headless",
-      "--source-bucket",
-      `s3://osml-test-images-${sim.account}`,
-      "--result-bucket",
-      `s3://mr-bucket-sink-${sim.account}`,
-      "-u",
-      "2",
-      "-t",
-      "2s",
-      "--wait-min",
-      "0.1",
-      "--wait-max",
-      "0.2",
-      "--wait-for-completion",
-      "--completion-timeout",
-      "1s",
-      "--status-source",
-      "queue",
-      "--log-dir",
-      `${dir}/logs`,
-      "--csv",
-      `${dir}/x`,
-    ], sim.env).done;
+    const result = await startTool(
+      simRunArgs(sim, dir, [
+        "-u",
+        "2",
+        "-t",
+        "2s",
+        "--wait-min",
+        "0.1",
+        "--wait-max",
+        "0.2",
+        "--wait-for-completion",
+        "--completion-timeout",
+        "1s",
+        "--status-source",
+        "queue",
+        "--csv",
+        `${dir}/x`,
+      ]),
+      sim.env,
+    ).done;
     assert.equal(result.code, ExitCode.RunFailed, result.stderr);
     const summary = JSON.parse(await Deno.readTextFile(`${dir}/logs/job_summary.json`));
     assert.ok(summary.total_image_timed_out > 0);

@@ -34,7 +34,7 @@ Deno.test("the SDK checks a whole-object Content-MD5 against a ranged body; head
     const bucket = sim.seeded!.imageBucket;
     // The SDK's default client (responseChecksumValidation WHEN_SUPPORTED).
     const plain = new S3Client({ ...simClientConfig(sim), forcePathStyle: true, maxAttempts: 1 });
-    const ours = s3Client({ region: sim.region });
+    const ours = s3Client({ region: sim.region, env: sim.env });
     try {
       // The finding, reproduced: a ranged GET fails on the content-md5 header...
       const error = await errorOf(readBody(plain, bucket, "small.tif", "bytes=0-1023"));

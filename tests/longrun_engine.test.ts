@@ -12,7 +12,7 @@ import type { OutputContext } from "../mod/output/output.ts";
 import type { JobRecordPage } from "../mod/tracker/job_query.ts";
 import type { Simulator } from "../mod/sim/simulator.ts";
 import { shortRun, withSimulator } from "./engine_test_support.ts";
-import { startTool, until } from "./run_test_support.ts";
+import { simRunArgs, startTool, until } from "./run_test_support.ts";
 
 const quiet = () => new RunLog({ verbose: false, console: () => {} });
 
@@ -77,13 +77,7 @@ Deno.test("finished jobs go to job_records.jsonl; job_status.json, pages and cou
 });
 
 function toolArgs(sim: Simulator, dir: string): string[] {
-  return [
-    "run",
-    "--headless",
-    "--source-bucket",
-    `s3://osml-test-images-${sim.account}`,
-    "--result-bucket",
-    `s3://mr-bucket-sink-${sim.account}`,
+  return simRunArgs(sim, dir, [
     "--users",
     "4",
     "--spawn-rate",
@@ -94,9 +88,7 @@ function toolArgs(sim: Simulator, dir: string): string[] {
     "0.1",
     "--run-time",
     "60s",
-    "--log-dir",
-    `${dir}/logs`,
-  ];
+  ]);
 }
 
 Deno.test("a run killed with SIGKILL leaves its finished jobs in job_records.jsonl, every line complete", async () => {

@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { parse } from "csv-parse/sync";
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { simClientConfig } from "../mod/sim/aws/client_config.ts";
 import { runLoadTest } from "../mod/engine/load_test.ts";
 import { RunLog } from "../mod/log/run_log.ts";
 import { mergeCommand } from "../mod/commands/merge.ts";
@@ -84,7 +85,7 @@ Deno.test("merge of two real runs: totals are the sums, job_status.json the unio
         html: `${dir}/merged/report.html`,
         json: `${dir}/merged/stats.json`,
         cost: `${dir}/merged/cost_report.json`,
-      }, { stdout: (l) => out.push(l), stderr: (l) => err.push(l) });
+      }, { stdout: (l) => out.push(l), stderr: (l) => err.push(l), env: sim.env });
       assert.equal(code, 0, err.join("\n"));
       assert.match(err.join("\n"), /Merged 2 generator\(s\) of 2 run\(s\)/);
 
@@ -169,7 +170,7 @@ Deno.test("merge of two real runs: totals are the sums, job_status.json the unio
       "from an S3 prefix (every page of the listing read): the same result",
       async () => {
         const bucket = `mr-bucket-sink-${sim.account}`;
-        const s3 = new S3Client({ region: sim.region, forcePathStyle: true });
+        const s3 = new S3Client({ ...simClientConfig(sim), forcePathStyle: true });
         try {
           for (const i of [0, 1]) {
             for await (const entry of Deno.readDir(`${dir}/gen${i}/logs`)) {
@@ -193,7 +194,7 @@ Deno.test("merge of two real runs: totals are the sums, job_status.json the unio
         const code = await mergeCommand({
           sources: [`s3://${bucket}/results/run-1/`],
           logDir: `${dir}/merged-s3`,
-        }, { stdout: () => {}, stderr: (l) => err.push(l) });
+        }, { stdout: () => {}, stderr: (l) => err.push(l), env: sim.env });
         assert.equal(code, 0, err.join("\n"));
         for (
           const file of [

@@ -6,7 +6,7 @@
  */
 
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
+import { launchChromium } from "./browser_test_support.ts";
 import {
   createHtmlReportOutput,
   MAX_REPORT_POINTS,
@@ -139,20 +139,7 @@ Deno.test("html report: a long run's timeline is thinned to a bounded number of 
 
 Deno.test("html report: opens offline in headless Chromium with thresholds, tables, charts per kind of number and no errors", async () => {
   const dir = await Deno.makeTempDir({ prefix: "osml_html_" });
-  const previousTmp = Deno.env.get("TMPDIR");
-  Deno.env.set("TMPDIR", dir);
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  });
+  const browser = await launchChromium(dir);
   try {
     const path = `${dir}/out/report.html`;
     await createHtmlReportOutput({ path }).finish(evilContext());
@@ -217,8 +204,6 @@ Deno.test("html report: opens offline in headless Chromium with thresholds, tabl
     await page.close();
   } finally {
     await browser.close();
-    if (previousTmp === undefined) Deno.env.delete("TMPDIR");
-    else Deno.env.set("TMPDIR", previousTmp);
     await Deno.remove(dir, { recursive: true });
   }
 });

@@ -16,7 +16,7 @@ import { exists, silentListener, simRunArgs, startTool, until } from "./run_test
 
 /** Messages on the simulator's request queue (it runs without Model Runner in these tests). */
 async function requestQueueDepth(sim: Simulator): Promise<number> {
-  const sqs = sqsClient({ region: sim.region });
+  const sqs = sqsClient({ region: sim.region, env: sim.env });
   try {
     const { QueueUrl } = await sqs.send(
       new GetQueueUrlCommand({ QueueName: "ImageRequestQueue" }),

@@ -229,12 +229,12 @@ Deno.test("a user count beyond the machine is refused with the limit", () => {
 
 Deno.test("an AWS call to an endpoint that never answers ends at its timeout, naming it", async () => {
   const silent = silentListener();
-  const names = ["AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"];
-  const saved = names.map((name) => Deno.env.get(name));
-  Deno.env.set("AWS_ENDPOINT_URL", silent.url);
-  Deno.env.set("AWS_ACCESS_KEY_ID", "test");
-  Deno.env.set("AWS_SECRET_ACCESS_KEY", "test");
-  const sqs = sqsClient({ region: "us-west-2", timeoutMs: 500 });
+  const env = {
+    AWS_ENDPOINT_URL: silent.url,
+    AWS_ACCESS_KEY_ID: "test",
+    AWS_SECRET_ACCESS_KEY: "test",
+  };
+  const sqs = sqsClient({ region: "us-west-2", timeoutMs: 500, env });
   try {
     await assert.rejects(
       () => sqs.send(new GetQueueUrlCommand({ QueueName: "q" })),
@@ -247,18 +247,18 @@ Deno.test("an AWS call to an endpoint that never answers ends at its timeout, na
     );
     // The run's cancellation ends a call at once too, with the SDK's abort error.
     const cancel = new AbortController();
-    const cancelled = sqsClient({ region: "us-west-2", timeoutMs: 60_000, signal: cancel.signal });
+    const cancelled = sqsClient({
+      region: "us-west-2",
+      timeoutMs: 60_000,
+      signal: cancel.signal,
+      env,
+    });
     const call = cancelled.send(new GetQueueUrlCommand({ QueueName: "q" }));
     setTimeout(() => cancel.abort(), 50);
     await assert.rejects(call, (error: Error) => !(error instanceof AwsTimeoutError));
     cancelled.destroy();
   } finally {
     sqs.destroy();
-    names.forEach((name, i) => {
-      const value = saved[i];
-      if (value === undefined) Deno.env.delete(name);
-      else Deno.env.set(name, value);
-    });
     await silent.close();
   }
 });
@@ -292,6 +292,12 @@ Deno.test("the user pool reports running users and survives a quick drop and ris
       predefinedRequests: [],
       imageSizes: {},
       awsTimeoutMs: 1_000,
+      // Only 127.0.0.1: a closed port and static credentials (no look for instance roles).
+      awsEnv: {
+        AWS_ENDPOINT_URL_SQS: "http://127.0.0.1:9",
+        AWS_ACCESS_KEY_ID: "test",
+        AWS_SECRET_ACCESS_KEY: "test",
+      },
     },
     onDelta: () => {},
     onJobs: () => {},

@@ -64,16 +64,21 @@ export interface Child {
   printed(): string;
 }
 
-/** Start `deno run <permissions> main.ts <args>` with `env`; a hang past `deadlineMs` fails. */
+/**
+ * Start `deno run <permissions> main.ts <args>` with `env` added to this process's environment
+ * (in the folder `cwd`, default this process's); a hang past `deadlineMs` fails.
+ */
 export function startTool(
   args: string[],
   env: Record<string, string>,
   deadlineMs = 120_000,
   permissions: string[] = RUN_PERMISSIONS,
+  cwd?: string,
 ): Child {
   const process = new Deno.Command(Deno.execPath(), {
     args: ["run", ...permissions, MAIN, ...args],
     env: { NO_COLOR: "1", ...env },
+    ...(cwd ? { cwd } : {}),
     stdout: "piped",
     stderr: "piped",
     stdin: "null",

@@ -104,6 +104,7 @@ Deno.test("the capacity search finds the simulator's capacity within 10 %", asyn
         flags,
         (name) => (name === "users" ? "cli" : undefined),
         (l) => lines.push(l),
+        sim.env,
       );
       const report = JSON.parse(await Deno.readTextFile(`${dir}/logs/capacity.json`));
       const rate = report.result.rate;

@@ -5,7 +5,6 @@
  */
 
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
 import { createJunitReportOutput, JUNIT_SUITE_NAME } from "../mod/output/junit_report.ts";
 import { evaluateThresholds, parseThreshold } from "../mod/stats/thresholds.ts";
 import type { ThresholdResult } from "../mod/stats/thresholds.ts";
@@ -13,16 +12,7 @@ import { thresholdSummary } from "../mod/stats/threshold_summary.ts";
 import { resolveRunSettings } from "../mod/config/run_settings.ts";
 import { buildOutputs } from "../mod/engine/run_outputs.ts";
 import { aggregate, context, JOBS } from "./stats_fixture.ts";
-
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
+import { launchChromium } from "./browser_test_support.ts";
 
 /** What the parsed document holds (built in the page, from the DOM). */
 interface ParsedSuite {
@@ -38,12 +28,8 @@ interface ParsedSuite {
 }
 
 /** Parse each XML text with Chromium's DOMParser (a strict XML 1.0 parser). */
-async function parseXml(texts: string[], tmp: string): Promise<ParsedSuite[]> {
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: CHROMIUM_ARGS,
-    env: { ...Deno.env.toObject(), TMPDIR: tmp },
-  });
+async function parseXml(texts: string[], dir: string): Promise<ParsedSuite[]> {
+  const browser = await launchChromium(dir);
   try {
     const page = await browser.newPage();
     return await page.evaluate((xmls: string[]) => {
@@ -124,8 +110,7 @@ Deno.test({
       await createJunitReportOutput({ path: `${dir}/empty.xml` }).finish(emptyCtx);
       const xml = await Deno.readTextFile(`${dir}/out/junit.xml`);
       const empty = await Deno.readTextFile(`${dir}/empty.xml`);
-      await Deno.mkdir(`${dir}/tmp`);
-      const [suite, none] = await parseXml([xml, empty], `${dir}/tmp`);
+      const [suite, none] = await parseXml([xml, empty], dir);
 
       assert.equal(suite?.error, null, `well-formed XML:\n${xml}`);
       assert.equal(suite.root, "testsuite");

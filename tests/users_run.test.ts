@@ -13,7 +13,7 @@ import { withSimulator } from "./engine_test_support.ts";
 const quiet = () => new RunLog({ verbose: false, console: () => {} });
 
 /** Settings for a short run of the wait-for-completion kinds against the seeded simulator. */
-function userRun(dir: string, flags: RunFlags): RunSettings {
+function userRun(sim: Simulator, dir: string, flags: RunFlags): RunSettings {
   return resolveRunSettings({
     users: "1",
     spawnRate: "10",
@@ -21,7 +21,7 @@ function userRun(dir: string, flags: RunFlags): RunSettings {
     logDir: `${dir}/logs`,
     statsInterval: "1",
     ...flags,
-  }, Deno.env.toObject());
+  }, sim.env);
 }
 
 /** Write a request file of `entries` into `dir`; returns its path. */
@@ -70,7 +70,7 @@ Deno.test("predefined users send the file's requests in turn, as written, with f
       entry("tile.ntf", "aircraft", { jobName: "nightly", regionOfInterest: null }),
     ];
     const path = await requestFile(dir, "requests.json", entries);
-    const settings = userRun(dir, {
+    const settings = userRun(sim, dir, {
       userClass: "test.load.predefined_requests_user.PredefinedRequestsUser",
       requestFile: path,
       runTime: "3.5s",
@@ -128,7 +128,7 @@ Deno.test("predefined users send the file's requests in turn, as written, with f
 
 Deno.test("random users pick InService endpoints and NITF/TIFF images and send the submit-and-wait request", async () => {
   await withSimulator({ modelRunner: { requestQueue: "NotTheRequestQueue" } }, async (sim, dir) => {
-    const settings = userRun(dir, {
+    const settings = userRun(sim, dir, {
       userClass: "RandomRequestUser",
       users: "3",
       runTime: "2.5s",
@@ -208,7 +208,7 @@ Deno.test("a PARTIAL result is resent with the same body up to 3 times, then fai
     modelRunner: { fixedMs: 30, msPerMegapixel: 0, jitter: 0, failureRate: 0, partialRate: 1 },
   }, async (sim, dir) => {
     const path = await requestFile(dir, "one.json", [entry("tile.tif", "aircraft")]);
-    const settings = userRun(dir, {
+    const settings = userRun(sim, dir, {
       userClass: "predefined",
       requestFile: path,
       runTime: "4s",
@@ -243,10 +243,10 @@ Deno.test("a PARTIAL result is resent with the same body up to 3 times, then fai
 Deno.test("mixed predefined:3,random:1 users both run, succeed, and record their own samples", async () => {
   await withSimulator({
     modelRunner: { fixedMs: 20, msPerMegapixel: 0.02, failureRate: 0, partialRate: 0 },
-  }, async (_sim, dir) => {
+  }, async (sim, dir) => {
     // tile.png is never picked by the random user (no PNG), so the names tell the kinds apart.
     const path = await requestFile(dir, "png.json", [entry("tile.png", "aircraft")]);
-    const settings = userRun(dir, {
+    const settings = userRun(sim, dir, {
       userClass: "predefined:3,random:1",
       requestFile: path,
       users: "4",
@@ -276,7 +276,11 @@ Deno.test("mixed predefined:3,random:1 users both run, succeed, and record their
 Deno.test("a failed send is an exception, not a Process Image sample", async () => {
   await withSimulator({ modelRunner: false }, async (sim, dir) => {
     const path = await requestFile(dir, "r.json", [entry("small.tif", "centerpoint")]);
-    const settings = userRun(dir, { userClass: "predefined", requestFile: path, runTime: "2s" });
+    const settings = userRun(sim, dir, {
+      userClass: "predefined",
+      requestFile: path,
+      runTime: "2s",
+    });
     const result = await runLoadTest(settings, {
       handleSignals: false,
       write: () => {},
@@ -295,9 +299,9 @@ Deno.test("a failed send is an exception, not a Process Image sample", async () 
 });
 
 /** The UsageError a dry run of `flags` stops with. */
-async function startupError(dir: string, flags: RunFlags): Promise<string> {
+async function startupError(sim: Simulator, dir: string, flags: RunFlags): Promise<string> {
   try {
-    await runLoadTest(userRun(dir, { dryRun: true, ...flags }), {
+    await runLoadTest(userRun(sim, dir, { dryRun: true, ...flags }), {
       handleSignals: false,
       write: () => {},
       log: quiet(),
@@ -313,43 +317,46 @@ Deno.test("no endpoints, no images, or no request file stop the run before it st
   await withSimulator({ modelRunner: false }, async (sim, dir) => {
     const images = `s3://osml-test-images-${sim.account}`;
     assert.match(
-      await startupError(dir, {
+      await startupError(sim, dir, {
         userClass: "random",
         testImageryLocation: `${images}/nothing-here/`,
       }),
       /^no images found in s3:\/\/osml-test-images-\d+\/nothing-here\/ \(looked for \.ntf \.nitf \.tiff \.tif\): upload/,
     );
     assert.match(
-      await startupError(dir, {
+      await startupError(sim, dir, {
         userClass: "random",
         testImageryLocation: "s3://no-such-bucket-x",
       }),
       /^could not list images in s3:\/\/no-such-bucket-x \(NoSuchBucket/,
     );
     assert.match(
-      await startupError(dir, { userClass: "predefined" }),
+      await startupError(sim, dir, { userClass: "predefined" }),
       /^--request-file is required for the predefined user/,
     );
     assert.match(
-      await startupError(dir, { userClass: "predefined", requestFile: join(dir, "missing.json") }),
+      await startupError(sim, dir, {
+        userClass: "predefined",
+        requestFile: join(dir, "missing.json"),
+      }),
       /missing\.json does not exist/,
     );
     const bad = await requestFile(dir, "bad.json", [
       entry("a.tif", "m", { imageProcessorTileSize: 0 }),
     ]);
     assert.match(
-      await startupError(dir, { userClass: "predefined", requestFile: bad }),
+      await startupError(sim, dir, { userClass: "predefined", requestFile: bad }),
       /entry 0: imageProcessorTileSize: must be greater than 0/,
     );
     for (const endpoint of sim.state.sagemaker.endpoints.values()) {
       if (endpoint.EndpointStatus === "InService") endpoint.EndpointStatus = "Updating";
     }
     assert.match(
-      await startupError(dir, { userClass: "random" }),
+      await startupError(sim, dir, { userClass: "random" }),
       /^no InService SageMaker endpoints in us-west-2 \(found .*centerpoint \(Updating\).*\): .*--include-all-endpoints/,
     );
     const dry = await runLoadTest(
-      userRun(dir, { dryRun: true, userClass: "random", includeAllEndpoints: true }),
+      userRun(sim, dir, { dryRun: true, userClass: "random", includeAllEndpoints: true }),
       {
         handleSignals: false,
         write: () => {},
@@ -363,7 +370,7 @@ Deno.test("no endpoints, no images, or no request file stop the run before it st
     );
     sim.state.sagemaker.endpoints.clear();
     assert.match(
-      await startupError(dir, { userClass: "random" }),
+      await startupError(sim, dir, { userClass: "random" }),
       /^no SageMaker endpoints found in us-west-2: the random user needs at least one/,
     );
   });
@@ -379,7 +386,7 @@ Deno.test("endpoints are listed over every page", async () => {
         instanceCount: 1,
       });
     }
-    const sagemaker = sageMakerClient({ region: sim.region });
+    const sagemaker = sageMakerClient({ region: sim.region, env: sim.env });
     try {
       const inService = await listEndpoints(sagemaker, { includeAll: false });
       assert.equal(inService.all.length, 27);

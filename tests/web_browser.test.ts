@@ -16,25 +16,18 @@ import {
   PutObjectCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
+import { launchChromium } from "./browser_test_support.ts";
 import { webRunCommand } from "../mod/commands/web_run.ts";
 import { startWebServer, type WebServer } from "../mod/web/web_server.ts";
 import { WebSession } from "../mod/web/web_session.ts";
 import type { Simulator, SimulatorOptions } from "../mod/sim/simulator.ts";
 import { withSimulator } from "./engine_test_support.ts";
+import { STOCK_NAMES } from "../mod/sim/model_runner/seed.ts";
 import { StatsAggregator } from "../mod/stats/aggregator.ts";
 import type { OutputContext } from "../mod/output/output.ts";
 
 const XSS_NAME = "<img src=x onerror=alert(1)>.tif";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
 const SCREENSHOTS = Deno.env.get("OSML_LOAD_SCREENSHOTS") === "1";
 
 /** The little of the browser's DOM the page functions below use (tests type-check without lib.dom). */
@@ -57,8 +50,14 @@ interface Dom {
   getComputedStyle(element: DomElement): { position: string; overflowX: string };
 }
 
+/**
+ * Every wait below is for a condition, never for a time: a busy machine (load average 6, or
+ * the suite run with --parallel) only makes them take longer. This is how long, at most.
+ */
+const WAIT_MS = 90_000;
+
 /** Wait until the element `id` shows `value` (exactly, or matching a RegExp). */
-function waitText(page: Page, id: string, value: string | RegExp, timeout = 30_000) {
+function waitText(page: Page, id: string, value: string | RegExp, timeout = WAIT_MS) {
   const want = typeof value === "string" ? { text: value } : { re: value.source };
   return page.waitForFunction(
     ([elementId, w]) => {
@@ -79,7 +78,7 @@ async function jobStat(page: Page, label: string): Promise<number> {
 }
 
 async function waitJobStat(page: Page, label: string, ok: (n: number) => boolean) {
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + WAIT_MS;
   for (;;) {
     const n = await jobStat(page, label);
     if (ok(n)) return n;
@@ -88,23 +87,38 @@ async function waitJobStat(page: Page, label: string, ok: (n: number) => boolean
   }
 }
 
-async function launch(dir: string): Promise<{ browser: Browser; restore: () => void }> {
-  const savedTmp = Deno.env.get("TMPDIR");
-  const tmp = `${dir}/tmp`;
-  await Deno.mkdir(tmp, { recursive: true });
-  Deno.env.set("TMPDIR", tmp);
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: CHROMIUM_ARGS,
-    env: { ...Deno.env.toObject(), TMPDIR: tmp },
-  });
-  return {
-    browser,
-    restore: () => {
-      if (savedTmp === undefined) Deno.env.delete("TMPDIR");
-      else Deno.env.set("TMPDIR", savedTmp);
-    },
-  };
+/**
+ * Wait until the page has laid itself out at `width`: the viewport applied, then two animation
+ * frames, so the charts' ResizeObserver callbacks (which resize them) have run.
+ */
+async function layoutSettled(page: Page, width: number): Promise<void> {
+  await page.waitForFunction(
+    (w) => (globalThis as unknown as Dom).document.documentElement.clientWidth <= w,
+    width,
+  );
+  await page.evaluate(() =>
+    new Promise<void>((resolve) => {
+      const g = globalThis as unknown as { requestAnimationFrame(f: () => void): void };
+      g.requestAnimationFrame(() => g.requestAnimationFrame(() => resolve()));
+    })
+  );
+}
+
+/**
+ * Stop the simulated Model Runner from taking jobs (workers 0; a worker ends after its job) and
+ * wait until none is processing and one waits in the request queue: from then on every job sent
+ * stays in flight until the test sets the workers again. (A waiting receive would have taken a
+ * queued message at once, so a queued message means no worker is left.)
+ */
+async function holdJobs(sim: Simulator): Promise<void> {
+  const runner = sim.modelRunner!;
+  runner.setOptions({ workers: 0 });
+  const queue = sim.state.queue(STOCK_NAMES.requestQueue);
+  const deadline = Date.now() + WAIT_MS;
+  while (runner.counters.inProgress > 0 || queue.counts().visible === 0) {
+    if (Date.now() > deadline) throw new Error("the Model Runner did not let go of its jobs");
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /**
@@ -119,7 +133,7 @@ function withWebUi(
 ): Promise<void> {
   return withSimulator(simOptions, async (sim, dir) => {
     await prepare?.(sim);
-    const { browser, restore } = await launch(dir);
+    const browser = await launchChromium(dir);
     const stopServer = new AbortController();
     const listening = Promise.withResolvers<WebServer>();
     const served = webRunCommand({
@@ -136,7 +150,7 @@ function withWebUi(
       webPort: "0",
       ...flags,
     }, {
-      env: Deno.env.toObject(),
+      env: sim.env,
       notice: () => {},
       log: () => {},
       signal: stopServer.signal,
@@ -149,6 +163,7 @@ function withWebUi(
         viewport: { width: 1280, height: 800 },
         acceptDownloads: true,
       });
+      context.setDefaultTimeout(WAIT_MS);
       const page = await context.newPage();
       const problems: string[] = [];
       page.on("dialog", (d) => {
@@ -164,7 +179,6 @@ function withWebUi(
       await browser.close();
       stopServer.abort();
       await served.catch(() => {});
-      restore();
     }
   });
 }
@@ -191,7 +205,7 @@ Deno.test({
         await page.click("#btn-start");
 
         // The stats table and the charts fill.
-        await page.waitForSelector("#stats-table tbody tr", { timeout: 20_000 });
+        await page.waitForSelector("#stats-table tbody tr");
         await waitText(page, "m-users", "3");
         await page.waitForFunction(
           () =>
@@ -199,8 +213,6 @@ Deno.test({
               (globalThis as unknown as Dom).document.getElementById("chart-submissions")
                 ?.getAttribute("data-points"),
             ) >= 3,
-          null,
-          { timeout: 20_000 },
         );
         assert.equal(await page.locator("#charts .uplot").count(), 7, "seven charts");
         const titles = await page.locator("#charts figcaption").allTextContents();
@@ -211,11 +223,14 @@ Deno.test({
           await page.locator("#stats-table tfoot td.col-name").textContent() ?? "",
           /Aggregated/,
         );
-        const requests = Number(
-          (await page.locator("#stats-table tfoot td:nth-child(3)").textContent() ?? "")
-            .replaceAll(",", ""),
+        // Requests counted (the Aggregated row's third cell).
+        await page.waitForFunction(() =>
+          Number(
+            ((globalThis as unknown as Dom).document.querySelector(
+              "#stats-table tfoot td:nth-child(3)",
+            )?.textContent ?? "").replaceAll(",", ""),
+          ) > 0
         );
-        assert.ok(requests > 0, "requests counted");
         // Job latency is drawn in seconds (jobs of ~0.1 s), never on the milliseconds axis.
         await page.waitForFunction(() => {
           const fig = (globalThis as unknown as Dom).document.getElementById("chart-job-latency");
@@ -223,8 +238,7 @@ Deno.test({
         });
 
         // The hostile image name is text, not markup.
-        const cell = page.locator("#stats-table tbody td", { hasText: XSS_NAME });
-        assert.ok(await cell.count() >= 1, "the image name shows as text");
+        await page.locator("#stats-table tbody td", { hasText: XSS_NAME }).first().waitFor();
         assert.equal(await page.locator("main img").count(), 0, "no <img> was created");
 
         // Change the user count while it runs.
@@ -264,7 +278,7 @@ Deno.test({
 
         // 390 px: the tab bar scrolls, the table scrolls sideways with the name column fixed.
         await page.setViewportSize({ width: 390, height: 844 });
-        await page.waitForTimeout(300);
+        await layoutSettled(page, 390);
         if (SCREENSHOTS) await page.screenshot({ path: "docs/web-ui-390x844.png" });
         const narrow = await page.evaluate(() => {
           const d = (globalThis as unknown as Dom).document;
@@ -381,12 +395,17 @@ Deno.test({
         await waitText(page, "m-state", "running");
         // Jobs are in flight (each takes 2.5 s in the simulated Model Runner).
         await waitJobStat(page, "In progress", (n) => n >= 2);
+        // Hold the jobs until the page has shown the wait: the Model Runner takes no new job
+        // (those it has finish), so the jobs sent from now on wait in the request queue. Without
+        // this the wait lasted at most 2.5 s, and a busy machine could miss it (no snapshot in time).
+        await holdJobs(sim);
 
         await page.click("#btn-stop-wait");
-        await waitText(page, "banner-drain", /Waiting for \d+ job\(s\) in flight/, 10_000);
+        await waitText(page, "banner-drain", /Waiting for \d+ job\(s\) in flight/);
         assert.equal(await page.isVisible("#btn-stop-now"), true, "stop now can end the wait");
         assert.equal(await page.isVisible("#btn-stop-wait"), false);
-        await waitText(page, "m-state", "finished", 60_000);
+        sim.modelRunner!.setOptions({ workers: 8 });
+        await waitText(page, "m-state", "finished");
         // Every job was waited for: none in flight, none unknown, processed = sent.
         assert.equal(await jobStat(page, "In progress"), 0);
         assert.ok(Number.isNaN(await jobStat(page, "Not waited for (unknown)")));
@@ -436,7 +455,7 @@ Deno.test({
       write: () => {},
     });
     const server = startWebServer({ session, hostname: "127.0.0.1", port: 0 });
-    const { browser, restore } = await launch(dir);
+    const browser = await launchChromium(dir);
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
       const errors: string[] = [];
@@ -486,7 +505,6 @@ Deno.test({
       assert.deepEqual(errors, []);
     } finally {
       await browser.close();
-      restore();
       await server.close();
       await Deno.remove(dir, { recursive: true });
     }
@@ -556,7 +574,7 @@ Deno.test({
       },
     });
     const server = startWebServer({ session, hostname: "127.0.0.1", port: 0 });
-    const { browser, restore } = await launch(dir);
+    const browser = await launchChromium(dir);
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
       const errors: string[] = [];
@@ -581,7 +599,6 @@ Deno.test({
       assert.deepEqual(errors, []);
     } finally {
       await browser.close();
-      restore();
       await server.close();
       await Deno.remove(dir, { recursive: true });
     }

@@ -675,7 +675,7 @@ Deno.test({
           autostart: true,
           autoquit: "0",
         }, {
-          env: Deno.env.toObject(),
+          env: sim.env,
           notice: (line) => notices.push(line),
           log: () => {},
           onListening: (server) => listening.resolve(server),

@@ -119,7 +119,11 @@ let pollers = 0;
 const pollersDone: Promise<void>[] = [];
 
 async function loop(setup: Init): Promise<void> {
-  const sqs = sqsClient({ region: setup.region, timeoutMs: setup.awsTimeoutMs });
+  const sqs = sqsClient({
+    region: setup.region,
+    timeoutMs: setup.awsTimeoutMs,
+    ...(setup.awsEnv ? { env: setup.awsEnv } : {}),
+  });
   startPoller(sqs, setup, true);
   // Wait for every poller, including those that join later.
   for (let i = 0; i < pollersDone.length; i++) await pollersDone[i];

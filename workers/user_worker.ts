@@ -195,6 +195,7 @@ self.onmessage = (event: MessageEvent<ToUserWorker>) => {
     const sqs = sqsClient({
       region: message.settings.region,
       timeoutMs: message.settings.awsTimeoutMs,
+      ...(message.settings.awsEnv ? { env: message.settings.awsEnv } : {}),
     });
     slots = new UserSlots(
       (index) => userBody(index, message, sqs),

@@ -9,12 +9,18 @@
  * import { AwsTimeoutError, endpointOf } from "./call_deadline.ts";
  * const error = new AwsTimeoutError("sqs", "us-west-2", "ReceiveMessage", 15_000);
  * if (!error.message.includes("within 15 s")) throw new Error("names the timeout");
- * if (!endpointOf("sqs", "us-west-2").startsWith("http")) throw new Error("an URL");
+ * if (endpointOf("sqs", "us-west-2", {}) !== "https://sqs.us-west-2.amazonaws.com") {
+ *   throw new Error("the public endpoint without an override");
+ * }
+ * if (endpointOf("sqs", "us-west-2", { AWS_ENDPOINT_URL: "http://127.0.0.1:9" }) !== "http://127.0.0.1:9") {
+ *   throw new Error("the override");
+ * }
  * ```
  * @module
  */
 import { UsageError } from "../usage_error.ts";
-import { type AwsSettings, DEFAULT_AWS_TIMEOUT_MS } from "./aws_settings.ts";
+import { type AwsEnv, type AwsSettings, DEFAULT_AWS_TIMEOUT_MS } from "./aws_settings.ts";
+import { endpointOverride, processEnv } from "./client_config.ts";
 
 /** Hosts of the services the tool calls, by endpoint-variable suffix. */
 const HOSTS: Record<string, (region: string) => string> = {
@@ -28,18 +34,11 @@ const HOSTS: Record<string, (region: string) => string> = {
 
 /**
  * The endpoint a client of `service` talks to: `AWS_ENDPOINT_URL_<SERVICE>`,
- * `AWS_ENDPOINT_URL`, or the service's public endpoint in `region`.
+ * `AWS_ENDPOINT_URL` in `env` (default the process environment), or the
+ * service's public endpoint in `region`.
  */
-export function endpointOf(service: string, region: string): string {
-  const key = service.toUpperCase();
-  const env = (name: string) => {
-    try {
-      return Deno.env.get(name);
-    } catch {
-      return undefined;
-    }
-  };
-  return env(`AWS_ENDPOINT_URL_${key}`) || env("AWS_ENDPOINT_URL") ||
+export function endpointOf(service: string, region: string, env: AwsEnv = processEnv()): string {
+  return endpointOverride(service, env) ??
     `https://${(HOSTS[service] ?? ((r: string) => `${service}.${r}.amazonaws.com`))(region)}`;
 }
 
@@ -48,10 +47,16 @@ export function endpointOf(service: string, region: string): string {
  * load starts it ends the run with exit 2 and this one line.
  */
 export class AwsTimeoutError extends UsageError {
-  /** Make the error for `operation` on `service`'s endpoint in `region`. */
-  constructor(service: string, region: string, operation: string, timeoutMs: number) {
+  /** Make the error for `operation` on `service`'s endpoint in `region` (as `env` sets it). */
+  constructor(
+    service: string,
+    region: string,
+    operation: string,
+    timeoutMs: number,
+    env: AwsEnv = processEnv(),
+  ) {
     super(
-      `no answer from ${endpointOf(service, region)} (${operation}) within ${
+      `no answer from ${endpointOf(service, region, env)} (${operation}) within ${
         timeoutMs / 1000
       } s: check the endpoint (AWS_ENDPOINT_URL…), the network and the region, or raise --aws-timeout`,
     );
@@ -92,7 +97,13 @@ export function withCallDeadline<C extends Sendable>(
     } catch (error) {
       if (deadline.signal.aborted && !settings.signal?.aborted && !options?.abortSignal?.aborted) {
         const operation = String(command?.constructor?.name ?? "call").replace(/Command$/, "");
-        throw new AwsTimeoutError(service, settings.region, operation, budget);
+        throw new AwsTimeoutError(
+          service,
+          settings.region,
+          operation,
+          budget,
+          settings.env ?? processEnv(),
+        );
       }
       throw error;
     } finally {

@@ -1,6 +1,7 @@
 import { ECSClient } from "@aws-sdk/client-ecs";
 import type { AwsSettings } from "./aws_settings.ts";
 import { withCallDeadline } from "./call_deadline.ts";
+import { awsClientConfig } from "./client_config.ts";
 
 /**
  * An ECS client for `settings.region`. Every call has a deadline and the run's cancellation (`timeoutMs`, `signal`). Every client honours the standard credential chain, `AWS_PROFILE`,
@@ -17,5 +18,5 @@ import { withCallDeadline } from "./call_deadline.ts";
  * ```
  */
 export function ecsClient(settings: AwsSettings): ECSClient {
-  return withCallDeadline(new ECSClient({ region: settings.region }), "ecs", settings);
+  return withCallDeadline(new ECSClient(awsClientConfig("ecs", settings)), "ecs", settings);
 }

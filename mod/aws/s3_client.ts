@@ -1,7 +1,7 @@
 import { S3Client } from "@aws-sdk/client-s3";
-import { hasEndpointOverride } from "./endpoint_override.ts";
 import type { AwsSettings } from "./aws_settings.ts";
 import { withCallDeadline } from "./call_deadline.ts";
+import { awsClientConfig } from "./client_config.ts";
 
 /**
  * An S3 client for `settings.region`, path-style when an endpoint override is set. Every call has a deadline and the run's cancellation (`timeoutMs`, `signal`). Every client honours the standard credential chain, `AWS_PROFILE`,
@@ -26,8 +26,7 @@ import { withCallDeadline } from "./call_deadline.ts";
 export function s3Client(settings: AwsSettings): S3Client {
   return withCallDeadline(
     new S3Client({
-      region: settings.region,
-      forcePathStyle: hasEndpointOverride("S3"),
+      ...awsClientConfig("s3", settings),
       responseChecksumValidation: "WHEN_REQUIRED",
     }),
     "s3",

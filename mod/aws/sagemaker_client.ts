@@ -1,6 +1,7 @@
 import { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import type { AwsSettings } from "./aws_settings.ts";
 import { withCallDeadline } from "./call_deadline.ts";
+import { awsClientConfig } from "./client_config.ts";
 
 /**
  * A SageMaker client for `settings.region`. Every call has a deadline and the run's cancellation (`timeoutMs`, `signal`). Every client honours the standard credential chain, `AWS_PROFILE`,
@@ -17,5 +18,9 @@ import { withCallDeadline } from "./call_deadline.ts";
  * ```
  */
 export function sageMakerClient(settings: AwsSettings): SageMakerClient {
-  return withCallDeadline(new SageMakerClient({ region: settings.region }), "sagemaker", settings);
+  return withCallDeadline(
+    new SageMakerClient(awsClientConfig("sagemaker", settings)),
+    "sagemaker",
+    settings,
+  );
 }

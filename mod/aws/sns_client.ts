@@ -1,10 +1,12 @@
 import { SNSClient } from "@aws-sdk/client-sns";
 import type { AwsSettings } from "./aws_settings.ts";
 import { withCallDeadline } from "./call_deadline.ts";
+import { awsClientConfig } from "./client_config.ts";
 
 /**
- * An SNS client for `settings.region`. Every call has a deadline and the run's cancellation (`timeoutMs`, `signal`). Every client honours the standard credential chain, `AWS_PROFILE`,
- * and the endpoint settings `AWS_ENDPOINT_URL` / `AWS_ENDPOINT_URL_SNS`.
+ * An SNS client for `settings.region`. Every call has a deadline and the run's cancellation (`timeoutMs`, `signal`). Endpoint and static credentials come from
+ * `settings.env` (default the process environment; see `awsClientConfig`), else the SDK's
+ * default credential chain (`AWS_PROFILE`, SSO, roles) applies.
  * One file per service, so a worker loads only the SDK it uses.
  *
  * @example
@@ -17,5 +19,5 @@ import { withCallDeadline } from "./call_deadline.ts";
  * ```
  */
 export function snsClient(settings: AwsSettings): SNSClient {
-  return withCallDeadline(new SNSClient({ region: settings.region }), "sns", settings);
+  return withCallDeadline(new SNSClient(awsClientConfig("sns", settings)), "sns", settings);
 }

@@ -1,6 +1,7 @@
 import { SQSClient } from "@aws-sdk/client-sqs";
 import type { AwsSettings } from "./aws_settings.ts";
 import { withCallDeadline } from "./call_deadline.ts";
+import { awsClientConfig } from "./client_config.ts";
 
 /**
  * An SQS client for `settings.region`. Every call has a deadline and the run's cancellation (`timeoutMs`, `signal`). Every client honours the standard credential chain, `AWS_PROFILE`,
@@ -17,5 +18,5 @@ import { withCallDeadline } from "./call_deadline.ts";
  * ```
  */
 export function sqsClient(settings: AwsSettings): SQSClient {
-  return withCallDeadline(new SQSClient({ region: settings.region }), "sqs", settings);
+  return withCallDeadline(new SQSClient(awsClientConfig("sqs", settings)), "sqs", settings);
 }

@@ -1,6 +1,7 @@
 import { STSClient } from "@aws-sdk/client-sts";
 import type { AwsSettings } from "./aws_settings.ts";
 import { withCallDeadline } from "./call_deadline.ts";
+import { awsClientConfig } from "./client_config.ts";
 
 /**
  * An STS client for `settings.region`. Every call has a deadline and the run's cancellation (`timeoutMs`, `signal`). Every client honours the standard credential chain, `AWS_PROFILE`,
@@ -17,5 +18,5 @@ import { withCallDeadline } from "./call_deadline.ts";
  * ```
  */
 export function stsClient(settings: AwsSettings): STSClient {
-  return withCallDeadline(new STSClient({ region: settings.region }), "sts", settings);
+  return withCallDeadline(new STSClient(awsClientConfig("sts", settings)), "sts", settings);
 }

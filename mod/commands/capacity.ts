@@ -26,13 +26,15 @@ import { formatCapacityReport } from "../shapes/capacity_report.ts";
  * the start rate and steps) come from the option table; it is always
  * headless. `_sourceOf` is ignored: it was commander's value source, which
  * the option table now tracks itself (kept so earlier callers still work).
+ * `env` is the environment the options and the AWS clients read (default the
+ * process's).
  */
 export async function capacityCommand(
   flags: RunFlags,
   _sourceOf?: (name: string) => string | undefined,
   write: (line: string) => void = (line) => console.log(line),
+  env: Record<string, string | undefined> = Deno.env.toObject(),
 ): Promise<number> {
-  const env = Deno.env.toObject();
   const { settings, options } = resolveRun(flags, env, {
     command: "capacity",
     config: findConfigFile(flags, env),

@@ -30,6 +30,7 @@ import {
   type SQSClient,
 } from "@aws-sdk/client-sqs";
 import { awsErrorCode } from "../aws/aws_errors.ts";
+import type { AwsEnv } from "../aws/aws_settings.ts";
 import { AwsTimeoutError } from "../aws/call_deadline.ts";
 import { snsClient } from "../aws/sns_client.ts";
 import { sqsClient } from "../aws/sqs_client.ts";
@@ -50,6 +51,8 @@ export interface CleanupOptions {
   region?: string | undefined;
   /** Timeout of one AWS call, in seconds (default 15). */
   awsTimeoutS?: number | undefined;
+  /** The environment the AWS clients read (region, endpoint, credentials); default the process's. */
+  env?: AwsEnv;
   /** Where lines go (default `console.log`). */
   write?: (line: string) => void;
   /**
@@ -268,8 +271,12 @@ function terminalConfirm(question: string): boolean | undefined {
 export async function runCleanup(options: CleanupOptions): Promise<number> {
   const write = options.write ?? ((line: string) => console.log(line));
   const now = options.now?.() ?? Date.now();
-  const { region } = await resolveRegion(options.region);
-  const aws = { region, timeoutMs: (options.awsTimeoutS ?? 15) * 1000 };
+  const { region } = await resolveRegion(options.region, options.env);
+  const aws = {
+    region,
+    timeoutMs: (options.awsTimeoutS ?? 15) * 1000,
+    ...(options.env ? { env: options.env } : {}),
+  };
   const sqs = sqsClient(aws);
   const sns = snsClient(aws);
   try {

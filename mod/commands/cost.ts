@@ -34,6 +34,7 @@
  * @module
  */
 import type { CostExplorerClient } from "@aws-sdk/client-cost-explorer";
+import type { AwsEnv } from "../aws/aws_settings.ts";
 import { UsageError } from "../usage_error.ts";
 import { parseDuration } from "../config/duration.ts";
 import { computeCostReport, type CostReport } from "../cost/cost_report.ts";
@@ -78,8 +79,10 @@ export interface CostOptions {
 
 /** Where the command talks to; tests replace these. */
 export interface CostIo {
-  /** The Cost Explorer client (default: a us-east-1 client from the environment). */
+  /** The Cost Explorer client (default: a us-east-1 client from {@linkcode CostIo.env}). */
   client?: CostExplorerClient;
+  /** The environment the default client reads (endpoint, static credentials); default the process's. */
+  env?: AwsEnv;
   /** Receives the report text (default: standard output). */
   stdout?: (text: string) => void;
   /** Receives notes (default: standard error). */
@@ -238,11 +241,12 @@ export async function runCost(options: CostOptions, io: CostIo = {}): Promise<Co
   }
 
   const client = io.client ??
-    createCostExplorerClient(
-      options.awsTimeout !== undefined
+    createCostExplorerClient({
+      ...(options.awsTimeout !== undefined
         ? { timeoutMs: parseDuration(options.awsTimeout, "--aws-timeout") * 1000 }
-        : {},
-    );
+        : {}),
+      ...(io.env ? { env: io.env } : {}),
+    });
   let costs;
   try {
     costs = await queryWindowCosts(client, { start, stop, granularity, metric, services, tags });

@@ -1,6 +1,6 @@
 /**
- * `osml-load demo`: start the simulator in this process, point the AWS
- * settings at it, run a short headless load test that waits for completion,
+ * `osml-load demo`: start the simulator in this process, point the run's AWS
+ * environment at it (not the process's), run a short headless load test that waits for completion,
  * and write every output (JSON logs, Locust CSVs, HTML report, JSON stats)
  * into one folder. With `--generators N`, the distributed flow of
  * `run --generators N` against the same simulator (`demo_distributed.ts`).
@@ -80,13 +80,11 @@ export async function demoCommand(flags: RunFlags): Promise<number> {
     interrupt.dispose();
     throw error;
   }
-  const saved = new Map<string, string | undefined>();
+  // Every AWS client of the run reads the simulator's endpoint and static credentials from the
+  // run's environment (the process environment is left alone); with static credentials the SDK
+  // never looks at instance metadata.
+  settings.env = { ...env, ...sim.env };
   try {
-    // Static credentials from the simulator, and never a look at instance metadata.
-    for (const [name, value] of Object.entries({ ...sim.env, AWS_EC2_METADATA_DISABLED: "true" })) {
-      saved.set(name, Deno.env.get(name));
-      Deno.env.set(name, value);
-    }
     // Two short lines rather than one that wraps in an 80-column terminal.
     console.error(`Simulator listening at ${sim.endpoint}`);
     console.error(`  (region ${sim.region}, account ${sim.account})`);
@@ -108,7 +106,10 @@ export async function demoCommand(flags: RunFlags): Promise<number> {
     try {
       console.log("");
       const costPath = join(out, "cost_report.json");
-      await runCost({ summary: join(settings.logDir, "job_summary.json"), output: costPath });
+      await runCost(
+        { summary: join(settings.logDir, "job_summary.json"), output: costPath },
+        { env: settings.env },
+      );
       files.push(costPath);
     } catch (error) {
       console.error(`cost report skipped: ${error instanceof Error ? error.message : error}`);
@@ -130,10 +131,6 @@ export async function demoCommand(flags: RunFlags): Promise<number> {
   } finally {
     log.close();
     interrupt.dispose();
-    for (const [name, value] of saved) {
-      if (value === undefined) Deno.env.delete(name);
-      else Deno.env.set(name, value);
-    }
     await sim.close();
   }
 }

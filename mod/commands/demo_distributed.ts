@@ -153,7 +153,10 @@ export async function runDistributedDemo(o: DistributedDemoOptions): Promise<num
       // The cost report over the merged window, priced from what the simulator did.
       console.log("");
       const { runCost } = await import("./cost.ts");
-      await runCost({ summary: summaryPath, output: join(o.out, "cost_report.json") });
+      await runCost(
+        { summary: summaryPath, output: join(o.out, "cost_report.json") },
+        { env: settings.env },
+      );
     } catch (error) {
       console.error(`cost report skipped: ${error instanceof Error ? error.message : error}`);
     }

@@ -94,7 +94,10 @@ export interface DistributeRunOptions {
   write?: (line: string) => void;
   /** Where progress, warnings and the status line go (default: standard error). */
   say?: (line: string) => void;
-  /** The environment (default: the process's): `OSML_LOAD_RUN_ID`, `OSML_LOAD_GENERATOR_INDEX`. */
+  /**
+   * The environment (default: the process's): `OSML_LOAD_RUN_ID`, `OSML_LOAD_GENERATOR_INDEX`.
+   * The AWS clients read `settings.env`.
+   */
   env?: Record<string, string | undefined>;
   /** Listen for Ctrl-C / SIGTERM (default true). */
   handleSignals?: boolean;
@@ -305,10 +308,10 @@ export async function distributeRun(o: DistributeRunOptions): Promise<number> {
     })
   );
 
-  const { region } = await resolveRegion(settings.awsRegion);
-  const timeoutMs = settings.awsTimeoutS * 1000;
-  const ecs = ecsClient({ region, timeoutMs });
-  const s3: S3Client = s3Client({ region, timeoutMs });
+  const { region } = await resolveRegion(settings.awsRegion, settings.env);
+  const aws = { region, timeoutMs: settings.awsTimeoutS * 1000, env: settings.env };
+  const ecs = ecsClient(aws);
+  const s3: S3Client = s3Client(aws);
   const stop = new AbortController();
   const interrupt = o.handleSignals === false ? undefined : Interrupt.listen((signal) => {
     say(`${signal} received: stopping the generators (StopTask); they upload what they have`);
@@ -519,7 +522,7 @@ export async function distributeRun(o: DistributeRunOptions): Promise<number> {
         json: settings.jsonPath,
         awsRegion: region,
         awsTimeout: `${settings.awsTimeoutS}s`,
-      }, { stdout: write, stderr: say });
+      }, { stdout: write, stderr: say, env: settings.env });
     } catch (error) {
       say(`error: could not merge the generators' results from ${resultsUrl}: ${messageOf(error)}`);
       return interrupted ? ExitCode.Interrupted : ExitCode.ToolFailed;

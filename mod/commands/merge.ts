@@ -53,6 +53,7 @@
 import { stringifyPythonJson } from "../tracker/python_json.ts";
 import { join, resolve } from "node:path";
 import { ExitCode } from "../exit_codes.ts";
+import type { AwsEnv } from "../aws/aws_settings.ts";
 import { type PlannedOutput, preflightOutputs } from "../fs/preflight.ts";
 import { writeTextFileAtomic } from "../fs/atomic_write.ts";
 import { createConsoleStatsOutput } from "../output/console_stats.ts";
@@ -105,6 +106,8 @@ export interface MergeIo {
   stdout?: (line: string) => void;
   /** Receives notes and warnings, one line at a time (default: standard error). */
   stderr?: (line: string) => void;
+  /** The environment the S3 client reads (region, endpoint, credentials); default the process's. */
+  env?: AwsEnv;
 }
 
 function parseGeneratorCount(text: string | undefined): number | undefined {
@@ -118,7 +121,10 @@ function parseGeneratorCount(text: string | undefined): number | undefined {
   return Number(text);
 }
 
-async function loadSources(options: MergeOptions): Promise<LoadedGenerator[]> {
+async function loadSources(
+  options: MergeOptions,
+  env: AwsEnv | undefined,
+): Promise<LoadedGenerator[]> {
   const generators: LoadedGenerator[] = [];
   let s3: import("@aws-sdk/client-s3").S3Client | undefined;
   try {
@@ -130,9 +136,10 @@ async function loadSources(options: MergeOptions): Promise<LoadedGenerator[]> {
             import("../discovery/region.ts"),
             import("../config/duration.ts"),
           ]);
-          const { region } = await resolveRegion(options.awsRegion);
+          const { region } = await resolveRegion(options.awsRegion, env);
           s3 = s3Client({
             region,
+            ...(env ? { env } : {}),
             ...(options.awsTimeout !== undefined
               ? { timeoutMs: parseDuration(options.awsTimeout, "--aws-timeout") * 1000 }
               : {}),
@@ -257,7 +264,7 @@ export async function mergeCommand(options: MergeOptions, io: MergeIo = {}): Pro
   const logDir = options.logDir ?? "merged";
   const csvPrefix = options.output ?? join(logDir, "osml-load");
 
-  const generators = await loadSources(options);
+  const generators = await loadSources(options, io.env);
   checkInputs(generators);
   for (const g of generators) {
     if (g.localDir !== undefined && resolve(g.localDir) === resolve(logDir)) {
@@ -349,6 +356,7 @@ export async function mergeCommand(options: MergeOptions, io: MergeIo = {}): Pro
     }, {
       stdout: (text) => stdout(text.replace(/\n$/, "")),
       stderr: (text) => stderr(text.replace(/\n$/, "")),
+      ...(io.env ? { env: io.env } : {}),
     });
     files.push(options.cost);
   }

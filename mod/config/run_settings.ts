@@ -16,6 +16,7 @@
  */
 import { UsageError } from "../usage_error.ts";
 import type { S3Location } from "../aws/s3_location.ts";
+import type { AwsEnv } from "../aws/aws_settings.ts";
 import { parseUserMix, type UserMix } from "./user_mix.ts";
 import { resolveUserKindName } from "./user_kind_names.ts";
 import { parseShapeSettings, type ShapeSettings } from "./shape_settings.ts";
@@ -105,6 +106,12 @@ export interface RunSettings {
   stopTimeoutS: number;
   /** Timeout of one AWS call (connection and request), in seconds; long polls add their wait. */
   awsTimeoutS: number;
+  /**
+   * The environment the settings were resolved from. Every AWS client of the run reads its
+   * endpoint overrides and static credentials here (not the process environment), and so do
+   * discovery (`REGION`, `AWS_REGION`, `ACCOUNT`) and the generator identity. Never print it.
+   */
+  env: AwsEnv;
 }
 
 /** Which command's options and defaults apply, and the layers besides flags and environment. */
@@ -265,6 +272,7 @@ export function resolveRun(
     maxLatenessS: v.maxLateness,
     stopTimeoutS: v.stopTimeout,
     awsTimeoutS: v.awsTimeout,
+    env: { ...envVars },
   };
   return { settings, options };
 }
@@ -274,8 +282,9 @@ export function resolveRun(
  * `envVars` supplies `OSML_LOAD_<FLAG>` and upstream's variables
  * (`S3_LOAD_TEST_SOURCE_IMAGE_BUCKET` or `S3_SOURCE_IMAGE_BUCKET`,
  * `S3_LOAD_TEST_RESULT_BUCKET` or `S3_RESULT_BUCKET`, `SM_LOAD_TEST_MODEL`,
- * `PROCESSING_WINDOW_MIN`, `TASK_DEFINITION_PATTERN`); `context` names the
- * command, the config file and the command's own values.
+ * `PROCESSING_WINDOW_MIN`, `TASK_DEFINITION_PATTERN`) and is kept as
+ * {@linkcode RunSettings.env}, the environment the run's AWS clients read;
+ * `context` names the command, the config file and the command's own values.
  *
  * @example
  * ```ts

@@ -37,6 +37,7 @@
  * @module
  */
 import type { AwsSettings } from "../aws/aws_settings.ts";
+import { awsClientConfig } from "../aws/client_config.ts";
 import { withCallDeadline } from "../aws/call_deadline.ts";
 import {
   CostExplorerClient,
@@ -85,7 +86,8 @@ export interface CostQueryResult extends WindowCosts {
 }
 
 /**
- * A Cost Explorer client for {@linkcode COST_EXPLORER_REGION}.
+ * A Cost Explorer client for {@linkcode COST_EXPLORER_REGION}; its endpoint and static
+ * credentials come from `aws.env` (default the process environment).
  *
  * @example
  * ```ts
@@ -99,10 +101,11 @@ export interface CostQueryResult extends WindowCosts {
 export function createCostExplorerClient(
   aws: Omit<AwsSettings, "region"> = {},
 ): CostExplorerClient {
+  const settings = { region: COST_EXPLORER_REGION, ...aws };
   return withCallDeadline(
-    new CostExplorerClient({ region: COST_EXPLORER_REGION }),
+    new CostExplorerClient(awsClientConfig("cost_explorer", settings)),
     "cost_explorer",
-    { region: COST_EXPLORER_REGION, ...aws },
+    settings,
   );
 }
 

@@ -19,6 +19,7 @@
  */
 import type { AwsSettings } from "../aws/aws_settings.ts";
 import { AwsTimeoutError } from "../aws/call_deadline.ts";
+import { processEnv } from "../aws/client_config.ts";
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { awsErrorCode } from "../aws/aws_errors.ts";
 import { ecsClient } from "../aws/ecs_client.ts";
@@ -70,13 +71,18 @@ export interface DiscoveryInput {
 
 const LOGGER = "osml_load.discovery";
 
-/** Discover the deployment; throws UsageError when it cannot work. */
+/**
+ * Discover the deployment; throws UsageError when it cannot work. The region
+ * (`REGION`, `AWS_DEFAULT_REGION`, `AWS_REGION`), `ACCOUNT` and the clients'
+ * endpoints and credentials come from `aws.env` (default the process environment).
+ */
 export async function discoverDeployment(
   input: DiscoveryInput,
   log: RunLog,
   aws: Omit<AwsSettings, "region"> = {},
 ): Promise<Deployment> {
-  const { region, source: regionSource } = await resolveRegion(input.awsRegion);
+  const runEnv = aws.env ?? processEnv();
+  const { region, source: regionSource } = await resolveRegion(input.awsRegion, runEnv);
   log.info(LOGGER, `Searching for task definition: ${input.taskDefinitionPattern} in ${region}`);
   let found: Awaited<ReturnType<typeof findTaskDefinition>>;
   const ecs = ecsClient({ region, ...aws });
@@ -136,8 +142,8 @@ export async function discoverDeployment(
     account = accountFromArn(found.arn);
     accountSource = "task definition";
   }
-  if (!account && Deno.env.get("ACCOUNT")) {
-    account = Deno.env.get("ACCOUNT");
+  if (!account && runEnv.ACCOUNT) {
+    account = runEnv.ACCOUNT;
     accountSource = "ACCOUNT";
   }
   if (!account) {

@@ -1,4 +1,6 @@
 import { SQSClient } from "@aws-sdk/client-sqs";
+import type { AwsEnv } from "../aws/aws_settings.ts";
+import { processEnv } from "../aws/client_config.ts";
 
 /** Where the region came from, for the resolved-configuration printout. */
 export type RegionSource =
@@ -10,8 +12,9 @@ export type RegionSource =
   | "default";
 
 /**
- * Resolve the AWS region: `--aws-region`, then the environment variables
- * `REGION`, `AWS_DEFAULT_REGION`, `AWS_REGION` (upstream's order), then the
+ * Resolve the AWS region: `--aws-region`, then the variables `REGION`,
+ * `AWS_DEFAULT_REGION`, `AWS_REGION` in `env` (upstream's order; default the
+ * process environment), then the
  * shared config profile, then `us-west-2`. Upstream also asked EC2 instance
  * metadata; this tool does not call endpoints it was not configured for
  * (on ECS/Fargate `AWS_REGION` is set by the platform).
@@ -21,14 +24,19 @@ export type RegionSource =
  * import { strict as assert } from "node:assert";
  * import { resolveRegion } from "./region.ts";
  * assert.deepEqual(await resolveRegion("eu-west-1"), { region: "eu-west-1", source: "--aws-region" });
+ * assert.deepEqual(await resolveRegion(undefined, { AWS_REGION: "eu-north-1" }), {
+ *   region: "eu-north-1",
+ *   source: "AWS_REGION",
+ * });
  * ```
  */
 export async function resolveRegion(
   flag: string | undefined,
+  env: AwsEnv = processEnv(),
 ): Promise<{ region: string; source: RegionSource }> {
   if (flag) return { region: flag, source: "--aws-region" };
   for (const name of ["REGION", "AWS_DEFAULT_REGION", "AWS_REGION"] as const) {
-    const value = Deno.env.get(name);
+    const value = env[name];
     if (value) return { region: value, source: name };
   }
   try {

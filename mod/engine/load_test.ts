@@ -26,6 +26,7 @@
  */
 import { join } from "node:path";
 import { sqsClient } from "../aws/sqs_client.ts";
+import { clientEnv } from "../aws/client_config.ts";
 import { ExitCode } from "../exit_codes.ts";
 import type { RunSettings } from "../config/run_settings.ts";
 import { RunLog } from "../log/run_log.ts";
@@ -163,7 +164,13 @@ export async function runLoadTest(
   });
   if (options.signal?.aborted) interruptRun();
   else options.signal?.addEventListener("abort", interruptRun, { once: true });
-  const aws = { timeoutMs: settings.awsTimeoutS * 1000, signal: supervisor.signal };
+  const aws = {
+    timeoutMs: settings.awsTimeoutS * 1000,
+    signal: supervisor.signal,
+    env: settings.env,
+  };
+  // What the workers' SQS clients read: the endpoint and static credentials only.
+  const workerAwsEnv = clientEnv("sqs", settings.env);
   const empty = (prepared: PreparedRun | undefined, code: number): LoadTestResult => ({
     exitCode: code,
     reason: code === ExitCode.Interrupted ? "interrupted" : "dry-run",
@@ -259,6 +266,7 @@ export async function runLoadTest(
     keepForeign: statusSource.keepForeign,
     jobIdPrefix: prepared.runId,
     awsTimeoutMs: aws.timeoutMs,
+    awsEnv: workerAwsEnv,
     onEvents: (events) => {
       for (const event of events) tracker.update(event);
     },
@@ -439,6 +447,7 @@ export async function runLoadTest(
         jobTimeoutMs: settings.jobTimeoutS * 1000,
         maxLatenessMs: settings.maxLatenessS * 1000,
         awsTimeoutMs: aws.timeoutMs,
+        awsEnv: workerAwsEnv,
         jobIdPrefix: prepared.runId,
         ...prepared.userInputs,
       },

@@ -117,12 +117,16 @@ async function instanceTypeOf(
   }
 }
 
-/** Discover, validate, list images, and plan the run. */
+/**
+ * Discover, validate, list images, and plan the run. The AWS clients read
+ * `aws.env`, default the run's environment (`settings.env`).
+ */
 export async function prepareRun(
   settings: RunSettings,
   log: RunLog,
-  aws: Omit<AwsSettings, "region"> = {},
+  awsSettings: Omit<AwsSettings, "region"> = {},
 ): Promise<PreparedRun> {
+  const aws = { ...awsSettings, env: awsSettings.env ?? settings.env };
   const deployment = await discoverDeployment(settings, log, aws);
   const { region, account } = deployment;
   const runId = newRunPrefix();

@@ -115,7 +115,7 @@ export function buildOutputs(settings: RunSettings, write: (line: string) => voi
   if (settings.jsonPath) outputs.push(createJsonStatsOutput({ path: settings.jsonPath }));
   if (settings.junitPath) outputs.push(createJunitReportOutput({ path: settings.junitPath }));
   // Always, for `osml-load merge`: the statistics of this generator, in the log folder.
-  const generator = resolveGeneratorIdentity();
+  const generator = resolveGeneratorIdentity({}, settings.env);
   outputs.push(
     createMergeableStatsOutput({
       path: `${settings.logDir}/${MERGEABLE_STATS_FILE}`,
@@ -131,6 +131,7 @@ export function buildOutputs(settings: RunSettings, write: (line: string) => voi
       files: plannedOutputs(settings).flatMap((o) => (o.kind === "file" ? [o.path] : [])),
       intervalMs: settings.statsIntervalS * 1000,
       awsTimeoutMs: settings.awsTimeoutS * 1000,
+      env: settings.env,
       write,
     }));
   }

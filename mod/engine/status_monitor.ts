@@ -25,6 +25,11 @@ export interface StatusMonitorOptions {
   jobIdPrefix?: string;
   /** Timeout of one SQS call, in ms (long polls add their wait). */
   awsTimeoutMs: number;
+  /**
+   * What the worker's SQS client reads instead of the process environment: its endpoint and
+   * static credentials only (`clientEnv("sqs", env)`); absent, the process environment.
+   */
+  awsEnv?: Record<string, string>;
   onEvents: (events: StatusEvent[]) => void;
   onWarning: (message: string) => void;
   /** The monitor died: the run cannot follow its jobs any more. */
@@ -105,6 +110,7 @@ export class StatusMonitor {
       keepForeign: options.keepForeign,
       ...(options.jobIdPrefix ? { jobIdPrefix: options.jobIdPrefix } : {}),
       awsTimeoutMs: options.awsTimeoutMs,
+      ...(options.awsEnv ? { awsEnv: options.awsEnv } : {}),
       waitTimeSeconds: options.waitTimeSeconds ?? 5,
       visibilityTimeout: options.visibilityTimeout ?? 30,
     };

@@ -214,6 +214,7 @@ export class StatusSubscription {
   readonly filterPolicy: string;
   #region: string;
   #timeoutMs: number;
+  #env: AwsSettings["env"];
   #queueUrl: string | undefined;
   #queueArn: string | undefined;
   #subscriptionArn: string | undefined;
@@ -226,6 +227,7 @@ export class StatusSubscription {
     this.filterPolicy = jobIdFilterPolicy(options.jobIdPrefix ?? options.runId);
     this.#region = options.region;
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_AWS_TIMEOUT_MS;
+    this.#env = options.env;
   }
 
   /** URL of the private queue (what the status monitor reads). */
@@ -263,6 +265,7 @@ export class StatusSubscription {
       region: options.region,
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.env ? { env: options.env } : {}),
     };
     const sqs = sqsClient(settings);
     const sns = snsClient(settings);
@@ -379,6 +382,7 @@ export class StatusSubscription {
       region: this.#region,
       timeoutMs: Math.max(1, Math.min(this.#timeoutMs, limitMs)),
       signal: deadline.signal,
+      ...(this.#env ? { env: this.#env } : {}),
     };
     const sns = snsClient(settings);
     const sqs = sqsClient(settings);

@@ -70,6 +70,11 @@ export type ToMonitorWorker =
     jobIdPrefix?: string;
     /** Timeout of one SQS call (`--aws-timeout`), in ms; long polls add their wait. */
     awsTimeoutMs: number;
+    /**
+     * The SQS endpoint and static credentials (`clientEnv("sqs", env)`), never the whole
+     * environment; absent, the worker's client reads the process environment.
+     */
+    awsEnv?: Record<string, string>;
     waitTimeSeconds: number;
     visibilityTimeout: number;
   }

@@ -46,6 +46,12 @@ export interface UserWorkerSettings {
   /** Timeout of one SQS call (`--aws-timeout`), in ms. */
   awsTimeoutMs: number;
   /**
+   * What the worker's SQS client reads instead of the process environment: the SQS endpoint and
+   * static credentials only (`clientEnv("sqs", env)` of `mod/aws/client_config.ts`), never the
+   * whole environment; absent, the process environment.
+   */
+  awsEnv?: Record<string, string>;
+  /**
    * The run's job-id prefix (lowercase hex): every job id the worker's users make starts with
    * it, so a status subscription can select this run's jobs. Absent: ids are fully random.
    */

@@ -30,6 +30,8 @@ import {
   snapshotStats,
 } from "../stats/mergeable_stats.ts";
 import { UsageError } from "../usage_error.ts";
+import type { AwsEnv } from "../aws/aws_settings.ts";
+import { processEnv } from "../aws/client_config.ts";
 import type { Output, OutputContext } from "./output.ts";
 import type { TimelinePoint } from "../model/run_report.ts";
 
@@ -52,22 +54,17 @@ function granted(descriptor: Deno.PermissionDescriptor): boolean {
   }
 }
 
-function env(name: string): string | undefined {
-  if (!granted({ name: "env", variable: name })) return undefined;
-  return Deno.env.get(name) || undefined;
-}
-
-function hostname(): string | null {
+function hostname(env: AwsEnv): string | null {
   if (granted({ name: "sys", kind: "hostname" })) return Deno.hostname();
-  return env("HOSTNAME") ?? null;
+  return env.HOSTNAME || null;
 }
 
 /**
  * A generator's identity: what is given, else `OSML_LOAD_GENERATOR_INDEX`
- * (an int ≥ 0) and `OSML_LOAD_RUN_ID` from the environment, the host name
- * (or `HOSTNAME`), and a fresh run id; only what the process may already
- * read (no permission prompt). Throws a `UsageError` when the index variable
- * is not an int ≥ 0.
+ * (an int ≥ 0) and `OSML_LOAD_RUN_ID` from `env` (default what the process
+ * may already read of its environment: no permission prompt), the host name
+ * (or `HOSTNAME`), and a fresh run id. Throws a `UsageError` when the index
+ * variable is not an int ≥ 0.
  *
  * @example
  * ```ts
@@ -75,14 +72,20 @@ function hostname(): string | null {
  * import { resolveGeneratorIdentity } from "./mergeable_stats.ts";
  * const id = resolveGeneratorIdentity({ index: 2, run_id: "run-7", host: "h" });
  * assert.deepEqual(id, { index: 2, host: "h", run_id: "run-7" });
+ * const fromEnv = resolveGeneratorIdentity({ host: "h" }, {
+ *   OSML_LOAD_GENERATOR_INDEX: "3",
+ *   OSML_LOAD_RUN_ID: "run-8",
+ * });
+ * assert.deepEqual(fromEnv, { index: 3, host: "h", run_id: "run-8" });
  * ```
  */
 export function resolveGeneratorIdentity(
   given: Partial<GeneratorIdentity> = {},
+  env: AwsEnv = processEnv(),
 ): GeneratorIdentity {
   let index = given.index;
   if (index === undefined) {
-    const text = env("OSML_LOAD_GENERATOR_INDEX");
+    const text = env.OSML_LOAD_GENERATOR_INDEX || undefined;
     if (text !== undefined) {
       if (!/^\d+$/.test(text.trim())) {
         throw new UsageError(
@@ -95,8 +98,8 @@ export function resolveGeneratorIdentity(
   }
   return {
     index: index ?? null,
-    host: given.host !== undefined ? given.host : hostname(),
-    run_id: given.run_id ?? env("OSML_LOAD_RUN_ID") ?? crypto.randomUUID(),
+    host: given.host !== undefined ? given.host : hostname(env),
+    run_id: given.run_id ?? (env.OSML_LOAD_RUN_ID || undefined) ?? crypto.randomUUID(),
   };
 }
 

@@ -33,6 +33,7 @@ import { basename, isAbsolute, relative, resolve, sep } from "node:path";
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { awsErrorCode } from "../aws/aws_errors.ts";
 import type { S3Location } from "../aws/s3_location.ts";
+import type { AwsEnv } from "../aws/aws_settings.ts";
 import { type GeneratorIdentity, MERGEABLE_STATS_FILE } from "../stats/mergeable_stats.ts";
 import { checkBucket } from "../discovery/bucket_check.ts";
 import type { Output, OutputContext } from "./output.ts";
@@ -59,6 +60,8 @@ export interface ResultsUploadOptions {
   write?: (line: string) => void;
   /** The client to use (tests); default one is made for the region. */
   client?: S3Client;
+  /** The environment the default client reads (region, endpoint, credentials); default the process's. */
+  env?: AwsEnv;
 }
 
 /**
@@ -197,11 +200,13 @@ export function createResultsUploadOutput(options: ResultsUploadOptions): Output
       import("../aws/s3_client.ts"),
       import("../discovery/region.ts"),
     ]);
-    const region = options.region ?? regionOf(ctx) ?? (await resolveRegion(undefined)).region;
+    const region = options.region ?? regionOf(ctx) ??
+      (await resolveRegion(undefined, options.env)).region;
     client = s3Client({
       region,
       timeoutMs: options.awsTimeoutMs ?? 15_000,
       signal: abort.signal,
+      ...(options.env ? { env: options.env } : {}),
     });
     ownClient = true;
     return client;
