@@ -7,7 +7,8 @@
  * MB in each of the main thread, the status monitor and every user worker as the allocation rate
  * rises). Measured with `scripts/bench_engine.ts --only=full` on 2026-11-30: peak RSS 178 → 154 MB
  * at 5 users, 223 → 188 MB at 50 and 617 → 456 MB at 1,000, for the CPU given in the README's
- * benchmark section. `DENO_V8_FLAGS` or a later `--v8-flags` overrides it.
+ * benchmark section. Only a later `--v8-flags` on Deno's own command line changes it
+ * (`DENO_V8_FLAGS` loses to the command line; arguments after `deno task run` go to the program).
  *
  * @example
  * ```ts

@@ -20,16 +20,33 @@
  */
 import { SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { procStats, threadCpu, waitForEndpoint } from "./proc_stats.ts";
+import { withoutAwsVariables } from "../mod/aws/client_config.ts";
+import { RUNTIME_V8_FLAGS } from "../mod/runtime_flags.ts";
 import { StatusMonitor } from "../mod/engine/status_monitor.ts";
 
 const DURATION = Number(Deno.args.find((a) => /^\d+$/.test(a)) ?? "60");
 /** `--only=users|open|drain` runs one part. */
 const ONLY = Deno.args.find((a) => a.startsWith("--only="))?.slice(7);
+if (Deno.args.includes("--help") || Deno.args.includes("-h")) {
+  console.log(
+    "deno run -A scripts/bench_engine.ts [SECONDS] [--only=users|open|drain|full] [--users=5,50]\n" +
+      "  [--waits=MIN,MAX] [--tool-v8-flags=FLAGS] [--tool-args=A,B]   (see the module doc)",
+  );
+  Deno.exit(0);
+}
+if (ONLY !== undefined && !["users", "open", "drain", "full"].includes(ONLY)) {
+  console.error(`--only=${ONLY}: use one of users, open, drain, full`);
+  Deno.exit(2);
+}
 /** `--users=5,50` picks the user counts of the `full` part (default 5, 50, 1000). */
 const FULL_USERS = (Deno.args.find((a) => a.startsWith("--users="))?.slice(8) ?? "5,50,1000")
   .split(",").map(Number);
-/** `--tool-v8-flags=--max-semi-space-size=1` passes V8 flags to the tool's process (`full`). */
-const TOOL_V8_FLAGS = Deno.args.find((a) => a.startsWith("--tool-v8-flags="))?.slice(16);
+/**
+ * `--tool-v8-flags=...` sets the tool's V8 flags (`full`); default those every osml-load process
+ * runs with (`mod/runtime_flags.ts`), `--tool-v8-flags=` for V8's defaults.
+ */
+const TOOL_V8_FLAGS = Deno.args.find((a) => a.startsWith("--tool-v8-flags="))?.slice(16) ??
+  RUNTIME_V8_FLAGS.slice("--v8-flags=".length);
 /** `--waits=20,20` sets the users' waits of the `full` part (default upstream's 1–3 s). */
 const WAITS = Deno.args.find((a) => a.startsWith("--waits="))?.slice(8).split(",");
 /** `--tool-args=--max-workers,1` adds arguments to the tool's `run` (`full`), comma-separated. */
@@ -39,6 +56,8 @@ const part = (name: string) =>
 const PORT = 45660 + Math.floor(Math.random() * 1000);
 const ENDPOINT = `http://127.0.0.1:${PORT}`;
 const ENV = {
+  // The machine's own AWS setup (a per-service endpoint, a session token) never comes along.
+  ...withoutAwsVariables(Deno.env.toObject()) as Record<string, string>,
   AWS_ENDPOINT_URL: ENDPOINT,
   AWS_REGION: "us-west-2",
   AWS_ACCESS_KEY_ID: "test",
@@ -108,6 +127,7 @@ async function fullRun(users: number, seconds: number) {
       dir,
     ],
     env: ENV,
+    clearEnv: true,
     stdout: "null",
     stderr: "piped",
   }).spawn();
@@ -211,6 +231,7 @@ async function generatorRun(
       ...extra,
     ],
     env: ENV,
+    clearEnv: true,
     stdout: "null",
     stderr: "null",
   }).spawn();

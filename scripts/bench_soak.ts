@@ -29,6 +29,8 @@
  */
 import { readLines } from "../mod/fs/read_lines.ts";
 import { procStats, threadCpu, waitForEndpoint } from "./proc_stats.ts";
+import { withoutAwsVariables } from "../mod/aws/client_config.ts";
+import { RUNTIME_V8_FLAGS } from "../mod/runtime_flags.ts";
 
 const args = Deno.args;
 const flag = (name: string, fallback: string) => {
@@ -44,14 +46,16 @@ const NO_MR = args.includes("--no-model-runner");
 const MR_WORKERS = flag("--mr-workers", "2");
 const MR_FIXED_MS = flag("--mr-fixed-ms", "250");
 const KEEP = args.includes("--keep");
-/** V8 flags for the tool's process, e.g. `--tool-v8-flags=--max-semi-space-size=1`. */
-const TOOL_V8_FLAGS = flag("--tool-v8-flags", "");
+/** V8 flags for the tool's process (default those of every osml-load process; `=` for none). */
+const TOOL_V8_FLAGS = flag("--tool-v8-flags", RUNTIME_V8_FLAGS.slice("--v8-flags=".length));
 const SAMPLE_EVERY_S = 15;
 const WINDOW_S = Math.min(300, (MINUTES * 60) / 3);
 
 const PORT = 46660 + Math.floor(Math.random() * 1000);
 const ENDPOINT = `http://127.0.0.1:${PORT}`;
 const ENV = {
+  // The machine's own AWS setup (a per-service endpoint, a session token) never comes along.
+  ...withoutAwsVariables(Deno.env.toObject()) as Record<string, string>,
   AWS_ENDPOINT_URL: ENDPOINT,
   AWS_REGION: "us-west-2",
   AWS_ACCESS_KEY_ID: "test",
@@ -159,6 +163,7 @@ try {
       "300",
     ],
     env: ENV,
+    clearEnv: true,
     stdout: "null",
     stderr: "piped",
   }).spawn();

@@ -200,3 +200,23 @@ export function clientEnv(service: AwsService, env: AwsEnv = processEnv()): Reco
   }
   return out;
 }
+
+/**
+ * `env` without any `AWS_*` variable: endpoints, credentials, session token, profile, region
+ * and config-file locations. What a run against the embedded simulator starts from, so that
+ * nothing of the user's own AWS setup (a LocalStack `AWS_ENDPOINT_URL_SQS`, a real session
+ * token) reaches the simulator or overrides it.
+ *
+ * @example
+ * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { withoutAwsVariables } from "./client_config.ts";
+ * assert.deepEqual(
+ *   withoutAwsVariables({ AWS_ENDPOINT_URL_SQS: "http://127.0.0.1:1", AWS_SESSION_TOKEN: "t", HOME: "/h" }),
+ *   { HOME: "/h" },
+ * );
+ * ```
+ */
+export function withoutAwsVariables(env: AwsEnv): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith("AWS_")));
+}

@@ -23,6 +23,7 @@ import { formatResolvedOptions } from "../config/format_options.ts";
 import { runLoadTest } from "../engine/load_test.ts";
 import { RunLog } from "../log/run_log.ts";
 import { startSimulator } from "../sim/simulator.ts";
+import { withoutAwsVariables } from "../aws/client_config.ts";
 import { runCost } from "./cost.ts";
 import { Interrupt } from "../engine/interrupt.ts";
 import { demoTaskRunner, runDistributedDemo } from "./demo_distributed.ts";
@@ -82,8 +83,9 @@ export async function demoCommand(flags: RunFlags): Promise<number> {
   }
   // Every AWS client of the run reads the simulator's endpoint and static credentials from the
   // run's environment (the process environment is left alone); with static credentials the SDK
-  // never looks at instance metadata.
-  settings.env = { ...env, ...sim.env };
+  // never looks at instance metadata. None of the user's AWS variables (a per-service endpoint,
+  // a session token, a profile) comes along: they would override the simulator or reach it.
+  settings.env = { ...withoutAwsVariables(env), ...sim.env };
   try {
     // Two short lines rather than one that wraps in an 80-column terminal.
     console.error(`Simulator listening at ${sim.endpoint}`);

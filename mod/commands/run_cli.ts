@@ -37,7 +37,16 @@ export async function runCli(program: Command, args: string[]): Promise<number> 
       return error.exitCode;
     }
     console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
-    if (Deno.env.get("OSML_LOAD_DEBUG")) console.error(error);
+    if (debugging()) console.error(error);
     return ExitCode.RunFailed;
+  }
+}
+
+/** `OSML_LOAD_DEBUG` is set (false when the environment may not be read: never throw here). */
+function debugging(): boolean {
+  try {
+    return Boolean(Deno.env.get("OSML_LOAD_DEBUG"));
+  } catch {
+    return false;
   }
 }

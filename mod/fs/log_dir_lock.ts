@@ -2,9 +2,13 @@
  * One run per log folder. Two runs writing the same `--log-dir` would overwrite
  * each other's `job_records.jsonl`, `job_status.json` and summary; the second
  * one is refused before any load, naming the first. The lock is a file
- * (`.osml-load.lock`, the owner's process id) that its owner touches every
- * {@linkcode LOCK_REFRESH_MS} and removes at the end of the run; a lock not
- * touched for {@linkcode LOCK_STALE_MS} (a killed run) is taken over.
+ * (`.osml-load.lock`: the owner's process id and a token of its own) that its
+ * owner touches every {@linkcode LOCK_REFRESH_MS} and removes at the end of the
+ * run. A lock whose owner is gone is taken over: at once where the process table
+ * can be read (`/proc`, Linux), else when it was not touched for
+ * {@linkcode LOCK_STALE_MS}. An owner that is alive keeps its lock however long it
+ * was stopped (Ctrl-Z), and an owner only touches or removes a lock that still
+ * carries its token.
  *
  * @example
  * ```ts
@@ -46,29 +50,58 @@ async function lockFresh(path: string): Promise<boolean> {
 }
 
 /**
- * Take the lock of `dir` (which must exist); resolves a function that releases it. Throws a
- * {@linkcode UsageError} when another live run holds it.
+ * Whether process `pid` is alive, from `/proc` (true: a Deno process with that id runs; false:
+ * none does), or undefined where the process table cannot be read.
+ */
+async function processAlive(pid: number): Promise<boolean | undefined> {
+  try {
+    await Deno.stat("/proc/self");
+  } catch {
+    return undefined;
+  }
+  try {
+    const cmdline = await Deno.readTextFile(`/proc/${pid}/cmdline`);
+    // A reused process id of another program is not a run.
+    return /deno|osml-load/.test(cmdline);
+  } catch {
+    return false;
+  }
+}
+
+/** Whether the lock at `path` held by `owner` still stands. */
+async function ownerHolds(path: string, owner: number): Promise<boolean> {
+  if (!Number.isInteger(owner) || owner <= 0) return false;
+  const alive = await processAlive(owner);
+  return alive ?? (await lockFresh(path));
+}
+
+/**
+ * Take the lock of log folder `dir` for this run; resolves to its release. Throws a
+ * {@linkcode UsageError} naming the owner when another run holds it.
  */
 export async function lockLogDir(dir: string): Promise<() => Promise<void>> {
   const path = join(dir, LOCK_FILE);
-  const take = () => Deno.writeTextFile(path, `${Deno.pid}\n`, { createNew: true });
+  const content = `${Deno.pid} ${crypto.randomUUID()}\n`;
+  const take = () => Deno.writeTextFile(path, content, { createNew: true });
+  const mine = async () => (await Deno.readTextFile(path).catch(() => "")) === content;
   try {
     await take();
   } catch (error) {
     if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
-    const owner = Number((await Deno.readTextFile(path).catch(() => "")).trim());
-    if (Number.isInteger(owner) && owner > 0 && await lockFresh(path)) {
+    const owner = Number((await Deno.readTextFile(path).catch(() => "")).trim().split(/\s+/)[0]);
+    if (await ownerHolds(path, owner)) {
       throw new UsageError(
         `--log-dir ${dir} is in use by another osml-load run (process ${owner}): give each run ` +
           `its own --log-dir, or wait for that run to end`,
       );
     }
-    // A run that was killed left it: take it over.
+    // A run that ended without releasing it (killed): take it over.
     await Deno.remove(path).catch(() => {});
     await take();
   }
   let released = false;
-  const touch = setInterval(() => {
+  const touch = setInterval(async () => {
+    if (!(await mine())) return clearInterval(touch);
     const now = new Date();
     Deno.utime(path, now, now).catch(() => {});
   }, LOCK_REFRESH_MS);
@@ -77,7 +110,7 @@ export async function lockLogDir(dir: string): Promise<() => Promise<void>> {
     if (released) return;
     released = true;
     clearInterval(touch);
-    await Deno.remove(path).catch(() => {});
+    if (await mine()) await Deno.remove(path).catch(() => {});
   };
 }
 
