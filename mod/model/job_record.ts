@@ -1,6 +1,6 @@
 /**
  * One tracked job, with upstream's `job_status.json` record keys
- * (upstream-behaviour.md §6.1) and the tool's own bookkeeping.
+ * (docs/compatibility.md#job-record) and the tool's own bookkeeping.
  *
  * `start_time` is written with formatStartTime (mod/log/local_time.ts).
  *

@@ -2,7 +2,7 @@
  * What "failed" means for a job: the one definition every count in this tool uses.
  *
  * - A job has **failed** when its terminal status is `FAILED` or `PARTIAL`. Upstream's
- *   `total_image_failed` counts PARTIAL as failed (upstream-behaviour.md §6.2) and so does this
+ *   `total_image_failed` counts PARTIAL as failed (docs/compatibility.md#job-statistics) and so does this
  *   tool; `total_image_partial` says how many of the failed were PARTIAL.
  * - A job has **timed out** when no terminal status arrived before the completion wait ended
  *   (`--completion-timeout`). Timed-out jobs are NOT in `total_image_failed`: they are counted

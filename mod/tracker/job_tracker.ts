@@ -1,5 +1,5 @@
 /**
- * The job tracker (upstream-behaviour.md §6): every job this run submitted,
+ * The job tracker (docs/compatibility.md#job-record): every job this run submitted,
  * keyed by image id `<jobId>:<imageUrl>`, moved along the job state machine
  * (`job_state_machine.ts`) by status events, with upstream's statistics kept
  * incrementally (O(1) per event).
