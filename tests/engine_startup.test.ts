@@ -71,6 +71,16 @@ Deno.test("without a task definition, --mr-input-queue is enough; without either
     assert.equal(prepared.deployment.imageQueueSource, "--mr-input-queue");
     assert.equal(prepared.deployment.statusQueueName, "ImageStatusQueue");
     assert.equal(prepared.deployment.accountSource, "STS");
+    // A queue URL (as the console shows it) is as good as the name.
+    const byUrl = await prepareRun(
+      shortRun(sim, dir, {
+        mrInputQueue: `${sim.endpoint}/${sim.account}/ImageRequestQueue`,
+        mrStatusQueue: `${sim.endpoint}/${sim.account}/ImageStatusQueue`,
+      }, pattern),
+      quiet(),
+    );
+    assert.equal(byUrl.deployment.imageQueueName, "ImageRequestQueue");
+    assert.equal(byUrl.deployment.statusQueueName, "ImageStatusQueue");
     await assert.rejects(
       prepareRun(shortRun(sim, dir, {}, pattern), quiet()),
       (e: Error) =>

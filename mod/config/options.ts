@@ -465,7 +465,7 @@ export const OPTIONS = {
     parse: textValue,
     unsetHelp: "the task definition's IMAGE_QUEUE",
     commands: RUN_CAPACITY,
-    help: "Model Runner request queue name",
+    help: "Model Runner request queue name (or URL)",
     group: "Deployment (AWS)",
   },
   mrStatusQueue: {
@@ -475,7 +475,7 @@ export const OPTIONS = {
     parse: textValue,
     unsetHelp: "from the task definition, else derived",
     commands: RUN_CAPACITY,
-    help: "status queue name",
+    help: "status queue name (or URL)",
     group: "Deployment (AWS)",
   },
   mrStatusTopic: {

@@ -113,7 +113,8 @@ export async function discoverDeployment(
   }
   const env = found?.environment ?? {};
   const containerQueue = env.IMAGE_QUEUE ? queueNameFromUrl(env.IMAGE_QUEUE) : undefined;
-  const imageQueueName = input.inputQueue ?? containerQueue;
+  // A queue URL is as good as its name (the last path segment), as in the task definition.
+  const imageQueueName = (input.inputQueue && queueNameFromUrl(input.inputQueue)) ?? containerQueue;
   if (!imageQueueName) {
     throw new UsageError(
       found
@@ -124,7 +125,7 @@ export async function discoverDeployment(
   let statusQueueName: string;
   let statusQueueSource: Deployment["statusQueueSource"];
   if (input.statusQueue) {
-    statusQueueName = input.statusQueue;
+    statusQueueName = queueNameFromUrl(input.statusQueue);
     statusQueueSource = "--mr-status-queue";
   } else if (env.SQS_IMAGE_STATUS_QUEUE) {
     statusQueueName = queueNameFromUrl(env.SQS_IMAGE_STATUS_QUEUE);
