@@ -19,7 +19,7 @@
  * @module
  */
 import { SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { procStats, threadCpu, waitForEndpoint } from "./proc_stats.ts";
+import { procStats, threadCpu, toolRunArgs, waitForEndpoint } from "./proc_stats.ts";
 import { withoutAwsVariables } from "../mod/aws/client_config.ts";
 import { RUNTIME_V8_FLAGS } from "../mod/runtime_flags.ts";
 import { StatusMonitor } from "../mod/engine/status_monitor.ts";
@@ -97,22 +97,8 @@ function startSim(modelRunner = false): Deno.ChildProcess {
 async function fullRun(users: number, seconds: number) {
   const dir = await Deno.makeTempDir({ prefix: "bench-full-" });
   const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-net",
-      "--allow-env",
-      "--allow-read",
-      "--allow-write",
-      "--allow-sys",
-      ...(TOOL_V8_FLAGS ? [`--v8-flags=${TOOL_V8_FLAGS}`] : []),
-      `${root}main.ts`,
-      "run",
-      "--headless",
+    args: toolRunArgs(root, TOOL_V8_FLAGS, [
       "--only-summary",
-      "--source-bucket",
-      "s3://osml-test-images-123456789012",
-      "--result-bucket",
-      "s3://mr-bucket-sink-123456789012",
       "--users",
       String(users),
       "--spawn-rate",
@@ -125,7 +111,7 @@ async function fullRun(users: number, seconds: number) {
       `${dir}/run`,
       "--log-dir",
       dir,
-    ],
+    ]),
     env: ENV,
     clearEnv: true,
     stdout: "null",
@@ -200,20 +186,7 @@ async function generatorRun(
 ) {
   const dir = await Deno.makeTempDir({ prefix: "bench-engine-" });
   const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-net",
-      "--allow-env",
-      "--allow-read",
-      "--allow-write",
-      "--allow-sys",
-      `${root}main.ts`,
-      "run",
-      "--headless",
-      "--source-bucket",
-      "s3://osml-test-images-123456789012",
-      "--result-bucket",
-      "s3://mr-bucket-sink-123456789012",
+    args: toolRunArgs(root, TOOL_V8_FLAGS, [
       "--users",
       String(users),
       "--spawn-rate",
@@ -229,7 +202,7 @@ async function generatorRun(
       "--console-interval",
       "3600",
       ...extra,
-    ],
+    ]),
     env: ENV,
     clearEnv: true,
     stdout: "null",

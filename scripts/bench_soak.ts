@@ -28,7 +28,7 @@
  * @module
  */
 import { readLines } from "../mod/fs/read_lines.ts";
-import { procStats, threadCpu, waitForEndpoint } from "./proc_stats.ts";
+import { procStats, threadCpu, toolRunArgs, waitForEndpoint } from "./proc_stats.ts";
 import { withoutAwsVariables } from "../mod/aws/client_config.ts";
 import { RUNTIME_V8_FLAGS } from "../mod/runtime_flags.ts";
 
@@ -123,21 +123,7 @@ const sim = new Deno.Command(Deno.execPath(), {
 try {
   await waitForEndpoint(ENDPOINT, 20_000);
   const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-net",
-      "--allow-env",
-      "--allow-read",
-      "--allow-write",
-      "--allow-sys",
-      ...(TOOL_V8_FLAGS ? [`--v8-flags=${TOOL_V8_FLAGS}`] : []),
-      `${root}main.ts`,
-      "run",
-      "--headless",
-      "--source-bucket",
-      "s3://osml-test-images-123456789012",
-      "--result-bucket",
-      "s3://mr-bucket-sink-123456789012",
+    args: toolRunArgs(root, TOOL_V8_FLAGS, [
       "--users",
       String(USERS),
       "--spawn-rate",
@@ -161,7 +147,7 @@ try {
       "3600",
       "--stop-timeout",
       "300",
-    ],
+    ]),
     env: ENV,
     clearEnv: true,
     stdout: "null",

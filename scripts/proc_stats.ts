@@ -67,3 +67,28 @@ export async function waitForEndpoint(endpoint: string, timeoutMs = 20_000): Pro
   }
   throw new Error(`the simulator did not start on ${endpoint}`);
 }
+
+/**
+ * The arguments of `deno` for a headless `osml-load run` against the seeded simulator: the
+ * permissions, `v8Flags` (none when empty), the program in `root`, and the stock buckets, then
+ * `extra` (users, times, outputs).
+ */
+export function toolRunArgs(root: string, v8Flags: string, extra: string[]): string[] {
+  return [
+    "run",
+    "--allow-net",
+    "--allow-env",
+    "--allow-read",
+    "--allow-write",
+    "--allow-sys",
+    ...(v8Flags ? [`--v8-flags=${v8Flags}`] : []),
+    `${root}main.ts`,
+    "run",
+    "--headless",
+    "--source-bucket",
+    "s3://osml-test-images-123456789012",
+    "--result-bucket",
+    "s3://mr-bucket-sink-123456789012",
+    ...extra,
+  ];
+}
