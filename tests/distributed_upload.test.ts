@@ -74,7 +74,7 @@ Deno.test("a run with --results-to uploads every output to <prefix>/<run-id>/gen
       },
     );
     assert.notEqual(result.exitCode, ExitCode.ToolFailed, result.failures.join("; "));
-    assert.ok(lines.includes(`Uploaded 11 file(s) to s3://${bucket}/load-tests/run-up/gen-0/`));
+    assert.ok(lines.includes(`Uploaded 12 file(s) to s3://${bucket}/load-tests/run-up/gen-0/`));
     const s3 = s3Of(sim);
     try {
       const prefix = "load-tests/run-up/gen-0/";
@@ -82,6 +82,7 @@ Deno.test("a run with --results-to uploads every output to <prefix>/<run-id>/gen
         await keysUnder(s3, bucket, "load-tests/"),
         [
           "job_log.log",
+          "job_records.jsonl",
           "job_status.json",
           "job_summary.json",
           "osml-load-stats.json",

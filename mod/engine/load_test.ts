@@ -207,7 +207,9 @@ export async function runLoadTest(
   try {
     await createOutputFolders(planned);
     // One run per log folder: a second one would overwrite this one's job files.
-    releaseLogDir = await lockLogDir(settings.logDir);
+    releaseLogDir = await lockLogDir(settings.logDir, {
+      onLost: (message) => failRun("log folder", new Error(message)),
+    });
     const leftovers = await removeLeftoverTempFiles(settings.logDir);
     if (leftovers) log.info(LOGGER, `Removed ${leftovers} temporary file(s) a killed run left`);
     // Finished jobs leave memory for this file (issue 18).

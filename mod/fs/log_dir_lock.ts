@@ -4,11 +4,12 @@
  * one is refused before any load, naming the first. The lock is a file
  * (`.osml-load.lock`: the owner's process id and a token of its own) that its
  * owner touches every {@linkcode LOCK_REFRESH_MS} and removes at the end of the
- * run. A lock whose owner is gone is taken over: at once where the process table
- * can be read (`/proc`, Linux), else when it was not touched for
- * {@linkcode LOCK_STALE_MS}. An owner that is alive keeps its lock however long it
- * was stopped (Ctrl-Z), and an owner only touches or removes a lock that still
- * carries its token.
+ * run. A lock not touched for {@linkcode LOCK_STALE_MS} (a killed run) is taken
+ * over. An owner only touches or removes a lock that still carries its token, and
+ * is told (`onLost`) when its lock was taken over, e.g. after it was stopped (Ctrl-Z)
+ * for longer than that: another run may then be writing the same files. (Whether
+ * the owner's process is alive cannot be asked: Deno allows reading `/proc` only
+ * with every permission.)
  *
  * @example
  * ```ts
@@ -50,36 +51,13 @@ async function lockFresh(path: string): Promise<boolean> {
 }
 
 /**
- * Whether process `pid` is alive, from `/proc` (true: a Deno process with that id runs; false:
- * none does), or undefined where the process table cannot be read.
- */
-async function processAlive(pid: number): Promise<boolean | undefined> {
-  try {
-    await Deno.stat("/proc/self");
-  } catch {
-    return undefined;
-  }
-  try {
-    const cmdline = await Deno.readTextFile(`/proc/${pid}/cmdline`);
-    // A reused process id of another program is not a run.
-    return /deno|osml-load/.test(cmdline);
-  } catch {
-    return false;
-  }
-}
-
-/** Whether the lock at `path` held by `owner` still stands. */
-async function ownerHolds(path: string, owner: number): Promise<boolean> {
-  if (!Number.isInteger(owner) || owner <= 0) return false;
-  const alive = await processAlive(owner);
-  return alive ?? (await lockFresh(path));
-}
-
-/**
  * Take the lock of log folder `dir` for this run; resolves to its release. Throws a
  * {@linkcode UsageError} naming the owner when another run holds it.
  */
-export async function lockLogDir(dir: string): Promise<() => Promise<void>> {
+export async function lockLogDir(
+  dir: string,
+  options: { onLost?: (message: string) => void } = {},
+): Promise<() => Promise<void>> {
   const path = join(dir, LOCK_FILE);
   const content = `${Deno.pid} ${crypto.randomUUID()}\n`;
   const take = () => Deno.writeTextFile(path, content, { createNew: true });
@@ -89,10 +67,11 @@ export async function lockLogDir(dir: string): Promise<() => Promise<void>> {
   } catch (error) {
     if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
     const owner = Number((await Deno.readTextFile(path).catch(() => "")).trim().split(/\s+/)[0]);
-    if (await ownerHolds(path, owner)) {
+    if (Number.isInteger(owner) && owner > 0 && await lockFresh(path)) {
       throw new UsageError(
         `--log-dir ${dir} is in use by another osml-load run (process ${owner}): give each run ` +
-          `its own --log-dir, or wait for that run to end`,
+          `its own --log-dir, or wait for that run to end (a killed run's lock is taken over ` +
+          `${LOCK_STALE_MS / 1000} s after it died)`,
       );
     }
     // A run that ended without releasing it (killed): take it over.
@@ -101,7 +80,19 @@ export async function lockLogDir(dir: string): Promise<() => Promise<void>> {
   }
   let released = false;
   const touch = setInterval(async () => {
-    if (!(await mine())) return clearInterval(touch);
+    if (!(await mine())) {
+      clearInterval(touch);
+      if (released) return;
+      const holder = (await Deno.readTextFile(path).catch(() => "")).trim().split(/\s+/)[0];
+      options.onLost?.(
+        `the lock of --log-dir ${dir} was taken over${
+          holder ? ` by process ${holder}` : ""
+        } (this run was not heard from for ${
+          LOCK_STALE_MS / 1000
+        } s, e.g. stopped with Ctrl-Z): another run may be writing the same files`,
+      );
+      return;
+    }
     const now = new Date();
     Deno.utime(path, now, now).catch(() => {});
   }, LOCK_REFRESH_MS);
