@@ -19,7 +19,7 @@
  * @module
  */
 import { SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { procStats, threadCpu, toolRunArgs, waitForEndpoint } from "./proc_stats.ts";
+import { procStats, sampleProcess, threadCpu, toolRunArgs, waitForEndpoint } from "./proc_stats.ts";
 import { withoutAwsVariables } from "../mod/aws/client_config.ts";
 import { RUNTIME_V8_FLAGS } from "../mod/runtime_flags.ts";
 import { StatusMonitor } from "../mod/engine/status_monitor.ts";
@@ -128,15 +128,7 @@ async function fullRun(users: number, seconds: number) {
       }
     }
   })();
-  let peakRssKb = 0;
-  let cpuS = 0;
-  const timer = setInterval(() => {
-    const s = procStats(child.pid);
-    if (s) {
-      peakRssKb = Math.max(peakRssKb, s.rssKb);
-      cpuS = s.cpuS;
-    }
-  }, 250);
+  const sampling = sampleProcess(child.pid);
   const windowS = seconds * 0.5;
   let before = new Map<string, number>();
   let after = new Map<string, number>();
@@ -144,7 +136,7 @@ async function fullRun(users: number, seconds: number) {
   const second = setTimeout(() => (after = threadCpu(child.pid)), seconds * 750 + 3000);
   await child.status;
   await reading;
-  clearInterval(timer);
+  const { peakRssKb, cpuS } = sampling.stop();
   clearTimeout(first);
   clearTimeout(second);
   const summary = JSON.parse(await Deno.readTextFile(`${dir}/job_summary.json`));
@@ -208,17 +200,9 @@ async function generatorRun(
     stdout: "null",
     stderr: "null",
   }).spawn();
-  let peakRssKb = 0;
-  let cpuS = 0;
-  const timer = setInterval(() => {
-    const s = procStats(child.pid);
-    if (s) {
-      peakRssKb = Math.max(peakRssKb, s.rssKb);
-      cpuS = s.cpuS;
-    }
-  }, 250);
+  const sampling = sampleProcess(child.pid);
   await child.status;
-  clearInterval(timer);
+  const { peakRssKb, cpuS } = sampling.stop();
   const summary = JSON.parse(await Deno.readTextFile(`${dir}/job_summary.json`));
   await Deno.remove(dir, { recursive: true });
   const sent = summary.total_image_sent as number;

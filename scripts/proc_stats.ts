@@ -107,3 +107,24 @@ export function toolRunArgs(root: string, v8Flags: string, extra: string[]): str
     ...extra,
   ];
 }
+
+/**
+ * Sample `pid` every 250 ms until `stop()`: its peak RSS (KiB) and its last CPU seconds.
+ */
+export function sampleProcess(pid: number): { stop(): { peakRssKb: number; cpuS: number } } {
+  let peakRssKb = 0;
+  let cpuS = 0;
+  const timer = setInterval(() => {
+    const s = procStats(pid);
+    if (s) {
+      peakRssKb = Math.max(peakRssKb, s.rssKb);
+      cpuS = s.cpuS;
+    }
+  }, 250);
+  return {
+    stop() {
+      clearInterval(timer);
+      return { peakRssKb, cpuS };
+    },
+  };
+}
