@@ -129,18 +129,21 @@ export interface MergeablePoint {
   target_rate?: number;
 }
 
-/** The Aggregated row's state in a history row. */
-export interface MergeableRowTotal {
-  num_requests: number;
-  num_none_requests: number;
-  num_failures: number;
-  total_response_time: number;
-  min_response_time: number | null;
-  min_is_int: boolean;
-  max_response_time: number;
-  max_is_int: boolean;
-  total_content_length: number;
-  last_request_timestamp: number | null;
+/** The Aggregated row's state in a history row: the entry's counters, and what changed. */
+export interface MergeableRowTotal extends
+  Pick<
+    MergeableEntry,
+    | "num_requests"
+    | "num_none_requests"
+    | "num_failures"
+    | "total_response_time"
+    | "min_response_time"
+    | "min_is_int"
+    | "max_response_time"
+    | "max_is_int"
+    | "total_content_length"
+    | "last_request_timestamp"
+  > {
   /** Buckets whose count changed since the previous row, with the new count (0: gone). */
   changed_response_times: Pairs;
   /** Seconds whose request count changed since the previous row, with the new count. */
