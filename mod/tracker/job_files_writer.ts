@@ -6,9 +6,9 @@
  *   at a time;
  * - the next one starts `--stats-interval` after the last one started, or, when writing took
  *   long, {@linkcode REWRITE_DUTY} times the last write's duration after it — rewrites take at
- *   most about a twentieth of the time. `job_status.json` grows with the run (about 470 bytes a
+ *   most about a fiftieth of the time. `job_status.json` grows with the run (about 470 bytes a
  *   job), so in long runs it is rewritten less often than `--stats-interval` (e.g. every
- *   minute or so at a million jobs), and the total work stays proportional to the run;
+ *   few minutes at a million jobs), and the total work stays proportional to the run;
  * - the final write first stops a rewrite in flight, then writes both files once more.
  *
  * @example
@@ -28,7 +28,7 @@ import { type SummaryExtras, writeJobFiles } from "./job_files.ts";
 import type { JobTracker } from "./job_tracker.ts";
 
 /** A rewrite waits at least this many times the last write's duration after it started. */
-export const REWRITE_DUTY = 20;
+export const REWRITE_DUTY = 50;
 
 /** Options of a {@linkcode JobFilesWriter}. */
 export interface JobFilesWriterOptions {
