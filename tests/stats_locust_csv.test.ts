@@ -13,7 +13,16 @@ import {
   statsHistoryCsvRows,
 } from "../mod/output/locust_csv.ts";
 import { StatsAggregator } from "../mod/stats/aggregator.ts";
-import { aggregate, context, JOB_FAILED, START, THROTTLED, TRACEBACK } from "./stats_fixture.ts";
+import { DeltaRecorder } from "../mod/stats/delta.ts";
+import {
+  A_NAME,
+  aggregate,
+  context,
+  JOB_FAILED,
+  START,
+  THROTTLED,
+  TRACEBACK,
+} from "./stats_fixture.ts";
 
 const STATS_HEADER =
   "Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,Min Response Time,Max Response Time,Average Content Size,Requests/s,Failures/s,50%,66%,75%,80%,90%,95%,98%,99%,99.9%,99.99%,100%";
@@ -319,4 +328,51 @@ Deno.test("stats merge: failed samples count as requests and as failures, groupe
     ["Submit Image", 2],
     ["Job Complete", 1],
   ]);
+});
+
+Deno.test("locust csv: an idle tick appends the history rows and rewrites nothing unchanged", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "osml_csv_idle_" });
+  try {
+    const stats = aggregate();
+    const ctx = context(stats);
+    const output = createLocustCsvOutput({ prefix: `${dir}/run`, fullHistory: false });
+    const inode = async (name: string) => (await Deno.stat(`${dir}/${name}`)).ino;
+    await output.start?.(ctx);
+    await output.tick?.(ctx, START + 8500);
+    const before = await Promise.all(
+      ["run_stats.csv", "run_failures.csv", "run_exceptions.csv"].map(inode),
+    );
+    await output.tick?.(ctx, START + 9500); // nothing happened in between
+    assert.deepEqual(
+      await Promise.all(["run_stats.csv", "run_failures.csv", "run_exceptions.csv"].map(inode)),
+      before,
+      "the same files: not replaced",
+    );
+    const recorder = new DeltaRecorder();
+    recorder.record({
+      type: "Submit Image",
+      name: A_NAME,
+      responseTimeMs: 70,
+      length: 1000,
+      at: START + 9800,
+    });
+    stats.apply(recorder.take()!, START + 9800);
+    await output.tick?.(ctx, START + 10_500);
+    assert.notEqual(await inode("run_stats.csv"), before[0], "a new sample rewrites the stats");
+    assert.equal(await inode("run_failures.csv"), before[1], "the failures did not change");
+    const history = readCsv(await Deno.readTextFile(`${dir}/run_stats_history.csv`));
+    assert.deepEqual(history.slice(1).map((row) => row[0]), [
+      "1700000008",
+      "1700000009",
+      "1700000010",
+    ]);
+    assert.equal(
+      Number(history[3]![17]),
+      Number(history[2]![17]) + 1,
+      "the last row counts the new sample",
+    );
+    await output.finish(ctx);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

@@ -2,7 +2,8 @@
 /// <reference lib="deno.worker" />
 /**
  * The status monitor worker: long-polls the status queue (10 messages, 5 s
- * wait, 30 s visibility, as upstream; several polls at once), parses each SNS envelope, sends the
+ * wait, 30 s visibility, as upstream; several polls at once; after a receive that brought
+ * nothing, SQS's longest wait, 20 s, until one does), parses each SNS envelope, sends the
  * events to the main thread, and deletes messages with DeleteMessageBatch.
  * By default every received message is deleted, as upstream does (and as a
  * private subscription's queue wants: only the run's jobs reach it). With
@@ -113,8 +114,13 @@ const MAX_POLLERS = 8;
 /** Longest silence toward the main thread while receives succeed. */
 const HEARTBEAT_MS = 5_000;
 let lastHeartbeat = 0;
-/** Pause after a receive that came back short. */
+/** Pause after a receive that came back short (but not empty). */
 const QUIET_PAUSE_MS = 1_000;
+/**
+ * The wait of a receive after one that brought nothing (SQS's longest): a quiet queue costs
+ * one receive in 20 s, and a status that arrives meanwhile still comes back at once.
+ */
+const QUIET_WAIT_S = 20;
 let pollers = 0;
 const pollersDone: Promise<void>[] = [];
 
@@ -147,6 +153,7 @@ function startPoller(sqs: SQSClient, setup: Init, permanent: boolean): void {
 
 async function poll(sqs: SQSClient, setup: Init, permanent: boolean): Promise<void> {
   let errors = 0;
+  let empty = false;
   while (running) {
     let messages: Message[] = [];
     try {
@@ -154,7 +161,9 @@ async function poll(sqs: SQSClient, setup: Init, permanent: boolean): Promise<vo
         new ReceiveMessageCommand({
           QueueUrl: setup.queueUrl,
           MaxNumberOfMessages: 10,
-          WaitTimeSeconds: setup.waitTimeSeconds,
+          WaitTimeSeconds: empty
+            ? Math.max(QUIET_WAIT_S, setup.waitTimeSeconds)
+            : setup.waitTimeSeconds,
           VisibilityTimeout: setup.visibilityTimeout,
         }),
         { abortSignal: abort.signal },
@@ -174,6 +183,7 @@ async function poll(sqs: SQSClient, setup: Init, permanent: boolean): Promise<vo
       continue;
     }
     errors = 0;
+    empty = messages.length === 0;
     const now = Date.now();
     const events: StatusEvent[] = [];
     const toDelete: Message[] = [];
@@ -261,7 +271,9 @@ async function poll(sqs: SQSClient, setup: Init, permanent: boolean): Promise<vo
     if (messages.length > 0 && fresh === 0) await abortableSleep(REPEAT_PAUSE_MS, abort.signal);
     // A short answer means the queue is quiet: let statuses gather before the next receive, so
     // each receive and delete carries a batch (completion times come from SNS's publish time).
-    else if (messages.length < 10) await abortableSleep(QUIET_PAUSE_MS, abort.signal);
+    else if (messages.length > 0 && messages.length < 10) {
+      await abortableSleep(QUIET_PAUSE_MS, abort.signal);
+    }
   }
 }
 

@@ -4,7 +4,9 @@
  * A user worker: runs the virtual users assigned to it (user `u` belongs to
  * worker `u % workerCount`) as independent async loops sharing one SQS client.
  * Control arrives over the BroadcastChannel; samples and job registrations
- * leave in batches every 500 ms over `postMessage`.
+ * leave in batches over `postMessage`, at most every 500 ms: a change (a sample, a job, the
+ * running count, the open model's arrivals) schedules the next batch, so a worker whose users
+ * wait sleeps instead of waking twice a second to find nothing to send.
  * @module
  */
 import { DeltaRecorder } from "../mod/stats/delta.ts";
@@ -21,6 +23,7 @@ import { kindOfUser } from "../mod/config/user_mix.ts";
 import { ArrivalScheduler } from "../mod/engine/arrival_scheduler.ts";
 import { abortableSleep } from "../mod/engine/abortable_sleep.ts";
 import { type UserBody, UserSlots } from "../mod/engine/virtual_user.ts";
+import { ChangeBatcher } from "../mod/engine/change_batcher.ts";
 import { setJobIdPrefix } from "../mod/requests/image_request.ts";
 
 type Init = Extract<ToUserWorker, { type: "init" }>;
@@ -36,7 +39,6 @@ const early = new Map<string, JobOutcome>();
 const EARLY_LIMIT = 1000;
 let init: Init | undefined;
 let stopping = false;
-let flushTimer: ReturnType<typeof setInterval> | undefined;
 let lastRunning = -1;
 /** The open model's clock, once a `rate` control message arrived. */
 let arrivals: ArrivalScheduler | undefined;
@@ -63,6 +65,14 @@ function flush(): void {
   jobs = [];
 }
 
+/** Batches go out within {@linkcode FLUSH_MS} of a change, and not at all while nothing changes. */
+const batches = new ChangeBatcher(flush, FLUSH_MS);
+const changed = () => batches.changed();
+const recordException = (report: Parameters<UserContext["exception"]>[0]) => {
+  recorder.recordException(report);
+  changed();
+};
+
 /** Open model: this worker's share of `rate` is proportional to its share of `users`. */
 function setRate(rate: number, totalUsers: number, since: number): void {
   const setup = init!;
@@ -79,6 +89,7 @@ function setRate(rate: number, totalUsers: number, since: number): void {
     const loop = () => {
       if (stopping || !arrivals) return;
       arrivals.tick();
+      changed();
       arrivalTimer = setTimeout(loop, Math.min(20, arrivals.msUntilNext()));
     };
     arrivals.setRate(share, since);
@@ -100,13 +111,17 @@ function userBody(index: number, setup: Init, sqs: ReturnType<typeof sqsClient>)
       return handleSignal();
     },
     scheduledAt: undefined,
-    emit: (sample) => recorder.record(sample),
-    exception: (report) => recorder.recordException(report),
+    emit: (sample) => {
+      recorder.record(sample);
+      changed();
+    },
+    exception: recordException,
     registerJob(job) {
       jobs.push(job);
+      changed();
       // A waiting user's job goes out at once, so a fast status (or a PARTIAL
       // retry's re-registration) cannot overtake it.
-      if (job.awaited) flush();
+      if (job.awaited) batches.now();
     },
     waitForJob(imageId, timeoutMs) {
       const known = early.get(imageId);
@@ -135,6 +150,8 @@ function userBody(index: number, setup: Init, sqs: ReturnType<typeof sqsClient>)
   return {
     onStart: async () => {
       await user.onStart?.();
+      // The user counts as running just after this returns, before any timer fires.
+      changed();
     },
     async iterate(signal) {
       if (arrivals) {
@@ -174,6 +191,7 @@ function setUserCount(count: number): void {
   const mine: number[] = [];
   for (let u = setup.workerIndex; u < count; u += setup.workerCount) mine.push(u);
   slots.setWanted(mine);
+  changed();
 }
 
 async function stopAll(): Promise<void> {
@@ -182,8 +200,7 @@ async function stopAll(): Promise<void> {
   clearTimeout(arrivalTimer);
   await slots.stopAll();
   arrivals?.dropPending();
-  clearInterval(flushTimer);
-  flush();
+  batches.close();
   post({ type: "stopped", workerIndex: init!.workerIndex });
 }
 
@@ -199,7 +216,7 @@ self.onmessage = (event: MessageEvent<ToUserWorker>) => {
     });
     slots = new UserSlots(
       (index) => userBody(index, message, sqs),
-      (_index, error) => reportException({ exception: (r) => recorder.recordException(r) }, error),
+      (_index, error) => reportException({ exception: recordException }, error),
     );
     const channel = new BroadcastChannel(message.controlChannel);
     channel.onmessage = (e: MessageEvent<ControlMessage>) => {
@@ -213,7 +230,6 @@ self.onmessage = (event: MessageEvent<ToUserWorker>) => {
         });
       }
     };
-    flushTimer = setInterval(flush, FLUSH_MS);
     post({ type: "ready", workerIndex: message.workerIndex });
   } else if (message.type === "job-done") {
     const outcome = { status: message.status, durationS: message.durationS };

@@ -33,6 +33,7 @@ import type {
 import { pythonFixed, pythonFloatRepr, pythonInt, pythonNumber } from "../stats/python_format.ts";
 import { PERCENTILES_TO_REPORT, readablePercentiles } from "../stats/response_times.ts";
 import { writeTextFileAtomic } from "../fs/atomic_write.ts";
+import { AppendedFile } from "../fs/appended_file.ts";
 import type { Output, OutputContext } from "./output.ts";
 import type { TimelinePoint } from "../model/run_report.ts";
 
@@ -367,10 +368,11 @@ export function locustCsvPaths(prefix: string): {
 
 /**
  * The Locust CSV output: writes the files at start, rewrites stats, failures
- * and exceptions on every tick and at finish, and appends a history row on
+ * and exceptions on every tick whose content changed and at finish, and appends a history row on
  * every tick (and at finish) whose second has no row yet: at most one row a
  * second. `PREFIX_jobs_history.csv` gets a row for the latest timeline point
- * under the same rule.
+ * under the same rule. The two history files stay open for appending until finish, so an idle
+ * second costs two writes, not some twenty file operations.
  *
  * @example
  * ```ts
@@ -388,52 +390,38 @@ export function createLocustCsvOutput(options: LocustCsvOptions): Output {
   let lastHistorySecond = -Infinity;
   let lastJobsSecond = -Infinity;
 
+  const history = new AppendedFile(paths.history);
+  const jobs = new AppendedFile(paths.jobsHistory);
   const init = () => {
     started ??= (async () => {
       await Deno.mkdir(dirname(paths.stats), { recursive: true });
-      await Deno.writeTextFile(paths.history, toCsv([STATS_HISTORY_CSV_HEADER]));
-      if (jobsHistory) {
-        await Deno.writeTextFile(paths.jobsHistory, toCsv([JOBS_HISTORY_CSV_HEADER]));
-      }
+      await history.create(toCsv([STATS_HISTORY_CSV_HEADER]));
+      if (jobsHistory) await jobs.create(toCsv([JOBS_HISTORY_CSV_HEADER]));
     })();
     return started;
   };
 
+  /** What each rewritten file holds now: an unchanged one is not written again. */
+  const written = new Map<string, string>();
+  const rewriteIfChanged = async (path: string, text: string) => {
+    if (written.get(path) === text) return;
+    written.delete(path);
+    await writeTextFileAtomic(path, text);
+    written.set(path, text);
+  };
   const rewrite = async (ctx: OutputContext) => {
     const stats = ctx.stats;
     await Promise.all([
-      writeTextFileAtomic(paths.stats, toCsv([STATS_CSV_HEADER, ...statsCsvRows(stats)])),
-      writeTextFileAtomic(
+      rewriteIfChanged(paths.stats, toCsv([STATS_CSV_HEADER, ...statsCsvRows(stats)])),
+      rewriteIfChanged(
         paths.failures,
         toCsv([FAILURES_CSV_HEADER, ...failuresCsvRows(stats.sortedFailures())]),
       ),
-      writeTextFileAtomic(
+      rewriteIfChanged(
         paths.exceptions,
         toCsv([EXCEPTIONS_CSV_HEADER, ...exceptionsCsvRows(stats.exceptions())]),
       ),
     ]);
-  };
-
-  /** Where each file's last rows begin (bytes), so the final rows can replace that second's. */
-  let historyLastOffset = 0;
-  let jobsLastOffset = 0;
-
-  /**
-   * Append `text` to `path`, or with `replaceLast` put it in place of the rows last appended;
-   * returns where it begins.
-   */
-  const put = async (path: string, text: string, lastOffset: number, replaceLast: boolean) => {
-    const file = await Deno.open(path, { write: true });
-    try {
-      const offset = replaceLast ? lastOffset : (await file.stat()).size;
-      await file.truncate(offset);
-      await file.seek(offset, Deno.SeekMode.Start);
-      const bytes = new TextEncoder().encode(text);
-      for (let done = 0; done < bytes.length;) done += await file.write(bytes.subarray(done));
-      return offset;
-    } finally {
-      file.close();
-    }
   };
 
   /**
@@ -450,7 +438,7 @@ export function createLocustCsvOutput(options: LocustCsvOptions): Output {
       userCount: ctx.userCount(),
       fullHistory: options.fullHistory,
     });
-    historyLastOffset = await put(paths.history, toCsv(rows), historyLastOffset, same);
+    await history.append(toCsv(rows), same);
   };
 
   const appendJobs = async (ctx: OutputContext, last = false) => {
@@ -463,7 +451,7 @@ export function createLocustCsvOutput(options: LocustCsvOptions): Output {
     if (same && !last) return;
     lastJobsSecond = Math.max(second, lastJobsSecond);
     const row = jobsHistoryCsvRow(point, jobLatencyPercentiles(ctx.stats));
-    jobsLastOffset = await put(paths.jobsHistory, toCsv([row]), jobsLastOffset, same);
+    await jobs.append(toCsv([row]), same);
   };
 
   // Ticks and finish run one after another, never interleaved.
@@ -493,8 +481,13 @@ export function createLocustCsvOutput(options: LocustCsvOptions): Output {
       return enqueue(async () => {
         await init();
         await rewrite(ctx);
-        if (historyAtFinish) await appendHistory(ctx, ctx.stoppedAt() ?? Date.now(), true);
-        await appendJobs(ctx, true);
+        try {
+          if (historyAtFinish) await appendHistory(ctx, ctx.stoppedAt() ?? Date.now(), true);
+          await appendJobs(ctx, true);
+        } finally {
+          history.close();
+          jobs.close();
+        }
       });
     },
   };
