@@ -313,7 +313,7 @@ try {
   }
   if (part("idle")) {
     const seconds = Math.max(120, DURATION);
-    console.log(`load average before: ${Deno.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+    if (seconds > DURATION) console.log(`(idle needs at least 120 s: running ${seconds} s)`);
     const r = await fullRun(5, seconds, { waits: ["3600", "3600"], windowS: [60, seconds - 10] });
     console.log(
       `\nidle, 5 users that submitted once (${r.sent} jobs, ${r.processed} processed), ${
@@ -324,6 +324,11 @@ try {
     );
     console.log(
       `       by thread: ${r.steady.map(([n, p]) => `${n} ${p.toFixed(2)}%`).join(", ")}`,
+    );
+    console.log(
+      "       (deno: the main thread; worker-1: the status monitor (it starts first); worker-2…:\n" +
+        "       the user workers; V8 DefaultWorker: V8's helpers; tokio-runtime-w: Deno's I/O\n" +
+        "       threads; threads below 0.005 CPU-s in the window are left out)",
     );
   }
   if (part("users")) {

@@ -19,9 +19,15 @@ const ENVELOPE = JSON.stringify({
   },
 });
 
-Deno.test("a quiet status queue is long-polled for 20 s at a time; a receive that brings statuses goes back to 5 s", async () => {
-  /** What each receive answers, in order: empty, one status, empty, then hold until aborted. */
-  const script: ("empty" | "status" | "hold")[] = ["empty", "status", "empty", "hold"];
+Deno.test("a quiet status queue is long-polled for 20 s at a time; a receive that brings statuses, or fails, goes back to 5 s", async () => {
+  /** What each receive answers, in order: empty, one status, empty, an error, then hold. */
+  const script: ("empty" | "status" | "fail" | "hold")[] = [
+    "empty",
+    "status",
+    "empty",
+    "fail",
+    "hold",
+  ];
   const waits: number[] = [];
   const deletes: string[][] = [];
   let held: (() => void) | undefined;
@@ -51,6 +57,13 @@ Deno.test("a quiet status queue is long-polled for 20 s at a time; a receive tha
           }],
         });
       }
+      if (step === "fail") {
+        // Not retried by the SDK: the monitor sees the failure at once.
+        return new Response(
+          JSON.stringify({ __type: "com.amazonaws.sqs#QueueDoesNotExist", message: "gone" }),
+          { status: 400, headers: { "content-type": "application/x-amz-json-1.0" } },
+        );
+      }
       if (step === "hold") {
         // As SQS does while the queue stays empty: no answer within the wait (the stop aborts it).
         await new Promise<void>((resolve) => (held = resolve));
@@ -76,7 +89,7 @@ Deno.test("a quiet status queue is long-polled for 20 s at a time; a receive tha
   });
   try {
     const deadline = Date.now() + 30_000;
-    while (waits.length < 4) {
+    while (waits.length < 5) {
       if (Date.now() > deadline) assert.fail(`only ${waits.length} receive(s) arrived`);
       await new Promise((r) => setTimeout(r, 20));
     }
@@ -85,8 +98,13 @@ Deno.test("a quiet status queue is long-polled for 20 s at a time; a receive tha
     held?.();
     await server.shutdown();
   }
-  assert.deepEqual(waits, [5, 20, 5, 20], "5 s (upstream's wait), 20 s once the queue was quiet");
+  assert.deepEqual(
+    waits,
+    [5, 20, 5, 20, 5],
+    "5 s (upstream's wait), 20 s once the queue was quiet, 5 s again after a failure",
+  );
   assert.deepEqual(events.map((e) => [e.imageId, e.status]), [["job1:s3://b/k.tif", "SUCCESS"]]);
   assert.deepEqual(deletes, [["rh-1"]], "the status was deleted");
-  assert.deepEqual(warnings, []);
+  assert.equal(warnings.length, 1, warnings.join("; "));
+  assert.match(warnings[0]!, /status queue receive failed .*retrying/);
 });

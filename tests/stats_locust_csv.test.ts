@@ -376,3 +376,20 @@ Deno.test("locust csv: an idle tick appends the history rows and rewrites nothin
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("locust csv: a --csv folder removed during the run fails the output, naming the file", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "osml_csv_gone_" });
+  try {
+    const ctx = context(aggregate());
+    const output = createLocustCsvOutput({ prefix: `${dir}/out/run`, fullHistory: false });
+    await output.start?.(ctx);
+    await output.tick?.(ctx, START + 8500);
+    await Deno.remove(`${dir}/out`, { recursive: true });
+    await assert.rejects(
+      Promise.resolve(output.tick?.(ctx, START + 9500)),
+      /run_stats_history\.csv was removed during the run/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -3,7 +3,8 @@
 /**
  * The status monitor worker: long-polls the status queue (10 messages, 5 s
  * wait, 30 s visibility, as upstream; several polls at once; after a receive that brought
- * nothing, SQS's longest wait, 20 s, until one does), parses each SNS envelope, sends the
+ * nothing, SQS's longest wait, 20 s, until one does, except while foreign messages are held or
+ * after a failed receive), parses each SNS envelope, sends the
  * events to the main thread, and deletes messages with DeleteMessageBatch.
  * By default every received message is deleted, as upstream does (and as a
  * private subscription's queue wants: only the run's jobs reach it). With
@@ -161,7 +162,8 @@ async function poll(sqs: SQSClient, setup: Init, permanent: boolean): Promise<vo
         new ReceiveMessageCommand({
           QueueUrl: setup.queueUrl,
           MaxNumberOfMessages: 10,
-          WaitTimeSeconds: empty
+          // Held messages wait for their grace period to end: keep the short wait for them.
+          WaitTimeSeconds: empty && held.size === 0
             ? Math.max(QUIET_WAIT_S, setup.waitTimeSeconds)
             : setup.waitTimeSeconds,
           VisibilityTimeout: setup.visibilityTimeout,
@@ -172,6 +174,9 @@ async function poll(sqs: SQSClient, setup: Init, permanent: boolean): Promise<vo
     } catch (error) {
       if (!running) break;
       errors++;
+      // A failing endpoint is retried with the short wait: a dead queue is noticed as soon as
+      // before the quiet wait existed.
+      empty = false;
       post({
         type: "warning",
         message: `status queue receive failed (${

@@ -4,9 +4,9 @@
  * A user worker: runs the virtual users assigned to it (user `u` belongs to
  * worker `u % workerCount`) as independent async loops sharing one SQS client.
  * Control arrives over the BroadcastChannel; samples and job registrations
- * leave in batches over `postMessage`, at most every 500 ms: a change (a sample, a job, the
- * running count, the open model's arrivals) schedules the next batch, so a worker whose users
- * wait sleeps instead of waking twice a second to find nothing to send.
+ * leave in batches over `postMessage`: a change (a sample, a job, the open model's arrivals)
+ * schedules the next batch within 500 ms, a change of the running user count within 100 ms, so a
+ * worker whose users wait sleeps instead of waking twice a second to find nothing to send.
  * @module
  */
 import { DeltaRecorder } from "../mod/stats/delta.ts";
@@ -29,6 +29,8 @@ import { setJobIdPrefix } from "../mod/requests/image_request.ts";
 type Init = Extract<ToUserWorker, { type: "init" }>;
 
 const FLUSH_MS = 500;
+/** A change of the running user count shows within this (users ramping up or down). */
+const RUNNING_FLUSH_MS = 100;
 const recorder = new DeltaRecorder();
 let jobs: JobRegistration[] = [];
 /** Aborted signal for a context asked about a user that no longer exists. */
@@ -151,7 +153,7 @@ function userBody(index: number, setup: Init, sqs: ReturnType<typeof sqsClient>)
     onStart: async () => {
       await user.onStart?.();
       // The user counts as running just after this returns, before any timer fires.
-      changed();
+      batches.changed(RUNNING_FLUSH_MS);
     },
     async iterate(signal) {
       if (arrivals) {
@@ -191,7 +193,7 @@ function setUserCount(count: number): void {
   const mine: number[] = [];
   for (let u = setup.workerIndex; u < count; u += setup.workerCount) mine.push(u);
   slots.setWanted(mine);
-  changed();
+  batches.changed(RUNNING_FLUSH_MS);
 }
 
 async function stopAll(): Promise<void> {

@@ -2,7 +2,8 @@
  * Batches that go out when something changed, not on a clock: the first change after a batch
  * schedules the next one `delayMs` later, further changes ride along, and with no change no
  * timer runs at all. A user worker whose users wait thus sleeps instead of waking twice a second
- * to find nothing to send (the idle cost of issue 16).
+ * to find nothing to send (the idle cost of issue 16). A change that should show sooner (the
+ * running user count, while users ramp) asks for a shorter delay, which moves a later batch up.
  *
  * @example
  * ```ts
@@ -22,6 +23,8 @@
  * assert.equal(sent, 1);
  * assert.equal(batcher.pending, false, "after the batch, no timer until the next change");
  * batcher.changed();
+ * batcher.changed(100); // sooner: the pending batch is moved up
+ * assert.equal(due.length, 1);
  * batcher.close(); // sends what is pending now, and schedules nothing more
  * assert.equal(sent, 2);
  * batcher.changed();
@@ -34,6 +37,8 @@
 export interface BatchTimers {
   setTimeout(fn: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
+  /** Monotonic ms (default `performance.now`). */
+  now?(): number;
 }
 
 const GLOBAL_TIMERS: BatchTimers = {
@@ -47,6 +52,7 @@ export class ChangeBatcher {
   #delayMs: number;
   #timers: BatchTimers;
   #handle: unknown;
+  #dueAt = 0;
   #pending = false;
   #closed = false;
 
@@ -62,14 +68,21 @@ export class ChangeBatcher {
     return this.#pending;
   }
 
-  /** Something changed: a batch goes out within `delayMs` (one timer for any number of calls). */
-  changed(): void {
-    if (this.#pending || this.#closed) return;
+  /**
+   * Something changed: a batch goes out within `withinMs` (default `delayMs`); one timer for any
+   * number of calls, moved up when a call wants it sooner.
+   */
+  changed(withinMs = this.#delayMs): void {
+    if (this.#closed) return;
+    const now = this.#timers.now?.() ?? performance.now();
+    if (this.#pending && this.#dueAt <= now + withinMs) return;
+    this.#cancel();
     this.#pending = true;
+    this.#dueAt = now + withinMs;
     this.#handle = this.#timers.setTimeout(() => {
       this.#pending = false;
       this.#send();
-    }, this.#delayMs);
+    }, withinMs);
   }
 
   /** Send now (a change that must not wait), cancelling the scheduled batch. */

@@ -13,9 +13,11 @@
  * await file.append("1,10\n", false);
  * await file.append("2,20\n", false);
  * await file.append("2,25\n", true); // the final state replaces second 2's row
+ * await file.check(); // still the same file
  * file.close();
  * assert.equal(await Deno.readTextFile(path), "t,n\n1,10\n2,25\n");
  * await Deno.remove(path);
+ * await assert.rejects(file.check(), /was removed during the run/);
  * ```
  * @module
  */
@@ -26,6 +28,7 @@ export class AppendedFile {
   #file: Deno.FsFile | undefined;
   #size = 0;
   #lastOffset = 0;
+  #ino: number | null = null;
 
   /** The file at `path` (nothing is written before {@linkcode AppendedFile.create}). */
   constructor(path: string) {
@@ -36,8 +39,30 @@ export class AppendedFile {
   async create(header: string): Promise<void> {
     await Deno.writeTextFile(this.#path, header);
     this.#file = await Deno.open(this.#path, { append: true });
-    this.#size = (await this.#file.stat()).size;
+    const info = await this.#file.stat();
+    this.#size = info.size;
+    this.#ino = info.ino;
     this.#lastOffset = this.#size;
+  }
+
+  /**
+   * Throw when the file at the path is no longer the one being appended to (removed, moved or
+   * replaced since {@linkcode AppendedFile.create}): rows would go nowhere the user can see.
+   */
+  async check(): Promise<void> {
+    let ino: number | null | undefined;
+    try {
+      ino = (await Deno.stat(this.#path)).ino;
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    }
+    if (ino === undefined || (ino !== null && this.#ino !== null && ino !== this.#ino)) {
+      throw new Error(
+        `${this.#path} was ${
+          ino === undefined ? "removed" : "replaced"
+        } during the run: its rows can no longer be written (leave the output folder in place while a run writes to it)`,
+      );
+    }
   }
 
   /** Append `text`, or with `replaceLast` put it in place of the rows last appended. */

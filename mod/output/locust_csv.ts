@@ -472,6 +472,10 @@ export function createLocustCsvOutput(options: LocustCsvOptions): Output {
     tick(ctx, now) {
       return enqueue(async () => {
         await init();
+        // The history files are written through open handles: a folder removed mid-run must
+        // still fail the output, as it did when every row opened the file by its path.
+        await history.check();
+        if (jobsHistory) await jobs.check();
         await rewrite(ctx);
         await appendHistory(ctx, now);
         await appendJobs(ctx);
