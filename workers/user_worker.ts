@@ -120,10 +120,10 @@ function userBody(index: number, setup: Init, sqs: ReturnType<typeof sqsClient>)
     exception: recordException,
     registerJob(job) {
       jobs.push(job);
-      changed();
       // A waiting user's job goes out at once, so a fast status (or a PARTIAL
       // retry's re-registration) cannot overtake it.
       if (job.awaited) batches.now();
+      else changed();
     },
     waitForJob(imageId, timeoutMs) {
       const known = early.get(imageId);

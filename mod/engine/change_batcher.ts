@@ -74,6 +74,9 @@ export class ChangeBatcher {
    */
   changed(withinMs = this.#delayMs): void {
     if (this.#closed) return;
+    // A scheduled batch is due within `delayMs` already: the common case (a sample on a user's
+    // send path) costs no clock read.
+    if (this.#pending && withinMs >= this.#delayMs) return;
     const now = this.#timers.now?.() ?? performance.now();
     if (this.#pending && this.#dueAt <= now + withinMs) return;
     this.#cancel();
