@@ -10,7 +10,10 @@
  *
  * Closed model (default): `--users` users with upstream's 1–3 s waits for `--minutes`, the
  * simulated Model Runner slower than the load (`--mr-workers`, `--mr-fixed-ms`) so the backlog
- * of open jobs grows as in a real overload. Open model: `--rate R` (jobs/s, `--users` users to
+ * of open jobs grows as in a real overload. The Model Runner's time per image is
+ * `--mr-fixed-ms` plus `--mr-ms-per-megapixel` (default 0 here, so its capacity is exactly
+ * `workers × 1000 / fixed-ms` images a second: the seeded samples include two 500-megapixel
+ * images, which at the simulator's own 20 ms per megapixel take 10–12 s each). Open model: `--rate R` (jobs/s, `--users` users to
  * send them), simulator without Model Runner (`--no-model-runner`): every job stays open.
  *
  * Prints: RSS at 5 minutes, at the end of the load, and the peak during the final writes;
@@ -45,6 +48,7 @@ const RATE = args.some((a) => a.startsWith("--rate")) ? Number(flag("--rate", "0
 const NO_MR = args.includes("--no-model-runner");
 const MR_WORKERS = flag("--mr-workers", "2");
 const MR_FIXED_MS = flag("--mr-fixed-ms", "250");
+const MR_MS_PER_MEGAPIXEL = flag("--mr-ms-per-megapixel", "0");
 const KEEP = args.includes("--keep");
 /** V8 flags for the tool's process (default those of every osml-load process; `=` for none). */
 const TOOL_V8_FLAGS = flag("--tool-v8-flags", RUNTIME_V8_FLAGS.slice("--v8-flags=".length));
@@ -93,6 +97,8 @@ interface Sample {
   rss: number;
   cpuS: number;
   sent: number;
+  /** Jobs open (In-Progress) at the last statistics block. */
+  open: number;
   threads?: ReturnType<typeof threadGroups>;
 }
 
@@ -102,7 +108,13 @@ console.log(
   `# bench_soak ${new Date().toISOString()}: ${USERS} users, ${MINUTES} min, ${
     RATE !== undefined ? `open model ${RATE}/s` : "closed model, 1–3 s waits"
   }, simulator ${
-    NO_MR ? "without Model Runner" : `Model Runner ${MR_WORKERS} workers × ${MR_FIXED_MS} ms`
+    NO_MR
+      ? "without Model Runner"
+      : `Model Runner ${MR_WORKERS} workers × ${MR_FIXED_MS} ms + ${MR_MS_PER_MEGAPIXEL} ms/MP${
+        Number(MR_MS_PER_MEGAPIXEL) === 0
+          ? ` (${((Number(MR_WORKERS) * 1000) / Number(MR_FIXED_MS)).toFixed(1)} images/s)`
+          : ""
+      }`
   }${TOOL_V8_FLAGS ? `, tool V8 flags ${TOOL_V8_FLAGS}` : ""}; load average ${
     load.map((l) => l.toFixed(2)).join(" ")
   }; ${navigator.hardwareConcurrency} cores`,
@@ -113,9 +125,11 @@ const sim = new Deno.Command(Deno.execPath(), {
     "-A",
     `${root}scripts/sim_server.ts`,
     String(PORT),
-    ...(NO_MR
-      ? ["--no-model-runner"]
-      : [`--mr-workers=${MR_WORKERS}`, `--mr-fixed-ms=${MR_FIXED_MS}`]),
+    ...(NO_MR ? ["--no-model-runner"] : [
+      `--mr-workers=${MR_WORKERS}`,
+      `--mr-fixed-ms=${MR_FIXED_MS}`,
+      `--mr-ms-per-megapixel=${MR_MS_PER_MEGAPIXEL}`,
+    ]),
   ],
   stdout: "null",
   stderr: "null",
@@ -156,6 +170,7 @@ try {
   const started = performance.now();
   const elapsedS = () => (performance.now() - started) / 1000;
   let sent = 0;
+  let open = 0;
   let loadEndedAt: number | undefined;
   let lastLines: string[] = [];
   // The run log on stderr: jobs tracked, and when the load ends.
@@ -168,6 +183,8 @@ try {
       for (const line of parts) {
         const m = /Total Images Sent: (\d+)/.exec(line);
         if (m) sent = Number(m[1]);
+        const o = /Total Images In-Progress: (\d+)/.exec(line);
+        if (o) open = Number(o[1]);
         if (/Time window ended|Stopping users/.test(line) && loadEndedAt === undefined) {
           loadEndedAt = elapsedS();
         }
@@ -187,22 +204,22 @@ try {
     const t = elapsedS();
     peakAll = Math.max(peakAll, s.rss);
     if (loadEndedAt !== undefined) {
-      atLoadEnd ??= { t, ...s, sent };
+      atLoadEnd ??= { t, ...s, sent, open };
       peakFinal = Math.max(peakFinal, s.rss);
     }
     if (t >= nextSample) {
       nextSample += SAMPLE_EVERY_S;
       const threads = threadGroups(child.pid);
       const simCpu = procStats(sim.pid)?.cpuS ?? NaN;
-      series.push({ t, ...s, sent, threads });
+      series.push({ t, ...s, sent, open, threads });
       console.log(
         `${(t / 60).toFixed(2).padStart(6)} min  RSS ${mb(s.rss).padStart(7)}  CPU ${
           s.cpuS.toFixed(1).padStart(7)
         } s (main ${threads.main.toFixed(1)}, workers ${threads.workers.toFixed(1)}, gc ${
           threads.gc.toFixed(1)
-        }; simulator ${simCpu.toFixed(1)} s)  jobs tracked ${String(sent).padStart(9)}${
-          loadEndedAt !== undefined ? "  (final writes)" : ""
-        }`,
+        }; simulator ${simCpu.toFixed(1)} s)  jobs tracked ${String(sent).padStart(9)}, open ${
+          String(open).padStart(7)
+        }${loadEndedAt !== undefined ? "  (final writes)" : ""}`,
       );
     }
   }, 200);
@@ -253,7 +270,13 @@ try {
       mb(lastBeforeEnd.rss - five.rss)
     } over ${jobsSince5} jobs = ${
       jobsSince5 > 0 ? ((lastBeforeEnd.rss - five.rss) / jobsSince5).toFixed(0) : "unknown"
-    } bytes per tracked job`,
+    } bytes per tracked job; open jobs ${five.open} → ${lastBeforeEnd.open} (${
+      lastBeforeEnd.open > five.open
+        ? `${
+          ((lastBeforeEnd.rss - five.rss) / (lastBeforeEnd.open - five.open)).toFixed(0)
+        } bytes per added open job`
+        : "the backlog did not grow"
+    })`,
   );
   console.log(
     `CPU per submission: first ${minutes(five.t - startSample.t)} ${cpuPer(startSample, five)}${

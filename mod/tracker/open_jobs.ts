@@ -13,7 +13,8 @@
  *   70 % full, backward-shift deletion), so there is no per-job string key.
  * - Slots are linked in registration order (oldest first), for `job_status.json` and the web UI.
  * - Freed slots are reused; capacity grows by half when full and never shrinks, so memory
- *   follows the most jobs in memory at once, not the length of the run.
+ *   follows the most jobs in memory at once, not the length of the run. The columns grow in
+ *   place (`growable_array.ts`), so growing leaves no freed copies behind in the heap.
  *
  * @example
  * ```ts
@@ -35,6 +36,7 @@ import { JOB_STATUSES, type JobStatusValue } from "../model/job_record.ts";
 import type { JobDescriptors } from "./job_descriptors.ts";
 import { packedHex32Equals, packHex32, packUuid, unpackHex32, unpackUuid } from "./id_packing.ts";
 import { hashString, type StringHash } from "./string_hash.ts";
+import { growableArray, growArray } from "./growable_array.ts";
 
 /**
  * The numeric code of each status (its index in `JOB_STATUSES`).
@@ -95,22 +97,22 @@ export class OpenJobs {
   #head = -1;
   #tail = -1;
   // Per slot.
-  #jobId = new Uint32Array(0);
-  #messageId = new Uint32Array(0);
-  #descriptor = new Uint32Array(0);
-  #hash = new Uint32Array(0);
-  #seq = new Uint32Array(0);
-  #worker = new Uint16Array(0);
-  #submittedAt = new Float64Array(0);
-  #startAt = new Float64Array(0);
+  #jobId = growableArray(Uint32Array, 0);
+  #messageId = growableArray(Uint32Array, 0);
+  #descriptor = growableArray(Uint32Array, 0);
+  #hash = growableArray(Uint32Array, 0);
+  #seq = growableArray(Uint32Array, 0);
+  #worker = growableArray(Uint16Array, 0);
+  #submittedAt = growableArray(Float64Array, 0);
+  #startAt = growableArray(Float64Array, 0);
   /** Completion time and duration of completed jobs in memory (few: see the module doc). */
   #completion = new Map<number, { at: number; durationS: number }>();
-  #state = new Uint16Array(0);
-  #attempt = new Uint8Array(0);
-  #prev = new Int32Array(0);
-  #next = new Int32Array(0);
+  #state = growableArray(Uint16Array, 0);
+  #attempt = growableArray(Uint8Array, 0);
+  #prev = growableArray(Int32Array, 0);
+  #next = growableArray(Int32Array, 0);
   // Hash index: slot + 1, 0 = empty.
-  #index = new Int32Array(0);
+  #index = growableArray(Int32Array, 0);
   #mask = 0;
   #unpacked = new Map<number, Unpacked>();
   #h: StringHash = { lo: 0, hi: 0 };
@@ -418,7 +420,8 @@ export class OpenJobs {
   }
 
   #rebuildIndex(length: number): void {
-    this.#index = new Int32Array(length);
+    this.#index = growArray(this.#index, length);
+    this.#index.fill(0);
     this.#mask = length - 1;
     for (let slot = 0; slot < this.#high; slot++) {
       if (this.#state[slot]! & IN_USE) this.#insertIndex(slot);
@@ -426,39 +429,18 @@ export class OpenJobs {
   }
 
   #grow(capacity: number): void {
-    const grow32 = (a: Uint32Array, per = 1) => {
-      const b = new Uint32Array(capacity * per);
-      b.set(a);
-      return b;
-    };
-    const grow64 = (a: Float64Array) => {
-      const b = new Float64Array(capacity);
-      b.set(a);
-      return b;
-    };
-    const growI32 = (a: Int32Array) => {
-      const b = new Int32Array(capacity);
-      b.set(a);
-      return b;
-    };
-    this.#jobId = grow32(this.#jobId, 4);
-    this.#messageId = grow32(this.#messageId, 4);
-    this.#descriptor = grow32(this.#descriptor);
-    this.#hash = grow32(this.#hash);
-    this.#seq = grow32(this.#seq);
-    const worker = new Uint16Array(capacity);
-    worker.set(this.#worker);
-    this.#worker = worker;
-    this.#submittedAt = grow64(this.#submittedAt);
-    this.#startAt = grow64(this.#startAt);
-    const state = new Uint16Array(capacity);
-    state.set(this.#state);
-    this.#state = state;
-    const attempt = new Uint8Array(capacity);
-    attempt.set(this.#attempt);
-    this.#attempt = attempt;
-    this.#prev = growI32(this.#prev);
-    this.#next = growI32(this.#next);
+    this.#jobId = growArray(this.#jobId, capacity * 4);
+    this.#messageId = growArray(this.#messageId, capacity * 4);
+    this.#descriptor = growArray(this.#descriptor, capacity);
+    this.#hash = growArray(this.#hash, capacity);
+    this.#seq = growArray(this.#seq, capacity);
+    this.#worker = growArray(this.#worker, capacity);
+    this.#submittedAt = growArray(this.#submittedAt, capacity);
+    this.#startAt = growArray(this.#startAt, capacity);
+    this.#state = growArray(this.#state, capacity);
+    this.#attempt = growArray(this.#attempt, capacity);
+    this.#prev = growArray(this.#prev, capacity);
+    this.#next = growArray(this.#next, capacity);
     this.#capacity = capacity;
     let indexLength = 16;
     while (indexLength * MAX_LOAD < this.#size + 1) indexLength *= 2;
