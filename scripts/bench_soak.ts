@@ -36,19 +36,56 @@ import { withoutAwsVariables } from "../mod/aws/client_config.ts";
 import { RUNTIME_V8_FLAGS } from "../mod/runtime_flags.ts";
 
 const args = Deno.args;
+const KNOWN = [
+  "--users",
+  "--minutes",
+  "--rate",
+  "--no-model-runner",
+  "--mr-workers",
+  "--mr-fixed-ms",
+  "--mr-ms-per-megapixel",
+  "--keep",
+  "--tool-v8-flags",
+];
+const USAGE = `usage: deno run -A scripts/bench_soak.ts [--users N] [--minutes T] [--rate R]
+  [--no-model-runner] [--mr-workers=N] [--mr-fixed-ms=MS] [--mr-ms-per-megapixel=MS] [--keep]
+  [--tool-v8-flags=FLAGS]   (defaults: 200 users, 15 minutes, closed model, 2 workers x 250 ms)`;
+if (args.includes("--help") || args.includes("-h")) {
+  console.log(USAGE);
+  Deno.exit(0);
+}
+for (let i = 0; i < args.length; i++) {
+  const name = args[i]!.split("=")[0]!;
+  if (!KNOWN.includes(name)) {
+    console.error(`bench_soak: unknown argument ${args[i]}\n${USAGE}`);
+    Deno.exit(2);
+  }
+  const takesValue = !["--no-model-runner", "--keep"].includes(name);
+  if (takesValue && !args[i]!.includes("=")) i++; // its value follows
+}
 const flag = (name: string, fallback: string) => {
   const i = args.indexOf(name);
   if (i >= 0 && args[i + 1] !== undefined) return args[i + 1]!;
   const eq = args.find((a) => a.startsWith(`${name}=`));
   return eq ? eq.slice(name.length + 1) : fallback;
 };
-const USERS = Number(flag("--users", "200"));
-const MINUTES = Number(flag("--minutes", "15"));
-const RATE = args.some((a) => a.startsWith("--rate")) ? Number(flag("--rate", "0")) : undefined;
+const number = (name: string, fallback: string) => {
+  const value = Number(flag(name, fallback));
+  if (!Number.isFinite(value) || value < 0) {
+    console.error(`bench_soak: ${name} must be a number >= 0, not ${flag(name, fallback)}`);
+    Deno.exit(2);
+  }
+  return value;
+};
+const USERS = number("--users", "200");
+const MINUTES = number("--minutes", "15");
+const RATE = args.some((a) => a.startsWith("--rate")) ? number("--rate", "0") : undefined;
 const NO_MR = args.includes("--no-model-runner");
-const MR_WORKERS = flag("--mr-workers", "2");
-const MR_FIXED_MS = flag("--mr-fixed-ms", "250");
-const MR_MS_PER_MEGAPIXEL = flag("--mr-ms-per-megapixel", "0");
+const MR_WORKERS = String(number("--mr-workers", "2"));
+const MR_FIXED_MS = String(number("--mr-fixed-ms", "250"));
+const MR_MS_PER_MEGAPIXEL = String(number("--mr-ms-per-megapixel", "0"));
+/** Fewer added jobs than this make a per-job figure mostly the heap's own swings. */
+const MIN_JOBS_PER_JOB_FIGURE = 20_000;
 const KEEP = args.includes("--keep");
 /** V8 flags for the tool's process (default those of every osml-load process; `=` for none). */
 const TOOL_V8_FLAGS = flag("--tool-v8-flags", RUNTIME_V8_FLAGS.slice("--v8-flags=".length));
@@ -132,11 +169,31 @@ const sim = new Deno.Command(Deno.execPath(), {
     ]),
   ],
   stdout: "null",
-  stderr: "null",
+  stderr: "piped",
 }).spawn();
+// The simulator's own error (a bad flag) is shown if it stops early.
+const simErrors = new Response(sim.stderr).text();
+let child: Deno.ChildProcess | undefined;
+// Ctrl-C or SIGTERM stops the tool (which writes its outputs) and the simulator, never orphans.
+let stopping = false;
+const stop = () => {
+  if (stopping) return;
+  stopping = true;
+  console.log("stopping: the tool writes its outputs, then the simulator stops");
+  try {
+    child?.kill("SIGINT");
+  } catch { /* already ended */ }
+};
+Deno.addSignalListener("SIGINT", stop);
+Deno.addSignalListener("SIGTERM", stop);
 try {
-  await waitForEndpoint(ENDPOINT, 20_000);
-  const child = new Deno.Command(Deno.execPath(), {
+  await Promise.race([
+    waitForEndpoint(ENDPOINT, 20_000),
+    sim.status.then(async (s) => {
+      throw new Error(`the simulator exited ${s.code}: ${(await simErrors).trim()}`);
+    }),
+  ]);
+  const tool = new Deno.Command(Deno.execPath(), {
     args: toolRunArgs(root, TOOL_V8_FLAGS, [
       "--users",
       String(USERS),
@@ -167,6 +224,7 @@ try {
     stdout: "null",
     stderr: "piped",
   }).spawn();
+  child = tool;
   const started = performance.now();
   const elapsedS = () => (performance.now() - started) / 1000;
   let sent = 0;
@@ -175,7 +233,7 @@ try {
   let lastLines: string[] = [];
   // The run log on stderr: jobs tracked, and when the load ends.
   const reading = (async () => {
-    const lines = child.stderr.pipeThrough(new TextDecoderStream());
+    const lines = tool.stderr.pipeThrough(new TextDecoderStream());
     let carry = "";
     for await (const chunk of lines) {
       const parts = (carry + chunk).split("\n");
@@ -193,23 +251,21 @@ try {
     }
   })();
   const series: Sample[] = [];
-  let atLoadEnd: Sample | undefined;
   let peakFinal = 0;
   let peakAll = 0;
   let nextSample = 0;
   const timer = setInterval(() => {
-    const stats = procStats(child.pid);
+    const stats = procStats(tool.pid);
     if (!stats) return;
     const s = { rss: stats.rssKb * 1024, cpuS: stats.cpuS };
     const t = elapsedS();
     peakAll = Math.max(peakAll, s.rss);
     if (loadEndedAt !== undefined) {
-      atLoadEnd ??= { t, ...s, sent, open };
       peakFinal = Math.max(peakFinal, s.rss);
     }
     if (t >= nextSample) {
       nextSample += SAMPLE_EVERY_S;
-      const threads = threadGroups(child.pid);
+      const threads = threadGroups(tool.pid);
       const simCpu = procStats(sim.pid)?.cpuS ?? NaN;
       series.push({ t, ...s, sent, open, threads });
       console.log(
@@ -223,7 +279,7 @@ try {
       );
     }
   }, 200);
-  const status = await child.status;
+  const status = await tool.status;
   clearInterval(timer);
   await reading;
   const total = elapsedS();
@@ -257,26 +313,38 @@ try {
     `jobs tracked: ${sentFinal} (${summary.total_image_in_progress} still open at the end)`,
   );
   console.log(`RSS at ${minutes(five.t)}: ${mb(five.rss)}`);
-  console.log(
-    `RSS at the end of the load (${minutes(loadEnd)}): ${mb(atLoadEnd?.rss ?? lastBeforeEnd.rss)}`,
-  );
+  // RSS at the load's last sample (a sample after the load ended may already have the users'
+  // workers gone); the final writes' spike is measured from it.
+  console.log(`RSS at the end of the load (${minutes(lastBeforeEnd.t)}): ${mb(lastBeforeEnd.rss)}`);
   console.log(
     `peak RSS during the final writes: ${mb(peakFinal)} (spike ${
-      mb(peakFinal - (atLoadEnd?.rss ?? lastBeforeEnd.rss))
+      mb(Math.max(0, peakFinal - lastBeforeEnd.rss))
     }; final phase ${(total - loadEnd).toFixed(1)} s); peak over the run ${mb(peakAll)}`,
   );
+  // Single samples swing with the collector (tens of MB): compare window means too.
+  const meanRss = (from: number, to: number) => {
+    const inWindow = series.filter((x) => x.t >= from && x.t <= to);
+    return inWindow.reduce((sum, x) => sum + x.rss, 0) / Math.max(1, inWindow.length);
+  };
+  const firstMean = meanRss(five.t, five.t + WINDOW_S);
+  const lastMean = meanRss(lastBeforeEnd.t - WINDOW_S, lastBeforeEnd.t);
+  const perJob = (bytes: number, jobs: number, what: string) =>
+    jobs >= MIN_JOBS_PER_JOB_FIGURE
+      ? `${(bytes / jobs).toFixed(0)} bytes per ${what}`
+      : `bytes per ${what} unknown (${jobs} is too few to tell from the heap's swings)`;
+  const addedOpen = lastBeforeEnd.open - five.open;
   console.log(
-    `RSS growth after ${minutes(five.t)}: ${
-      mb(lastBeforeEnd.rss - five.rss)
-    } over ${jobsSince5} jobs = ${
-      jobsSince5 > 0 ? ((lastBeforeEnd.rss - five.rss) / jobsSince5).toFixed(0) : "unknown"
-    } bytes per tracked job; open jobs ${five.open} → ${lastBeforeEnd.open} (${
-      lastBeforeEnd.open > five.open
-        ? `${
-          ((lastBeforeEnd.rss - five.rss) / (lastBeforeEnd.open - five.open)).toFixed(0)
-        } bytes per added open job`
+    `RSS growth after ${minutes(five.t)}: ${mb(lastBeforeEnd.rss - five.rss)} point to point, ${
+      mb(lastMean - firstMean)
+    } between window means (${mb(firstMean)} in the ${minutes(WINDOW_S)} after ${
+      minutes(five.t)
+    }, ${mb(lastMean)} in the last ${minutes(WINDOW_S)}); ${jobsSince5} jobs tracked since: ${
+      perJob(lastBeforeEnd.rss - five.rss, jobsSince5, "tracked job")
+    }; open jobs ${five.open} → ${lastBeforeEnd.open}: ${
+      addedOpen > 0
+        ? perJob(lastMean - firstMean, addedOpen, "added open job (window means)")
         : "the backlog did not grow"
-    })`,
+    }`,
   );
   console.log(
     `CPU per submission: first ${minutes(five.t - startSample.t)} ${cpuPer(startSample, five)}${
@@ -315,12 +383,14 @@ try {
   }
   console.log(`outputs: ${checks.join("; ")}`);
   console.log(
-    `tool exit code ${status.code}; load average at end ${
-      Deno.loadavg().map((l) => l.toFixed(2)).join(" ")
-    }`,
+    `tool exit code ${status.code}${
+      status.code === 1 ? " (failures were recorded: Locust's rule, e.g. FAILED jobs)" : ""
+    }; load average at end ${Deno.loadavg().map((l) => l.toFixed(2)).join(" ")}`,
   );
 } finally {
-  sim.kill("SIGTERM");
+  try {
+    sim.kill("SIGTERM");
+  } catch { /* already ended */ }
   await sim.status;
   if (KEEP) console.log(`outputs kept in ${dir}`);
   else await Deno.remove(dir, { recursive: true });

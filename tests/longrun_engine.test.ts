@@ -3,11 +3,12 @@
  * jobs go to `job_records.jsonl` in the log folder and leave memory; `job_status.json` still
  * holds every job once with upstream's keys; the web UI's paged API and status counts agree
  * with it; and a run killed with SIGKILL leaves its finished jobs in the journal, every line
- * complete.
+ * complete, which the next run in the folder keeps under another name.
  */
 import assert from "node:assert/strict";
 import { runLoadTest } from "../mod/engine/load_test.ts";
 import { RunLog } from "../mod/log/run_log.ts";
+import { LOCK_FILE, LOCK_STALE_MS } from "../mod/fs/log_dir_lock.ts";
 import type { OutputContext } from "../mod/output/output.ts";
 import type { JobRecordPage } from "../mod/tracker/job_query.ts";
 import type { Simulator } from "../mod/sim/simulator.ts";
@@ -121,5 +122,34 @@ Deno.test("a run killed with SIGKILL leaves its finished jobs in job_records.jso
       assert.ok(!ids.has(entry.image_id), `${entry.image_id} twice`);
       ids.add(entry.image_id);
     }
+    // The next run in the folder (once the killed run's lock is stale) keeps that journal
+    // under another name instead of emptying it, and says where.
+    const old = new Date(Date.now() - LOCK_STALE_MS - 1000);
+    await Deno.utime(`${dir}/logs/${LOCK_FILE}`, old, old);
+    const lines2: string[] = [];
+    const log = new RunLog({ verbose: false, console: (line) => lines2.push(line) });
+    await runLoadTest(shortRun(sim, dir, { runTime: "2s" }), {
+      handleSignals: false,
+      write: () => {},
+      log,
+    });
+    const kept = [...Deno.readDirSync(`${dir}/logs`)].map((e) => e.name)
+      .filter((n) => /^job_records\.killed-\d{8}-\d{6}\.jsonl$/.test(n));
+    assert.equal(kept.length, 1, `one kept journal: ${kept}`);
+    assert.equal(await Deno.readTextFile(`${dir}/logs/${kept[0]}`), text);
+    assert.ok(
+      lines2.some((l) => l.includes("was killed") && l.includes(kept[0]!)),
+      lines2.join("\n"),
+    );
+    // A run after one that ended normally keeps nothing more.
+    await runLoadTest(shortRun(sim, dir, { runTime: "1s" }), {
+      handleSignals: false,
+      write: () => {},
+      log: quiet(),
+    });
+    assert.equal(
+      [...Deno.readDirSync(`${dir}/logs`)].filter((e) => e.name.includes("killed")).length,
+      1,
+    );
   });
 });

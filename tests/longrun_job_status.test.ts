@@ -285,3 +285,47 @@ Deno.test("the journal's lines are complete JSON once flushed: a killed run's fi
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a journal removed, emptied or replaced during the run fails the job files with a clear error", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "osml_longrun_" });
+  try {
+    for (
+      const [what, damage] of [
+        ["removed", (p: string) => Deno.remove(p)],
+        ["truncated", (p: string) => Deno.truncate(p, 0)], // logrotate's copytruncate, `: >`
+        ["replaced", async (p: string) => {
+          await Deno.writeTextFile(`${p}.new`, "");
+          await Deno.rename(`${p}.new`, p);
+        }],
+      ] as const
+    ) {
+      const path = `${dir}/${what}.jsonl`;
+      const tracker = new JobTracker({ journal: FileJobJournal.create(path) });
+      for (let i = 0; i < 50; i++) {
+        tracker.register(reg(i), 0);
+        tracker.update(status(i, "SUCCESS", T0 + i + 9, 4));
+      }
+      tracker.expirePending(T0 + 5000);
+      const logDir = `${dir}/${what}`;
+      await Deno.mkdir(logDir);
+      await writeJobStatus(logDir, tracker); // fine before the damage
+      await damage(path);
+      for (let i = 50; i < 60; i++) {
+        tracker.register(reg(i), 0);
+        tracker.update(status(i, "SUCCESS", T0 + i + 9, 4));
+      }
+      const error = await writeJobStatus(logDir, tracker).then(() => undefined, (e: Error) => e);
+      assert.ok(error, `${what}: the write failed`);
+      assert.match(
+        error.message,
+        new RegExp(`job journal .*${what}.jsonl was ${what} during the run: .*do not rotate`),
+      );
+      assert.doesNotMatch(error.message, /\0/);
+      // The last good job_status.json is left in place, whole.
+      const kept = JSON.parse(await Deno.readTextFile(`${logDir}/job_status.json`));
+      assert.equal(Object.keys(kept).length, 50);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

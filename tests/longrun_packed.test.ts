@@ -68,7 +68,7 @@ function registration(rng: Prng, i: number): JobRegistration {
   };
 }
 
-Deno.test("the packed job table behaves like a Map under random adds, lookups and removals", () => {
+function packedTableBehavesLikeAMap(): void {
   const rng = new Prng(11);
   const jobs = new OpenJobs(new JobDescriptors(), 16);
   const model = new Map<string, { reg: JobRegistration; seq: number }>();
@@ -120,6 +120,32 @@ Deno.test("the packed job table behaves like a Map under random adds, lookups an
     }
   }
   assert.ok(jobs.size > 1000, "the table grew well past its first capacity");
+}
+
+Deno.test(
+  "the packed job table behaves like a Map under random adds, lookups and removals",
+  packedTableBehavesLikeAMap,
+);
+
+Deno.test("the packed job table behaves like a Map also where address space cannot be reserved", () => {
+  const Original = globalThis.ArrayBuffer;
+  let refused = 0;
+  // Refuse every resizable buffer, as a process under an address-space limit would.
+  globalThis.ArrayBuffer = class extends Original {
+    constructor(length: number, options?: { maxByteLength?: number }) {
+      if (options?.maxByteLength !== undefined) {
+        refused++;
+        throw new RangeError("Array buffer allocation failed");
+      }
+      super(length);
+    }
+  } as ArrayBufferConstructor;
+  try {
+    packedTableBehavesLikeAMap();
+  } finally {
+    globalThis.ArrayBuffer = Original;
+  }
+  assert.ok(refused > 13 * 5, `the columns were grown by copying (${refused} refusals)`);
 });
 
 Deno.test("finished jobs are remembered for at least the retention, then forgotten", () => {

@@ -36,7 +36,11 @@ import type { Output, OutputContext, RunPhase } from "../output/output.ts";
 import type { CapacityStep, JobStatistics, TimelinePoint } from "../model/run_report.ts";
 import { JobTracker, type JobTransition } from "../tracker/job_tracker.ts";
 import { statisticsBlock } from "../tracker/job_files.ts";
-import { FileJobJournal, JOB_RECORDS_FILE } from "../tracker/file_job_journal.ts";
+import {
+  FileJobJournal,
+  JOB_RECORDS_FILE,
+  keepKilledRunJournal,
+} from "../tracker/file_job_journal.ts";
 import { JobFilesWriter } from "../tracker/job_files_writer.ts";
 import { isoLocalWithOffset } from "../log/local_time.ts";
 import { createOutputFolders, preflightOutputs } from "../fs/preflight.ts";
@@ -207,11 +211,21 @@ export async function runLoadTest(
   try {
     await createOutputFolders(planned);
     // One run per log folder: a second one would overwrite this one's job files.
+    let previousRunKilled = false;
     releaseLogDir = await lockLogDir(settings.logDir, {
       onLost: (message) => failRun("log folder", new Error(message)),
+      onTakenOver: () => previousRunKilled = true,
     });
     const leftovers = await removeLeftoverTempFiles(settings.logDir);
     if (leftovers) log.info(LOGGER, `Removed ${leftovers} temporary file(s) a killed run left`);
+    const kept = previousRunKilled ? await keepKilledRunJournal(settings.logDir) : undefined;
+    if (kept) {
+      log.warn(
+        LOGGER,
+        `The last run in this log folder was killed: its finished jobs were kept in ${kept} ` +
+          `(README "Long runs" says how to rebuild its job_status.json)`,
+      );
+    }
     // Finished jobs leave memory for this file (issue 18).
     journal = FileJobJournal.create(join(settings.logDir, JOB_RECORDS_FILE));
     // A private status subscription (or the shared queue); removed again in the finish phase.

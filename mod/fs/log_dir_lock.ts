@@ -56,7 +56,11 @@ async function lockFresh(path: string): Promise<boolean> {
  */
 export async function lockLogDir(
   dir: string,
-  options: { onLost?: (message: string) => void } = {},
+  options: {
+    onLost?: (message: string) => void;
+    /** Called when the lock of a run that ended without releasing it (killed) was taken over. */
+    onTakenOver?: () => void;
+  } = {},
 ): Promise<() => Promise<void>> {
   const path = join(dir, LOCK_FILE);
   const content = `${Deno.pid} ${crypto.randomUUID()}\n`;
@@ -77,6 +81,7 @@ export async function lockLogDir(
     // A run that ended without releasing it (killed): take it over.
     await Deno.remove(path).catch(() => {});
     await take();
+    options.onTakenOver?.();
   }
   let released = false;
   const touch = setInterval(async () => {

@@ -64,6 +64,43 @@ const READ_CHUNK_BYTES = 64 * 1024;
 /** The journal's file name in the log folder (`--log-dir`). */
 export const JOB_RECORDS_FILE = "job_records.jsonl";
 
+/**
+ * Keep the journal a killed run left in `dir` (its finished jobs, otherwise lost when this run
+ * creates its own): renamed to `job_records.killed-<its last change, UTC>.jsonl`. Returns the
+ * new path, or undefined when there was none or it was empty.
+ *
+ * @example
+ * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { keepKilledRunJournal } from "./file_job_journal.ts";
+ * const dir = await Deno.makeTempDir();
+ * assert.equal(await keepKilledRunJournal(dir), undefined); // nothing to keep
+ * await Deno.writeTextFile(`${dir}/job_records.jsonl`, '{"image_id":"a"}\n');
+ * const kept = await keepKilledRunJournal(dir);
+ * assert.match(kept!, /job_records\.killed-\d{8}-\d{6}\.jsonl$/);
+ * assert.equal(await Deno.readTextFile(kept!), '{"image_id":"a"}\n');
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export async function keepKilledRunJournal(dir: string): Promise<string | undefined> {
+  const path = `${dir}/${JOB_RECORDS_FILE}`;
+  let info: Deno.FileInfo;
+  try {
+    info = await Deno.stat(path);
+  } catch {
+    return undefined;
+  }
+  if (!info.isFile || info.size === 0) return undefined;
+  const at = (info.mtime ?? new Date()).toISOString().replace(/[-:]/g, "").replace("T", "-")
+    .slice(0, 15);
+  let target = `${dir}/job_records.killed-${at}.jsonl`;
+  for (let n = 2; await Deno.stat(target).then(() => true, () => false); n++) {
+    target = `${dir}/job_records.killed-${at}-${n}.jsonl`;
+  }
+  await Deno.rename(path, target);
+  return target;
+}
+
 /** An append-only JSON Lines file of finished jobs. */
 export class FileJobJournal implements JobJournal {
   readonly path: string;
@@ -79,10 +116,13 @@ export class FileJobJournal implements JobJournal {
   #encoder = new TextEncoder();
   #buffer = new Uint8Array(FLUSH_CHARS * 3 + 1024);
   #error: Error | undefined;
+  /** The file's inode (null where the platform has none), to notice it being replaced. */
+  #ino: number | null;
 
   private constructor(path: string, file: Deno.FsFile) {
     this.path = path;
     this.#file = file;
+    this.#ino = file.statSync().ino;
     for (const status of JOB_STATUSES) {
       this.#statusCount.set(status, 0);
       this.#statusCheckpoints.set(status, new Float64List());
@@ -143,11 +183,36 @@ export class FileJobJournal implements JobJournal {
     }
   }
 
+  /**
+   * Throws (and remembers) a clear error when the file is no longer the one this journal wrote:
+   * removed, replaced or emptied (log rotation) during the run.
+   */
+  #checkFile(): void {
+    if (this.#error) throw this.#error;
+    let what: string | undefined;
+    try {
+      const info = Deno.statSync(this.path);
+      if (info.ino !== null && this.#ino !== null && info.ino !== this.#ino) what = "replaced";
+      else if (info.size < this.#bytes) what = "truncated";
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+      what = "removed";
+    }
+    if (what === undefined) return;
+    this.#error = new Error(
+      `the job journal ${this.path} was ${what} during the run: it holds the run's finished ` +
+        `jobs, from which job_status.json is written, so do not rotate, empty or delete it ` +
+        `until the run has ended (the run's totals are in job_summary.json)`,
+    );
+    throw this.#error;
+  }
+
   flush(): void {
     if (this.#error) throw this.#error;
     if (this.#pending.length === 0) return;
     const file = this.#file;
     if (!file) throw new Error(`the job journal ${this.path} is closed`);
+    this.#checkFile();
     // Encode line by line, noting the byte offset of every checkpoint line.
     let used = 0;
     let line = this.#flushedLines;
@@ -193,6 +258,7 @@ export class FileJobJournal implements JobJournal {
     to = Math.min(to, this.#count);
     if (from >= to) return;
     if (to > this.#flushedLines) this.flush();
+    else this.#checkFile();
     const start = this.#seek(from);
     let line = start.line;
     for await (
@@ -217,6 +283,7 @@ export class FileJobJournal implements JobJournal {
     to = Math.min(to, this.#count);
     if (from >= to) return;
     if (to > this.#flushedLines) this.flush();
+    else this.#checkFile();
     const start = this.#seek(from);
     let line = start.line;
     for (const text of readLinesSync(this.path, { start: start.byte, end: this.#bytes })) {

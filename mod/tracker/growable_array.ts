@@ -85,15 +85,28 @@ export function growableArray<T extends GrowableArray>(
  * assert.deepEqual([...bigger], [0, -5, 0]);
  * assert.equal(growArray(bigger, 2), bigger); // never shrinks
  * assert.equal(bigger.length, 3);
+ * // A view of fixed length, or one that starts inside its buffer, is copied too.
+ * const fixed = new Uint32Array(new ArrayBuffer(8, { maxByteLength: 64 }), 0, 2);
+ * assert.equal(growArray(fixed, 8).length, 8);
+ * const offset = new Uint32Array(new ArrayBuffer(16, { maxByteLength: 64 }), 8);
+ * assert.equal(growArray(offset, 6).length, 6);
+ * assert.throws(() => growArray(fixed, NaN), RangeError);
  * ```
  */
 export function growArray<T extends GrowableArray>(array: T, length: number): T {
+  if (!Number.isSafeInteger(length) || length < 0) {
+    throw new RangeError(`a growable array's length must be a whole number >= 0, not ${length}`);
+  }
   if (length <= array.length) return array;
   const bytes = length * array.BYTES_PER_ELEMENT;
   const buffer = array.buffer;
-  if (buffer instanceof ArrayBuffer && buffer.resizable && bytes <= buffer.maxByteLength) {
+  if (
+    buffer instanceof ArrayBuffer && buffer.resizable && array.byteOffset === 0 &&
+    bytes <= buffer.maxByteLength
+  ) {
     buffer.resize(bytes);
-    return array;
+    // Only a view that tracks its buffer's length grew with it (one of fixed length did not).
+    if (array.length === length) return array;
   }
   const ctor = array.constructor as GrowableArrayConstructor<T>;
   const bigger = growableArray(ctor, length, Math.max(4 * bytes, DEFAULT_RESERVE_BYTES));

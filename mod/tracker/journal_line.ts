@@ -105,16 +105,18 @@ export function formatJournalLine(entry: JournalEntry): string {
  */
 export function parseJournalLine(line: string): JournalEntry {
   let value: Record<string, unknown>;
+  // The line as JSON text, shortened: never raw bytes (a damaged file may hold NULs).
+  const excerpt = () => JSON.stringify(line.length > 80 ? `${line.slice(0, 80)}…` : line);
   try {
     value = JSON.parse(line);
-  } catch (error) {
-    throw new Error(`not a job journal line (${(error as Error).message}): ${line.slice(0, 120)}`);
+  } catch {
+    throw new Error(`not a job journal line (not JSON): ${excerpt()}`);
   }
   if (
     typeof value !== "object" || value === null || typeof value.image_id !== "string" ||
     typeof value.status !== "string" || !isJobStatus(value.status)
   ) {
-    throw new Error(`not a job journal line (no image_id or status): ${line.slice(0, 120)}`);
+    throw new Error(`not a job journal line (no image_id or status): ${excerpt()}`);
   }
   return {
     imageId: value.image_id,
