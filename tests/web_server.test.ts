@@ -11,6 +11,7 @@ import { join } from "node:path";
 import type { LoadTestRunner } from "../mod/web/web_session.ts";
 import { isAuthorized, parseWebAuth } from "../mod/web/basic_auth.ts";
 import { selectJobRows } from "../mod/web/job_rows.ts";
+import { JobTracker } from "../mod/tracker/job_tracker.ts";
 import { formatWindow, prefillForm, startFlags } from "../mod/web/start_form.ts";
 import { fieldForMessage, FORM_FIELDS } from "../mod/web/form_fields.ts";
 import { hostOfHeader, isLoopbackHostname } from "../mod/web/loopback.ts";
@@ -26,7 +27,13 @@ import { StatsAggregator } from "../mod/stats/aggregator.ts";
 import type { OutputContext } from "../mod/output/output.ts";
 import type { JobStatistics } from "../mod/model/run_report.ts";
 import type { JobStatusRecord } from "../mod/model/job_record.ts";
-import type { ConfigBody, DashboardSnapshot, LogTail, ProblemBody } from "../mod/frontend/wire.ts";
+import type {
+  ConfigBody,
+  DashboardSnapshot,
+  JobPage,
+  LogTail,
+  ProblemBody,
+} from "../mod/frontend/wire.ts";
 
 const FLAGS = {
   sourceBucket: "s3://images",
@@ -60,7 +67,11 @@ interface FakeRun {
  * hands out a control, and ends on a stop "now" (a stop "wait" only records itself, as if the
  * jobs were still in flight).
  */
-function fakeRunner(run: FakeRun & { markStarted: () => void }, logLines = 3): LoadTestRunner {
+function fakeRunner(
+  run: FakeRun & { markStarted: () => void },
+  logLines = 3,
+  extra: Partial<OutputContext> = {},
+): LoadTestRunner {
   return async (settings, options = {}) => {
     const stats = new StatsAggregator();
     const end: { at?: number } = {};
@@ -73,6 +84,7 @@ function fakeRunner(run: FakeRun & { markStarted: () => void }, logLines = 3): L
       startedAt: Date.now(),
       stoppedAt: () => end.at,
       jobRecords: () => ({}),
+      ...extra,
     };
     await Deno.mkdir(settings.logDir, { recursive: true });
     const lines = Array.from({ length: logLines }, (_, i) => `line ${i + 1}`);
@@ -691,4 +703,79 @@ Deno.test({
         assert.ok(summary.total_image_sent > 0, "the autostarted run sent jobs");
       },
     ),
+});
+
+Deno.test("/api/jobs sorted by a column says it sorted only the newest page; unknown durations sort last", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "osml-load-web-" });
+  const run = newFakeRun();
+  const tracker = new JobTracker();
+  for (let i = 0; i < 700; i++) {
+    const id = i.toString(16).padStart(32, "0");
+    const url = `s3://b/${i}.tif`;
+    tracker.register({
+      imageId: `${id}:${url}`,
+      jobId: id,
+      imageUrl: url,
+      messageId: `m${i}`,
+      size: i,
+      pixels: i,
+      submittedAt: 1_000 + i,
+      name: `${i}.tif:m`,
+      awaited: false,
+    }, 0);
+    // Every third job finishes (a known duration); the rest stay open (unknown duration).
+    if (i % 3 === 0) {
+      tracker.update({
+        imageId: `${id}:${url}`,
+        jobId: id,
+        status: "SUCCESS",
+        durationS: i / 10,
+        receivedAt: 2_000 + i,
+      });
+    }
+  }
+  try {
+    await withServer(
+      {
+        runner: fakeRunner(run, 3, { queryJobs: (q) => tracker.query(q) }),
+        flags: { logDir: join(dir, "logs") },
+      },
+      async (server) => {
+        const start = await post(server, "api/start", { users: "1", spawnRate: "1" });
+        assert.equal(start.status, 200, await start.clone().text());
+        await start.body?.cancel();
+        await run.started;
+        for (const dir of ["desc", "asc"]) {
+          const page = (await (await fetch(
+            `${server.url}api/jobs?sort=processing_duration&dir=${dir}`,
+          )).json()) as JobPage;
+          assert.equal(page.matched, 700);
+          assert.equal(page.sortedAmong, 500, "sorted among the newest 500 of 700");
+          const durations = page.rows.map((r) => r.processing_duration);
+          const known = durations.filter((d): d is number => d !== null);
+          assert.ok(known.length > 0 && known.length < durations.length);
+          assert.deepEqual(
+            durations,
+            [...known, ...durations.filter((d) => d === null)],
+            `${dir}: unknown durations last`,
+          );
+          for (let i = 1; i < known.length; i++) {
+            assert.ok(dir === "desc" ? known[i - 1]! >= known[i]! : known[i - 1]! <= known[i]!);
+          }
+        }
+        // Submission order (the default) sorts nothing apart: no note.
+        const newest = (await (await fetch(`${server.url}api/jobs`)).json()) as JobPage;
+        assert.equal(newest.sortedAmong, undefined);
+        // A filter that matches fewer than a page sorts them all: no note either.
+        const succeeded = (await (await fetch(
+          `${server.url}api/jobs?status=SUCCESS&sort=size`,
+        )).json()) as JobPage;
+        assert.equal(succeeded.matched, 234);
+        assert.equal(succeeded.sortedAmong, undefined);
+        await (await post(server, "api/stop", { mode: "now" })).body?.cancel();
+      },
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

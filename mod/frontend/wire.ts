@@ -139,6 +139,11 @@ export interface JobPage {
   matched: number;
   /** The rows sent (at most the limit). */
   rows: JobStatusRecord[];
+  /**
+   * Set when the rows are sorted by a column among only this many of the matching records (the
+   * newest; a long run's finished jobs are in a file, not sorted whole).
+   */
+  sortedAmong?: number;
 }
 
 /** The Logs tab's tail of `job_log.log` (`GET /api/logs`). */

@@ -70,14 +70,37 @@ export function jobQueryFromParams(params: URLSearchParams): JobQuery {
   return query;
 }
 
-function compare(a: JobStatusRecord, b: JobStatusRecord, key: JobSortKey): number {
+/**
+ * Order two records by `key`, `descending` or not; unknown values (null) come last either way.
+ *
+ * @example
+ * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { compareJobRecords } from "./job_rows.ts";
+ * const r = (d: number | null) => ({ job_id: "j", image_url: "u", message_id: "m",
+ *   status: "SUCCESS" as const, completed: true, size: 1, pixels: 1, start_time: "t",
+ *   processing_duration: d });
+ * const sorted = [r(null), r(2), r(9)].sort((a, b) => compareJobRecords(a, b, "processing_duration", true));
+ * assert.deepEqual(sorted.map((x) => x.processing_duration), [9, 2, null]);
+ * ```
+ */
+export function compareJobRecords(
+  a: JobStatusRecord,
+  b: JobStatusRecord,
+  key: JobSortKey,
+  descending: boolean,
+): number {
   const x = a[key];
   const y = b[key];
   if (x === y) return 0;
-  if (x === null) return -1;
-  if (y === null) return 1;
-  if (typeof x === "number" && typeof y === "number") return x - y;
-  return String(x) < String(y) ? -1 : 1;
+  if (x === null) return 1;
+  if (y === null) return -1;
+  const order = typeof x === "number" && typeof y === "number"
+    ? x - y
+    : String(x) < String(y)
+    ? -1
+    : 1;
+  return descending ? -order : order;
 }
 
 /**
@@ -103,7 +126,7 @@ export function selectJobRows(
   // start_time ("MM/DD/YYYY/HH:MM:SS") sorts as submission order, which it is.
   if (query.sort && query.sort !== "start_time") {
     const key = query.sort;
-    rows = [...matching].sort((a, b) => descending ? compare(b, a, key) : compare(a, b, key));
+    rows = [...matching].sort((a, b) => compareJobRecords(a, b, key, descending));
     rows = rows.slice(0, limit);
   } else {
     rows = descending ? matching.slice(-limit).reverse() : matching.slice(0, limit);

@@ -230,7 +230,8 @@ export class WebSession {
 
   /**
    * The Jobs tab's rows: one bounded page from the tracker (finished jobs are read from its
-   * file), never every job of the run. Sorting by another column sorts the newest page.
+   * file), never every job of the run. Sorting by another column sorts the newest page, and the
+   * page says so (`sortedAmong`) when there are more matching jobs than that.
    */
   async jobs(query: JobQuery): Promise<JobPage> {
     const ctx = this.#ctx;
@@ -248,7 +249,12 @@ export class WebSession {
       Object.fromEntries(page.records.map((row) => [row.imageId, row.record])),
       { ...query, limit },
     );
-    return { total: page.total, matched: page.matched, rows: sorted.rows };
+    return {
+      total: page.total,
+      matched: page.matched,
+      rows: sorted.rows,
+      ...(page.matched > page.records.length ? { sortedAmong: page.records.length } : {}),
+    };
   }
 
   /** The Logs tab: the last lines of the latest run's `job_log.log` (empty before a run). */

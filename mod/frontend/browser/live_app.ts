@@ -394,7 +394,11 @@ class LiveApp {
       const parts = Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(", ");
       setText(
         "jobs-note",
-        `Showing ${page.rows.length} of ${page.matched} matching (${page.total} jobs: ${parts}).`,
+        `Showing ${page.rows.length} of ${page.matched} matching${
+          page.sortedAmong !== undefined
+            ? `, sorted among the newest ${page.sortedAmong} (filter by status to narrow)`
+            : ""
+        } (${page.total} jobs: ${parts}).`,
       );
     } catch {
       // The next snapshot retries.
