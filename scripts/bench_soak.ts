@@ -317,9 +317,13 @@ try {
   // workers gone); the final writes' spike is measured from it.
   console.log(`RSS at the end of the load (${minutes(lastBeforeEnd.t)}): ${mb(lastBeforeEnd.rss)}`);
   console.log(
-    `peak RSS during the final writes: ${mb(peakFinal)} (spike ${
-      mb(Math.max(0, peakFinal - lastBeforeEnd.rss))
-    }; final phase ${(total - loadEnd).toFixed(1)} s); peak over the run ${mb(peakAll)}`,
+    peakFinal > 0
+      ? `peak RSS during the final writes: ${mb(peakFinal)} (spike ${
+        mb(Math.max(0, peakFinal - lastBeforeEnd.rss))
+      }; final phase ${(total - loadEnd).toFixed(1)} s); peak over the run ${mb(peakAll)}`
+      : `peak RSS during the final writes: no sample (the final phase took ${
+        (total - loadEnd).toFixed(1)
+      } s); peak over the run ${mb(peakAll)}`,
   );
   // Single samples swing with the collector (tens of MB): compare window means too.
   const meanRss = (from: number, to: number) => {
