@@ -14,10 +14,10 @@
  * ```ts
  * import { strict as assert } from "node:assert";
  * import { RUNTIME_V8_FLAGS } from "./runtime_flags.ts";
- * assert.match(RUNTIME_V8_FLAGS, /^--v8-flags=--max-semi-space-size=\d+$/);
+ * assert.match(RUNTIME_V8_FLAGS, /^--v8-flags=--max-semi-space-size=\d+,--optimize-for-size$/);
  * ```
  * @module
  */
 
 /** The `--v8-flags=…` argument of every osml-load process. */
-export const RUNTIME_V8_FLAGS = "--v8-flags=--max-semi-space-size=1";
+export const RUNTIME_V8_FLAGS = "--v8-flags=--max-semi-space-size=1,--optimize-for-size";

@@ -25,7 +25,7 @@
  * ```sh
  * deno run -A scripts/bench_soak.ts --users 200 --minutes 15 --mr-workers=2 --mr-fixed-ms=250
  * deno run -A scripts/bench_soak.ts --users 64 --rate 2000 --minutes 9 --no-model-runner
- * deno run -A scripts/bench_soak.ts ... --tool-v8-flags=--max-semi-space-size=1
+ * deno run -A scripts/bench_soak.ts ... --tool-v8-flags=--max-semi-space-size=1,--optimize-for-size
  * ```
  * Linux only (reads /proc).
  * @module
