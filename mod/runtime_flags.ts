@@ -7,7 +7,10 @@
  * MB in each of the main thread, the status monitor and every user worker as the allocation rate
  * rises). Measured with `scripts/bench_engine.ts --only=full` on 2026-11-30: peak RSS 178 → 154 MB
  * at 5 users, 223 → 188 MB at 50 and 617 → 456 MB at 1,000, for the CPU given in the README's
- * benchmark section. Only a later `--v8-flags` on Deno's own command line changes it
+ * benchmark section. `--optimize-for-size` makes V8 favour memory over speed (smaller heap growth
+ * steps): in two 60-minute soaks at 200 users (`scripts/bench_soak.ts`, 2026-11-30) RSS stayed at
+ * 191–239 and 197–272 MB instead of 277–460 and 220–379 MB, growing 28 and 52 MB between the first
+ * and last window means (98 and 78 without), for 2.0–3.1 ms of CPU per submission. Only a later `--v8-flags` on Deno's own command line changes it
  * (`DENO_V8_FLAGS` loses to the command line; arguments after `deno task run` go to the program).
  *
  * @example
