@@ -11,7 +11,8 @@
  * steps): in two 60-minute soaks at 200 users (`scripts/bench_soak.ts`, 2026-11-30) RSS stayed at
  * 191–239 and 197–272 MB instead of 277–460 and 220–379 MB, growing 28 and 52 MB between the first
  * and last window means (98 and 78 without), for 2.0–3.1 ms of CPU per submission. Only a later
- * `--v8-flags` on Deno's own command line changes them (`DENO_V8_FLAGS` loses to the command line; arguments after `deno task run` go to the program).
+ * `--v8-flags` on Deno's own command line changes them (`DENO_V8_FLAGS` loses to the command
+ * line; arguments after `deno task run` go to the program).
  *
  * @example
  * ```ts
